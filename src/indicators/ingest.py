@@ -1,0 +1,166 @@
+"""From files to a store version: detect each file's format, parse, check, merge, commit.
+
+``prepare`` does everything except writing, so ``validate`` and the upload preview share it
+with ``ingest``; a file that fails any check raises before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from indicators.adapters import ADAPTERS, Adapter, ParseOptions, Parsed, by_name
+from indicators.problems import Problem, ValidationFailed
+from indicators.reading import SourceFile, TextTable, is_zip, read_table
+from indicators.store.base import TABLES, FileRecord, Store, Version
+from indicators.store.changes import BATCH_KEYS, TableChange, diff_tables, merge_batch
+
+
+@dataclass
+class Prepared:
+    """A checked change, ready to commit: the merged tables and what they change."""
+
+    parsed: list[tuple[SourceFile, Parsed]]
+    tables: dict[str, pd.DataFrame]
+    changes: dict[str, TableChange]
+    base_version: int | None
+    notes: list[str] = field(default_factory=list)
+
+    def file_records(self) -> list[FileRecord]:
+        """Provenance records of the files in this change."""
+        return [
+            FileRecord(src.name, src.sha256, src.size, p.kind, p.adapter, p.detected,
+                       p.rows_read, len(p.frame), p.rows_read - len(p.frame))
+            for src, p in self.parsed
+        ]
+
+
+def _candidates(source: SourceFile) -> list[TextTable]:
+    if is_zip(source.data):
+        from indicators.xlsx import read_xlsx, sheet_names
+
+        tables = []
+        problems: list[Problem] = []
+        for sheet in sheet_names(source):
+            try:
+                tables.append(read_xlsx(source, sheet=sheet))
+            except ValidationFailed as exc:
+                problems.extend(exc.problems)
+        if not tables:
+            raise ValidationFailed(problems or [Problem(source.name, "the workbook has no readable sheet")])
+        return tables
+    return [read_table(source)]
+
+
+def _choose(tables: list[TextTable], options: ParseOptions) -> tuple[Adapter, TextTable]:
+    if options.adapter:
+        adapter = by_name(options.adapter)
+        scored = sorted(((adapter.sniff(t), i) for i, t in enumerate(tables)), reverse=True)
+        return adapter, tables[scored[0][1]]
+    best: tuple[float, int, int] = (0.0, -1, -1)
+    for ti, table in enumerate(tables):
+        for ai, adapter in enumerate(ADAPTERS):
+            if options.kind and adapter.kind != options.kind:
+                continue
+            score = adapter.sniff(table)
+            if score > best[0]:
+                best = (score, ai, ti)
+    if best[0] <= 0:
+        first = tables[0]
+        kinds = sorted({a.kind for a in ADAPTERS if not options.kind or a.kind == options.kind})
+        raise ValidationFailed([Problem(
+            first.source.name,
+            "cannot tell what this file holds (" + " or ".join(kinds) + "); its columns are "
+            + ", ".join(repr(c) for c in first.frame.columns[:30]),
+            1,
+            fix="check the header row, say the kind with --kind, or give a column mapping",
+        )])
+    return ADAPTERS[best[1]], tables[best[2]]
+
+
+def parse_file(source: SourceFile, options: ParseOptions | None = None) -> Parsed:
+    """Detect the format of one file and parse it to a canonical table."""
+    opts = options or ParseOptions()
+    adapter, table = _choose(_candidates(source), opts)
+    parsed = adapter.parse(table, opts)
+    parsed.detected.setdefault("format", table.format_label)
+    parsed.detected.setdefault("encoding", table.encoding)
+    parsed.detected.setdefault("delimiter", table.delimiter)
+    parsed.detected.setdefault("decimal", table.decimal)
+    return parsed
+
+
+def parse_files(sources: Sequence[SourceFile], options: ParseOptions | None = None) -> list[Parsed]:
+    """Parse several files, collecting the problems of all of them before failing."""
+    problems: list[Problem] = []
+    parsed: list[Parsed] = []
+    for source in sources:
+        try:
+            parsed.append(parse_file(source, options))
+        except ValidationFailed as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ValidationFailed(problems)
+    _check_overlaps(list(zip(sources, parsed, strict=True)))
+    return parsed
+
+
+def _check_overlaps(items: list[tuple[SourceFile, Parsed]]) -> None:
+    seen: dict[tuple[str, tuple[object, ...]], str] = {}
+    problems = []
+    for src, p in items:
+        keys = BATCH_KEYS.get(p.kind)
+        if not keys:
+            continue
+        for batch in p.frame[keys].drop_duplicates().itertuples(index=False):
+            k = (p.kind, tuple(batch))
+            if k in seen and seen[k] != src.name:
+                problems.append(Problem(src.name, f"holds the same {p.kind} ({', '.join(map(str, batch))}) "
+                                        f"as {seen[k]}", fix="ingest only one of the two files"))
+            seen[k] = src.name
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def prepare(store: Store, sources: Sequence[SourceFile], options: ParseOptions | None = None) -> Prepared:
+    """Parse and check files and work out the new tables, writing nothing."""
+    parsed = parse_files(sources, options)
+    base = store.head()
+    tables: dict[str, pd.DataFrame] = {}
+    changes: dict[str, TableChange] = {}
+    for kind in TABLES:
+        incoming = [p.frame for p in parsed if p.kind == kind]
+        if not incoming:
+            continue
+        current = store.table(kind, base) if base else store.table(kind)
+        merged = current
+        for frame in incoming:
+            merged = merge_batch(merged, frame, kind)
+        tables[kind] = merged
+        changes[kind] = diff_tables(current, merged, kind)
+    notes = [n for p in parsed for n in p.notes]
+    return Prepared(list(zip(sources, parsed, strict=True)), tables, changes, base, notes)
+
+
+def commit(store: Store, prepared: Prepared, *, user: str, message: str) -> Version:
+    """Commit a prepared change; refused if the store moved since it was prepared."""
+    return store.commit(
+        prepared.tables,
+        user=user,
+        message=message,
+        files=prepared.file_records(),
+        expected_head=prepared.base_version,
+    )
+
+
+def ingest(
+    store: Store, sources: Sequence[SourceFile], *, user: str, message: str = "",
+    options: ParseOptions | None = None,
+) -> tuple[Prepared, Version]:
+    """Prepare and commit in one step."""
+    prepared = prepare(store, sources, options)
+    names = ", ".join(s.name for s in sources)
+    version = commit(store, prepared, user=user, message=message or f"ingest {names}")
+    return prepared, version

@@ -1,0 +1,129 @@
+"""Canonical table schemas: everything that crosses a boundary is checked against these.
+
+Parsing (renaming, coercing) happens in the adapters; this module only states what a
+valid canonical table is. Validation is lazy so a person sees every problem at once.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from indicators.problems import Problem, ValidationFailed
+
+SUB_INDICATORS = ("political", "economic", "legal", "social", "safety")
+ENTITY_KINDS = ("country", "territory", "pseudo", "historic", "group")
+SCORE_DIRECTIONS = ("higher_is_freer", "lower_is_freer")
+
+_str = pa.Column(str)
+_opt_str = pa.Column(str, nullable=True)
+
+
+def _opt_int() -> pa.Column:
+    return pa.Column("Int64", nullable=True)
+
+
+def _opt_float() -> pa.Column:
+    return pa.Column("Float64", nullable=True)
+
+
+RANKINGS_COLUMNS: dict[str, pa.Column] = {
+    "index": pa.Column(str, pa.Check.str_matches(r"^[a-z][a-z0-9_]{1,39}$")),
+    "edition": _str,
+    "edition_year": pa.Column("Int64", pa.Check.in_range(1900, 2100)),
+    "period_start": _opt_str,
+    "period_end": _opt_str,
+    "period_label": _opt_str,
+    "iso3": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$")),
+    "country": _str,
+    "source_code": _str,
+    "entity_kind": pa.Column(str, pa.Check.isin(ENTITY_KINDS)),
+    "zone": _opt_str,
+    "rank": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+    "n_ranked": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+    "n_tied": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+    "tied": pa.Column("boolean"),
+    "position": pa.Column("Float64", pa.Check.in_range(0, 100), nullable=True),
+    "score": _opt_float(),
+    "score_as_printed": _opt_float(),
+    "score_normalised": pa.Column("Float64", pa.Check.in_range(0, 100), nullable=True),
+    "score_direction": pa.Column(str, pa.Check.isin(SCORE_DIRECTIONS), nullable=True),
+    "methodology": _str,
+    "rank_previous": _opt_int(),
+    "rank_change_published": _opt_int(),
+    "situation": _opt_str,
+    **{f"{s}_score": _opt_float() for s in SUB_INDICATORS},
+    **{f"{s}_rank": _opt_int() for s in SUB_INDICATORS},
+    "citation": _opt_str,
+    "source_file": _str,
+    "source_sha256": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{64}$")),
+    "source_row": pa.Column("Int64", pa.Check.ge(1)),
+}
+
+RANKINGS_SCHEMA = pa.DataFrameSchema(
+    RANKINGS_COLUMNS,
+    checks=[
+        pa.Check(
+            lambda df: df["rank"].isna() | df["n_ranked"].isna() | (df["rank"] <= df["n_ranked"]),
+            error="rank must not exceed the number ranked",
+        ),
+    ],
+    unique=["index", "edition", "iso3", "source_code"],
+    strict=True,
+    ordered=False,
+    coerce=False,
+    name="rankings",
+)
+
+
+def empty_rankings() -> pd.DataFrame:
+    """Return an empty canonical rankings table with the right columns and dtypes."""
+    return conform(pd.DataFrame({c: [] for c in RANKINGS_COLUMNS}), RANKINGS_COLUMNS)
+
+
+def conform(frame: pd.DataFrame, columns: dict[str, pa.Column]) -> pd.DataFrame:
+    """Order columns as the schema does, add missing optional ones, and set dtypes."""
+    out = pd.DataFrame(index=frame.index)
+    for name, col in columns.items():
+        values = frame[name] if name in frame.columns else pd.Series(pd.NA, index=frame.index)
+        dtype = str(col.dtype)
+        if dtype == "Int64":
+            out[name] = pd.to_numeric(values, errors="coerce").astype("Int64")
+        elif dtype == "Float64":
+            out[name] = pd.to_numeric(values, errors="coerce").astype("Float64")
+        elif dtype == "boolean":
+            out[name] = values.astype("boolean")
+        else:
+            out[name] = values.astype(object).where(values.notna(), None).astype("str")
+    return out.reset_index(drop=True)
+
+
+def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, file: str) -> pd.DataFrame:
+    """Validate lazily; turn every failure into a Problem that names the row and column."""
+    try:
+        return schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise ValidationFailed(_schema_problems(exc.failure_cases, frame, file)) from exc
+
+
+def _schema_problems(cases: pd.DataFrame, frame: pd.DataFrame, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for case in cases.head(500).itertuples(index=False):
+        idx = getattr(case, "index", None)
+        row: int | None = None
+        if idx is not None and not pd.isna(idx) and "source_row" in frame.columns:
+            try:
+                row = int(frame.loc[idx, "source_row"])
+            except (KeyError, TypeError, ValueError):
+                row = None
+        column = case.column if isinstance(case.column, str) else None
+        problems.append(
+            Problem(
+                file,
+                f"fails the check {case.check}",
+                row,
+                column,
+                "" if pd.isna(case.failure_case) else str(case.failure_case),
+            )
+        )
+    return problems

@@ -1,0 +1,22 @@
+"""Which schema each stored table follows, and how to bring a frame into that shape."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from indicators.schemas import RANKINGS_COLUMNS, conform
+
+COLUMNS: dict[str, dict[str, pa.Column]] = {
+    "rankings": RANKINGS_COLUMNS,
+}
+
+
+def normalise_table(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Conform a frame to its table's columns and dtypes."""
+    return conform(frame, COLUMNS[name])
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty table with the right columns."""
+    return normalise_table(name, pd.DataFrame())
