@@ -67,6 +67,7 @@ def _display(country: object) -> str:
 def _iso_entities() -> tuple[dict[str, Entity], dict[str, Entity]]:
     by_code: dict[str, Entity] = {}
     by_name: dict[str, Entity] = {}
+    ru: gettext.NullTranslations
     try:
         ru = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"])
     except OSError:
@@ -98,30 +99,34 @@ def build_index(aliases: pd.DataFrame) -> CountryIndex:
     """Build the lookup from ISO data plus an alias table; aliases win over ISO names."""
     by_code, by_name = _iso_entities()
     display: dict[str, str] = {}
-    for row in aliases.itertuples(index=False):
-        if row.display_name and row.kind != "pseudo":
-            display.setdefault(row.iso3, row.display_name)
+    records: list[dict[str, str]] = [
+        {str(k): str(v) for k, v in r.items()} for r in aliases.fillna("").to_dict("records")
+    ]
+    for row in records:
+        if row["display_name"] and row["kind"] != "pseudo":
+            display.setdefault(row["iso3"], row["display_name"])
     for code, entity in list(by_code.items()):
         if entity.iso3 in display:
             by_code[code] = Entity(entity.iso3, display[entity.iso3], entity.kind)
     by_name = {k: by_code.get(e.iso3, e) for k, e in by_name.items()}
-    for row in aliases.itertuples(index=False):
-        base = by_code.get(row.iso3)
-        if row.kind == "pseudo":
-            entity = Entity(row.iso3, row.display_name or row.alias, "pseudo")
+    for row in records:
+        iso3, kind, alias = row["iso3"], row["kind"], row["alias"].strip()
+        base = by_code.get(iso3)
+        if kind == "pseudo":
+            entity = Entity(iso3, row["display_name"] or alias, "pseudo")
         else:
-            name = display.get(row.iso3) or (base.name if base else row.display_name or row.alias)
-            entity = Entity(row.iso3, name, row.kind or "country")
-        alias = row.alias.strip()
+            name = display.get(iso3) or (base.name if base else row["display_name"] or alias)
+            entity = Entity(iso3, name, kind or "country")
         if re.fullmatch(r"[A-Z][A-Z0-9_]{1,5}", alias):
             by_code[alias] = entity
         else:
             by_name[name_key(alias)] = entity
-        by_code.setdefault(row.iso3, entity if row.kind != "pseudo" else by_code.get(row.iso3, entity))
+        if kind != "pseudo":
+            by_code.setdefault(iso3, entity)
     for h in pycountry.historic_countries:
-        code = getattr(h, "alpha_3", None)
-        if code and code not in by_code:
-            by_code[code] = Entity(code, h.name, "historic")
+        old = getattr(h, "alpha_3", None)
+        if old and old not in by_code:
+            by_code[str(old)] = Entity(str(old), str(h.name), "historic")
     return CountryIndex(by_code, by_name)
 
 

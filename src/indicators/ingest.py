@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from indicators.adapters import ADAPTERS, Adapter, ParseOptions, Parsed, by_name
+from indicators.adapters import ADAPTERS, Adapter, Parsed, ParseOptions, by_name
 from indicators.problems import Problem, ValidationFailed
 from indicators.reading import SourceFile, TextTable, is_zip, read_table
 from indicators.store.base import TABLES, FileRecord, Store, Version
@@ -31,8 +31,17 @@ class Prepared:
     def file_records(self) -> list[FileRecord]:
         """Provenance records of the files in this change."""
         return [
-            FileRecord(src.name, src.sha256, src.size, p.kind, p.adapter, p.detected,
-                       p.rows_read, len(p.frame), p.rows_read - len(p.frame))
+            FileRecord(
+                src.name,
+                src.sha256,
+                src.size,
+                p.kind,
+                p.adapter,
+                p.detected,
+                p.rows_read,
+                len(p.frame),
+                p.rows_read - len(p.frame),
+            )
             for src, p in self.parsed
         ]
 
@@ -49,7 +58,9 @@ def _candidates(source: SourceFile) -> list[TextTable]:
             except ValidationFailed as exc:
                 problems.extend(exc.problems)
         if not tables:
-            raise ValidationFailed(problems or [Problem(source.name, "the workbook has no readable sheet")])
+            raise ValidationFailed(
+                problems or [Problem(source.name, "the workbook has no readable sheet")]
+            )
         return tables
     return [read_table(source)]
 
@@ -70,13 +81,19 @@ def _choose(tables: list[TextTable], options: ParseOptions) -> tuple[Adapter, Te
     if best[0] <= 0:
         first = tables[0]
         kinds = sorted({a.kind for a in ADAPTERS if not options.kind or a.kind == options.kind})
-        raise ValidationFailed([Problem(
-            first.source.name,
-            "cannot tell what this file holds (" + " or ".join(kinds) + "); its columns are "
-            + ", ".join(repr(c) for c in first.frame.columns[:30]),
-            1,
-            fix="check the header row, say the kind with --kind, or give a column mapping",
-        )])
+        raise ValidationFailed(
+            [
+                Problem(
+                    first.source.name,
+                    "cannot tell what this file holds ("
+                    + " or ".join(kinds)
+                    + "); its columns are "
+                    + ", ".join(repr(c) for c in first.frame.columns[:30]),
+                    1,
+                    fix="check the header row, say the kind with --kind, or give a column mapping",
+                )
+            ]
+        )
     return ADAPTERS[best[1]], tables[best[2]]
 
 
@@ -117,14 +134,21 @@ def _check_overlaps(items: list[tuple[SourceFile, Parsed]]) -> None:
         for batch in p.frame[keys].drop_duplicates().itertuples(index=False):
             k = (p.kind, tuple(batch))
             if k in seen and seen[k] != src.name:
-                problems.append(Problem(src.name, f"holds the same {p.kind} ({', '.join(map(str, batch))}) "
-                                        f"as {seen[k]}", fix="ingest only one of the two files"))
+                problems.append(
+                    Problem(
+                        src.name,
+                        f"holds the same {p.kind} ({', '.join(map(str, batch))}) as {seen[k]}",
+                        fix="ingest only one of the two files",
+                    )
+                )
             seen[k] = src.name
     if problems:
         raise ValidationFailed(problems)
 
 
-def prepare(store: Store, sources: Sequence[SourceFile], options: ParseOptions | None = None) -> Prepared:
+def prepare(
+    store: Store, sources: Sequence[SourceFile], options: ParseOptions | None = None
+) -> Prepared:
     """Parse and check files and work out the new tables, writing nothing."""
     parsed = parse_files(sources, options)
     base = store.head()
@@ -156,7 +180,11 @@ def commit(store: Store, prepared: Prepared, *, user: str, message: str) -> Vers
 
 
 def ingest(
-    store: Store, sources: Sequence[SourceFile], *, user: str, message: str = "",
+    store: Store,
+    sources: Sequence[SourceFile],
+    *,
+    user: str,
+    message: str = "",
     options: ParseOptions | None = None,
 ) -> tuple[Prepared, Version]:
     """Prepare and commit in one step."""

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from indicators._values import is_missing
+
 
 def tie_sizes(ranks: pd.Series) -> pd.Series:
     """For each entry, how many entries of the same edition share its rank (1 = not tied)."""
@@ -37,21 +39,18 @@ def percentile_position(rank: pd.Series, n_ranked: pd.Series, n_tied: pd.Series)
 
 def ordinal(n: int) -> str:
     """English ordinal: 1st, 2nd, 3rd, 11th, 141st."""
-    if 10 <= n % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
 def rank_phrase(rank: object, n_ranked: object) -> str:
     """'141st of 180', or '' when the rank is unknown."""
-    if rank is None or pd.isna(rank):  # type: ignore[arg-type]
+    if is_missing(rank):
         return ""
-    r = int(rank)  # type: ignore[call-overload]
-    if n_ranked is None or pd.isna(n_ranked):  # type: ignore[arg-type]
+    r = int(str(rank))
+    if is_missing(n_ranked):
         return ordinal(r)
-    return f"{ordinal(r)} of {int(n_ranked)}"  # type: ignore[call-overload]
+    return f"{ordinal(r)} of {int(str(n_ranked))}"
 
 
 def with_rank_change(table: pd.DataFrame) -> pd.DataFrame:
@@ -63,7 +62,7 @@ def with_rank_change(table: pd.DataFrame) -> pd.DataFrame:
     """
     out = table.copy()
     key = ["index", "iso3", "source_code"]
-    ordered = out.sort_values(key + ["edition_year"])
+    ordered = out.sort_values([*key, "edition_year"])
     previous = ordered.groupby(key, sort=False)["rank"].shift(1)
     prev_edition = ordered.groupby(key, sort=False)["edition_year"].shift(1)
     edition_order = (

@@ -211,7 +211,11 @@ def read_table(
     text, encoding = decode(source)
     if "\x00" in text:
         raise ValidationFailed(
-            [Problem(source.name, "the text contains NUL characters", fix="re-export the file as CSV")]
+            [
+                Problem(
+                    source.name, "the text contains NUL characters", fix="re-export the file as CSV"
+                )
+            ]
         )
     delimiter = sniff_delimiter(text)
     frame = parse_delimited(source.name, text, delimiter, header_row=header_row)
@@ -254,7 +258,13 @@ def check_frame(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         key = clean.strip().lower()
         if key in seen and key:
             problems.append(
-                Problem(name, "the same column name appears twice", 1, clean.strip(), fix="rename or remove one of them")
+                Problem(
+                    name,
+                    "the same column name appears twice",
+                    1,
+                    clean.strip(),
+                    fix="rename or remove one of them",
+                )
             )
         seen[key] = i
     if problems:

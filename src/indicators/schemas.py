@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from indicators._values import is_missing
 from indicators.problems import Problem, ValidationFailed
 
 SUB_INDICATORS = ("political", "economic", "legal", "social", "safety")
@@ -123,7 +124,7 @@ def _schema_problems(cases: pd.DataFrame, frame: pd.DataFrame, file: str) -> lis
                 f"fails the check {case.check}",
                 row,
                 column,
-                "" if pd.isna(case.failure_case) else str(case.failure_case),
+                "" if is_missing(case.failure_case) else str(case.failure_case),
             )
         )
     return problems

@@ -25,27 +25,46 @@ def check_zip(source: SourceFile) -> None:
         infos = archive.infolist()
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
         raise ValidationFailed(
-            [Problem(source.name, "the file looks like XLSX but the archive is damaged or truncated",
-                     fix="save the workbook again, or export it as CSV")]
+            [
+                Problem(
+                    source.name,
+                    "the file looks like XLSX but the archive is damaged or truncated",
+                    fix="save the workbook again, or export it as CSV",
+                )
+            ]
         ) from exc
     total = sum(i.file_size for i in infos)
     if total > MAX_XLSX_UNCOMPRESSED or total > MAX_XLSX_RATIO * max(source.size, 1):
         raise ValidationFailed(
-            [Problem(source.name,
-                     f"the workbook would expand to {total / 1e6:,.0f} MB "
-                     f"({total / max(source.size, 1):,.0f} times its size): refused as a possible zip bomb",
-                     fix="export the data you need as CSV")]
+            [
+                Problem(
+                    source.name,
+                    f"the workbook would expand to {total / 1e6:,.0f} MB "
+                    f"({total / max(source.size, 1):,.0f} times its size): refused as a possible zip bomb",
+                    fix="export the data you need as CSV",
+                )
+            ]
         )
     names = {i.filename for i in infos}
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise ValidationFailed(
-            [Problem(source.name, "the workbook contains macros (VBA), which are refused",
-                     fix="save it as a plain .xlsx workbook without macros, or export CSV")]
+            [
+                Problem(
+                    source.name,
+                    "the workbook contains macros (VBA), which are refused",
+                    fix="save it as a plain .xlsx workbook without macros, or export CSV",
+                )
+            ]
         )
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise ValidationFailed(
-            [Problem(source.name, "the file is a ZIP archive but not an XLSX workbook",
-                     fix="upload a .csv or .xlsx file")]
+            [
+                Problem(
+                    source.name,
+                    "the file is a ZIP archive but not an XLSX workbook",
+                    fix="upload a .csv or .xlsx file",
+                )
+            ]
         )
 
 
@@ -81,7 +100,9 @@ def sheet_names(source: SourceFile) -> list[str]:
         wb.close()
 
 
-def read_xlsx(source: SourceFile, *, sheet: str | int | None = None, header_row: int | None = None) -> TextTable:
+def read_xlsx(
+    source: SourceFile, *, sheet: str | int | None = None, header_row: int | None = None
+) -> TextTable:
     """Read one sheet of a workbook as text cells, finding the header row below any title rows."""
     from openpyxl import load_workbook
 
@@ -90,8 +111,13 @@ def read_xlsx(source: SourceFile, *, sheet: str | int | None = None, header_row:
         wb = load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
         raise ValidationFailed(
-            [Problem(source.name, f"the workbook cannot be opened ({type(exc).__name__})",
-                     fix="save it again from your spreadsheet program, or export CSV")]
+            [
+                Problem(
+                    source.name,
+                    f"the workbook cannot be opened ({type(exc).__name__})",
+                    fix="save it again from your spreadsheet program, or export CSV",
+                )
+            ]
         ) from exc
     try:
         names = list(wb.sheetnames)
@@ -103,14 +129,24 @@ def read_xlsx(source: SourceFile, *, sheet: str | int | None = None, header_row:
             ws = wb[sheet]
         else:
             raise ValidationFailed(
-                [Problem(source.name, f"no sheet named '{sheet}'; the sheets are: {', '.join(names)}")]
+                [
+                    Problem(
+                        source.name, f"no sheet named '{sheet}'; the sheets are: {', '.join(names)}"
+                    )
+                ]
             )
         rows: list[tuple[object, ...]] = []
         for r in ws.iter_rows(values_only=True):
             rows.append(r)
             if len(rows) > MAX_ROWS + 20:
                 raise ValidationFailed(
-                    [Problem(source.name, f"the sheet has more than {MAX_ROWS:,} rows", fix="split the file")]
+                    [
+                        Problem(
+                            source.name,
+                            f"the sheet has more than {MAX_ROWS:,} rows",
+                            fix="split the file",
+                        )
+                    ]
                 )
         title = ws.title
     finally:

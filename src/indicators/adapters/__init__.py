@@ -7,10 +7,11 @@ To add a source, write a module with a class that has ``name``, ``kind``, ``desc
 
 from __future__ import annotations
 
-from indicators.adapters.base import Adapter, ParseOptions, Parsed
+from indicators.adapters.base import Adapter, Parsed, ParseOptions
+from indicators.adapters.canonical import CanonicalRankings
 from indicators.adapters.rsf import RsfCsv
 
-ADAPTERS: list[Adapter] = [RsfCsv()]
+ADAPTERS: list[Adapter] = [RsfCsv(), CanonicalRankings()]
 
 
 def register(adapter: Adapter) -> None:

@@ -93,12 +93,28 @@ def parse_numbers(
     if integer:
         frac = values.notna() & (values % 1 != 0)
         for i in values.index[frac]:
-            problems.append(Problem(table.source.name, "must be a whole number", table.row_number(int(i)),
-                                    label or column, raw[i], fix="ranks are whole numbers: 1, 2, 3 ..."))
+            problems.append(
+                Problem(
+                    table.source.name,
+                    "must be a whole number",
+                    table.row_number(int(i)),
+                    label or column,
+                    raw[i],
+                    fix="ranks are whole numbers: 1, 2, 3 ...",
+                )
+            )
         bad = bad | frac
     for i in values.index[bad & ~(values.notna())][:200]:
-        problems.append(Problem(table.source.name, "is not a number", table.row_number(int(i)),
-                                label or column, raw[i], fix="write a plain number such as 42 or 42.5"))
+        problems.append(
+            Problem(
+                table.source.name,
+                "is not a number",
+                table.row_number(int(i)),
+                label or column,
+                raw[i],
+                fix="write a plain number such as 42 or 42.5",
+            )
+        )
     out = values.where(~bad)
     return out.astype("Int64") if integer else out.astype("Float64")
 
@@ -115,27 +131,40 @@ def resolve_countries(
     raw = table.frame[column].astype(str).str.strip()
     cache: dict[str, object] = {}
     rows = []
-    for i, value in raw.items():
+    for pos, value in enumerate(raw.tolist()):
         if value not in cache:
             cache[value] = index.resolve(value)
         entity = cache[value]
         if entity is None:
-            problems.append(Problem(
-                table.source.name, "unknown country", table.row_number(int(i)), label or column, value,
-                fix="use an ISO3 code (e.g. KAZ) or an English or Russian name; variants can be added "
-                    "to data/countries/aliases.csv"))
+            problems.append(
+                Problem(
+                    table.source.name,
+                    "unknown country",
+                    table.row_number(pos),
+                    label or column,
+                    value,
+                    fix="use an ISO3 code (e.g. KAZ) or an English or Russian name; variants can be added "
+                    "to data/countries/aliases.csv",
+                )
+            )
             rows.append((None, None, None, value))
         else:
             rows.append((entity.iso3, entity.name, entity.kind, value))  # type: ignore[attr-defined]
-    return pd.DataFrame(rows, columns=["iso3", "country", "entity_kind", "source_code"], index=raw.index)
+    return pd.DataFrame(
+        rows, columns=["iso3", "country", "entity_kind", "source_code"], index=raw.index
+    )
 
 
-def missing_columns_problem(file: str, kind: str, expected: Iterable[str], found: Iterable[str]) -> Problem:
+def missing_columns_problem(
+    file: str, kind: str, expected: Iterable[str], found: Iterable[str]
+) -> Problem:
     """A problem that lists what columns were expected and what the file has."""
     return Problem(
         file,
         f"the file does not have the columns a {kind} file needs: expected "
-        + ", ".join(expected) + "; found " + ", ".join(repr(c) for c in found),
+        + ", ".join(expected)
+        + "; found "
+        + ", ".join(repr(c) for c in found),
         1,
         fix="rename the columns, or give an explicit column mapping",
     )

@@ -25,8 +25,8 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.adapters.base import (
-    ParseOptions,
     Parsed,
+    ParseOptions,
     find_column,
     missing_columns_problem,
     parse_numbers,
@@ -69,7 +69,10 @@ EDITION_YEARS = {"2011-12": 2012}
 # What each edition covers. Before 2014 RSF's survey periods ran from autumn to autumn
 # (2002-2010) or December to November (2011-12, 2013); from 2014 edition N covers year N-1.
 PERIODS: dict[str, tuple[str, str, str]] = {
-    **{str(y): (f"{y - 1}-09-01", f"{y}-09-01", f"Sep {y - 1} - Sep {y}") for y in range(2002, 2011)},
+    **{
+        str(y): (f"{y - 1}-09-01", f"{y}-09-01", f"Sep {y - 1} - Sep {y}")
+        for y in range(2002, 2011)
+    },
     "2011-12": ("2010-12-01", "2011-11-30", "Dec 2010 - Nov 2011"),
     "2013": ("2011-12-01", "2012-11-30", "Dec 2011 - Nov 2012"),
 }
@@ -119,21 +122,41 @@ class RsfCsv:
             raise ValidationFailed([missing_columns_problem(name, "RSF index", expected, cols)])
         problems: list[Problem] = []
         frame = table.frame
-        iso_col, rank_col, score_col, year_col = (found[r] for r in ("iso", "rank", "score", "year"))
+        iso_col, rank_col, score_col, year_col = (
+            found[r] for r in ("iso", "rank", "score", "year")
+        )
         assert iso_col and rank_col and score_col and year_col
         if frame.empty:
             raise ValidationFailed([Problem(name, "the file has a header but no rows")])
 
         editions = frame[year_col].astype(str).str.strip().unique().tolist()
         if len(editions) != 1:
-            raise ValidationFailed([Problem(name, "one RSF file must hold one edition; found several",
-                                            None, year_col, ", ".join(editions[:5]))])
+            raise ValidationFailed(
+                [
+                    Problem(
+                        name,
+                        "one RSF file must hold one edition; found several",
+                        None,
+                        year_col,
+                        ", ".join(editions[:5]),
+                    )
+                ]
+            )
         edition = editions[0]
         edition_year = EDITION_YEARS.get(edition) or (int(edition) if edition.isdigit() else None)
         if edition_year is None or not 2002 <= edition_year <= options.today.year:
-            raise ValidationFailed([Problem(
-                name, f"edition must be a year from 2002 to {options.today.year} (or 2011-12)",
-                2, year_col, edition, fix="check the 'Year (N)' column")])
+            raise ValidationFailed(
+                [
+                    Problem(
+                        name,
+                        f"edition must be a year from 2002 to {options.today.year} (or 2011-12)",
+                        2,
+                        year_col,
+                        edition,
+                        fix="check the 'Year (N)' column",
+                    )
+                ]
+            )
 
         decimal = table.decimal if table.decimal == "," or table.delimiter == ";" else "."
         rank = parse_numbers(table, rank_col, decimal=decimal, problems=problems, integer=True)
@@ -141,12 +164,26 @@ class RsfCsv:
         entities = resolve_countries(table, iso_col, options, problems)
         n_ranked = len(frame)
         for i in rank.index[rank.notna() & ((rank < 1) | (rank > n_ranked))]:
-            problems.append(Problem(name, f"rank must be between 1 and the number ranked ({n_ranked})",
-                                    table.row_number(int(i)), rank_col, frame.loc[i, rank_col]))
+            problems.append(
+                Problem(
+                    name,
+                    f"rank must be between 1 and the number ranked ({n_ranked})",
+                    table.row_number(int(i)),
+                    rank_col,
+                    frame.loc[i, rank_col],
+                )
+            )
         dupes = entities["source_code"].duplicated(keep=False)
         for i in entities.index[dupes]:
-            problems.append(Problem(name, "the same country appears twice in this edition",
-                                    table.row_number(int(i)), iso_col, entities.loc[i, "source_code"]))
+            problems.append(
+                Problem(
+                    name,
+                    "the same country appears twice in this edition",
+                    table.row_number(int(i)),
+                    iso_col,
+                    entities.loc[i, "source_code"],
+                )
+            )
         optional = {k: find_column(cols, p) for k, p in OPTIONAL_ROLES.items()}
         extra: dict[str, pd.Series] = {}
         for key, col in optional.items():
@@ -156,7 +193,9 @@ class RsfCsv:
                 extra[key] = frame[col].astype(str).str.strip().replace("", None)
             else:
                 integer = key.endswith("_rank") or key in ("rank_previous", "rank_change")
-                extra[key] = parse_numbers(table, col, decimal=decimal, problems=problems, integer=integer)
+                extra[key] = parse_numbers(
+                    table, col, decimal=decimal, problems=problems, integer=integer
+                )
         if problems:
             raise ValidationFailed(problems)
 
@@ -179,7 +218,9 @@ class RsfCsv:
                 "n_ranked": n_ranked,
                 "n_tied": n_tied,
                 "tied": n_tied > 1,
-                "position": percentile_position(rank, pd.Series(n_ranked, index=rank.index), n_tied),
+                "position": percentile_position(
+                    rank, pd.Series(n_ranked, index=rank.index), n_tied
+                ),
                 "score": score,
                 "score_as_printed": (100 - score) if methodology == "rsf_2013_2021" else score,
                 "score_normalised": score if higher_is_freer else pd.NA,
@@ -188,7 +229,11 @@ class RsfCsv:
                 "rank_previous": extra.get("rank_previous"),
                 "rank_change_published": extra.get("rank_change"),
                 "situation": extra.get("situation"),
-                **{f"{s}_{m}": extra.get(f"{s}_{m}") for s in SUB_INDICATORS for m in ("score", "rank")},
+                **{
+                    f"{s}_{m}": extra.get(f"{s}_{m}")
+                    for s in SUB_INDICATORS
+                    for m in ("score", "rank")
+                },
                 "citation": f"RSF World Press Freedom Index {edition}, "
                 + SOURCE_URL.format(year=edition_year),
                 "source_file": name,
@@ -204,14 +249,20 @@ class RsfCsv:
             kind="rankings",
             adapter=self.name,
             frame=canonical,
-            detected={"source": "RSF World Press Freedom Index", "edition": edition,
-                      "format": table.format_label, "methodology": methodology},
+            detected={
+                "source": "RSF World Press Freedom Index",
+                "edition": edition,
+                "format": table.format_label,
+                "methodology": methodology,
+            },
             notes=notes,
             rows_read=len(frame),
         )
 
 
-def _guard_direction(name: str, edition: str, rank: pd.Series, score: pd.Series, methodology: str) -> None:
+def _guard_direction(
+    name: str, edition: str, rank: pd.Series, score: pd.Series, methodology: str
+) -> None:
     """Fail loudly if the scores do not run the way this edition's era says they do."""
     both = pd.DataFrame({"rank": rank, "score": score}).dropna().astype(float)
     if len(both) < 10:
@@ -220,9 +271,14 @@ def _guard_direction(name: str, edition: str, rank: pd.Series, score: pd.Series,
     expected_positive = methodology == "rsf_2002_2012"
     if (corr > 0) != expected_positive:
         direction = "lower" if expected_positive else "higher"
-        raise ValidationFailed([Problem(
-            name,
-            f"edition {edition}: scores do not run the way the {methodology} era says "
-            f"({direction} = freer; rank/score correlation {corr:.2f}). The publisher may have "
-            "changed the score direction again",
-            fix="check the file against RSF's methodology before ingesting")])
+        raise ValidationFailed(
+            [
+                Problem(
+                    name,
+                    f"edition {edition}: scores do not run the way the {methodology} era says "
+                    f"({direction} = freer; rank/score correlation {corr:.2f}). The publisher may have "
+                    "changed the score direction again",
+                    fix="check the file against RSF's methodology before ingesting",
+                )
+            ]
+        )

@@ -55,16 +55,31 @@ class Version:
     def as_dict(self) -> dict[str, Any]:
         """The manifest as a plain dictionary (for JSON)."""
         return {
-            "version": self.number, "parent": self.parent, "created_at": self.created_at,
-            "user": self.user, "message": self.message, "action": self.action,
-            "tables": self.tables, "files": self.files, "changes": self.changes,
+            "version": self.number,
+            "parent": self.parent,
+            "created_at": self.created_at,
+            "user": self.user,
+            "message": self.message,
+            "action": self.action,
+            "tables": self.tables,
+            "files": self.files,
+            "changes": self.changes,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Version:
         """Rebuild a version from its manifest dictionary."""
-        return cls(int(d["version"]), d.get("parent"), d["created_at"], d["user"], d["message"],
-                   d.get("action", "ingest"), d["tables"], d.get("files", []), d.get("changes", {}))
+        return cls(
+            int(d["version"]),
+            d.get("parent"),
+            d["created_at"],
+            d["user"],
+            d["message"],
+            d.get("action", "ingest"),
+            d["tables"],
+            d.get("files", []),
+            d.get("changes", {}),
+        )
 
 
 @dataclass(frozen=True)
@@ -103,7 +118,7 @@ class Store(Protocol):
         message: str,
         action: str = "ingest",
         files: list[FileRecord] | None = None,
-        expected_head: int | None = ...,  # type: ignore[assignment]
+        expected_head: object = None,
     ) -> Version:
         """Atomically record new versions of the given tables; refuse if head moved."""
         ...

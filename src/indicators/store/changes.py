@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from indicators._values import is_missing
+
 # The columns that identify a row, and the columns that identify a *batch* that a new file
 # replaces as a whole (a new RSF 2025 file replaces every RSF 2025 row).
 ROW_KEYS: dict[str, list[str]] = {
@@ -63,13 +65,19 @@ def diff_tables(old: pd.DataFrame, new: pd.DataFrame, table: str) -> TableChange
             differs = ~((left == right).fillna(False) | (left.isna() & right.isna()))
             for key in differs.index[differs.to_numpy()]:
                 key_t = key if isinstance(key, tuple) else (key,)
-                records.append({**dict(zip(keys, key_t, strict=True)), "column": col,
-                                "old": _plain(left[key]), "new": _plain(right[key])})
+                records.append(
+                    {
+                        **dict(zip(keys, key_t, strict=True)),
+                        "column": col,
+                        "old": _plain(left[key]),
+                        "new": _plain(right[key]),
+                    }
+                )
     changed = pd.DataFrame(records, columns=[*keys, "column", "old", "new"])
     return TableChange(added, changed, removed)
 
 
 def _plain(value: object) -> object:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+    if is_missing(value):
         return None
     return value

@@ -101,7 +101,9 @@ class LocalStore:
         """The manifest of one version."""
         head = self.head()
         if head is None or not 1 <= number <= head:
-            raise StoreError(f"there is no version {number} (the current version is {head or 'none'})")
+            raise StoreError(
+                f"there is no version {number} (the current version is {head or 'none'})"
+            )
         try:
             return Version.from_dict(json.loads(self._manifest_path(number).read_text()))
         except FileNotFoundError as exc:

@@ -1,0 +1,46 @@
+"""Build the project's curated rankings extract in data/rankings/ from RSF's published files.
+
+The extract holds RSF's Eastern Europe-Central Asia (EEAC) zone, which contains Kazakhstan, its
+Central Asian neighbours and Russia, for every edition. Each row keeps the number ranked and tie
+size of the whole edition (so positions stay exact), and cites the edition, RSF's address, the
+publisher file's SHA-256 and the row it came from. Run from the repository root:
+
+    python scripts/build_embedded_data.py ../shared/data/rsf
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.adapters import ParseOptions
+from indicators.adapters.rsf import RsfCsv
+from indicators.reading import SourceFile, read_table
+
+CENTRAL_ASIA = {"KAZ", "KGZ", "TJK", "TKM", "UZB"}
+OUT = Path("data/rankings/rsf_eeac.csv")
+
+
+def main(folder: str) -> None:
+    """Parse every edition and write the EEAC extract."""
+    frames = []
+    for path in sorted(Path(folder).glob("*.csv")):
+        parsed = RsfCsv().parse(read_table(SourceFile.from_path(path)), ParseOptions())
+        frames.append(parsed.frame)
+    allr = pd.concat(frames, ignore_index=True)
+    zone_members = set(allr.loc[allr["zone"] == "EEAC", "iso3"])
+    keep = zone_members | CENTRAL_ASIA | {"RUS"}
+    extract = allr[allr["iso3"].isin(keep) & (allr["entity_kind"] != "pseudo")]
+    extract = extract.sort_values(["edition_year", "rank", "iso3"])
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    extract.to_csv(OUT, index=False, lineterminator="\n")
+    print(
+        f"{OUT}: {len(extract)} rows, {extract['iso3'].nunique()} countries, "
+        f"{extract['edition'].nunique()} editions"
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/rsf")

@@ -1,0 +1,257 @@
+"""The ``indicators`` command line: ingest, validate, query and inspect the store.
+
+Every command that reads files prints problems as a table (file, row, column, value, problem,
+fix) and exits with status 1, leaving the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+import pandas as pd
+
+from indicators.adapters import ParseOptions
+from indicators.claims import describe_claim, match_claim
+from indicators.embedded import open_default_store
+from indicators.export import to_safe_csv
+from indicators.ingest import commit as commit_prepared
+from indicators.ingest import parse_files, prepare
+from indicators.problems import ValidationFailed, problems_frame
+from indicators.reading import SourceFile
+from indicators.store import LocalStore, StoreError
+from indicators.views import UnknownCountry, rankings_view, resolve_countries_arg
+
+FORMATS = ("table", "csv", "json")
+
+
+def _store(args: argparse.Namespace) -> LocalStore:
+    return LocalStore(args.store) if args.store else open_default_store()
+
+
+def _emit(frame: pd.DataFrame, fmt: str, out: TextIO) -> None:
+    if fmt == "csv":
+        out.write(to_safe_csv(frame))
+    elif fmt == "json":
+        out.write(frame.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    elif frame.empty:
+        out.write("(no rows)\n")
+    else:
+        with pd.option_context(
+            "display.max_rows",
+            500,
+            "display.max_columns",
+            20,
+            "display.width",
+            160,
+            "display.max_colwidth",
+            40,
+        ):
+            out.write(frame.to_string(index=False) + "\n")
+
+
+def _report_problems(exc: ValidationFailed) -> int:
+    frame = problems_frame(exc.problems)
+    sys.stderr.write(f"{len(frame)} problem(s) found; nothing was written.\n")
+    with pd.option_context(
+        "display.max_rows", 200, "display.width", 200, "display.max_colwidth", 90
+    ):
+        sys.stderr.write(frame.fillna("").to_string(index=False) + "\n")
+    return 1
+
+
+def _options(args: argparse.Namespace) -> ParseOptions:
+    mapping = dict(item.split("=", 1) for item in getattr(args, "map", None) or [])
+    return ParseOptions(
+        kind=getattr(args, "kind", None),
+        adapter=getattr(args, "adapter", None),
+        mapping=mapping,
+        index_id=getattr(args, "index_id", None),
+    )
+
+
+def _sources(paths: Sequence[str]) -> list[SourceFile]:
+    return [SourceFile.from_path(p) for p in paths]
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Validate files and store them as a new version."""
+    store = _store(args)
+    prepared = prepare(store, _sources(args.files), _options(args))
+    version = commit_prepared(
+        store,
+        prepared,
+        user=args.user,
+        message=args.message or "ingest " + ", ".join(Path(f).name for f in args.files),
+    )
+    for src, parsed in prepared.parsed:
+        detected = "; ".join(f"{k}: {v}" for k, v in parsed.detected.items())
+        print(
+            f"{src.name}: {parsed.kind} via {parsed.adapter}, {parsed.rows_read} rows read, "
+            f"{len(parsed.frame)} kept ({detected})"
+        )
+    for kind, change in prepared.changes.items():
+        c = change.counts()
+        print(f"{kind}: {c['added']} added, {c['changed']} changed, {c['removed']} removed")
+    for note in prepared.notes:
+        print(f"note: {note}")
+    print(f"stored as version {version.number} in {store.root}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Run every check on files and report, writing nothing."""
+    sources = _sources(args.files)
+    for src, parsed in zip(sources, parse_files(sources, _options(args)), strict=True):
+        print(
+            f"{src.name}: OK, {parsed.kind} via {parsed.adapter}, {len(parsed.frame)} rows "
+            f"({parsed.detected.get('format', '')})"
+        )
+    return 0
+
+
+def cmd_rankings(args: argparse.Namespace) -> int:
+    """Print the canonical normalised rankings table."""
+    store = _store(args)
+    countries = resolve_countries_arg(args.country) if args.country else None
+    view = rankings_view(store.table("rankings"), countries, args.index)
+    _emit(view, args.format, sys.stdout)
+    return 0
+
+
+def cmd_match_claim(args: argparse.Namespace) -> int:
+    """Say which editions put a country at 'N of M'."""
+    store = _store(args)
+    iso3 = resolve_countries_arg([args.country])[0]
+    result = match_claim(store.table("rankings"), iso3, args.rank, args.of, args.index)
+    print(describe_claim(result, args.country, args.rank, args.of))
+    if result.holds:
+        _emit(result.matches, args.format, sys.stdout)
+    return 0 if result.holds else 3
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """List the store's versions with their provenance."""
+    store = _store(args)
+    rows = []
+    for v in store.versions():
+        changes = "; ".join(
+            f"{t}: +{c['added']} ~{c['changed']} -{c['removed']}" for t, c in v.changes.items()
+        )
+        files = "; ".join(
+            f"{f['name']} ({f['sha256'][:12]}, {f['rows_kept']}/{f['rows_read']} rows)"
+            for f in v.files
+        )
+        rows.append(
+            {
+                "version": v.number,
+                "created_at": v.created_at,
+                "user": v.user,
+                "action": v.action,
+                "message": v.message,
+                "changes": changes,
+                "files": files,
+            }
+        )
+    if args.format == "json":
+        print(json.dumps([v.as_dict() for v in store.versions()], indent=1, ensure_ascii=False))
+    else:
+        _emit(pd.DataFrame(rows), args.format, sys.stdout)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Verify the checksums of the current version's stored tables."""
+    store = _store(args)
+    damage = store.verify()
+    if not damage:
+        print(f"store {store.root}: version {store.head()} intact")
+        return 0
+    for d in damage:
+        print(f"{d.table}: object {d.object_id[:16]} is {d.problem}", file=sys.stderr)
+    print(
+        "Recover with 'indicators rollback V' to a version whose tables are intact.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="indicators", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_store(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--store", help="store folder (default: the embedded default store)")
+        return p
+
+    def with_reading(p: argparse.ArgumentParser) -> None:
+        p.add_argument("files", nargs="+", help="CSV or XLSX files")
+        p.add_argument(
+            "--kind",
+            choices=["rankings", "incidents", "events", "reported_counts"],
+            help="what the files hold, when it cannot be told from their columns",
+        )
+        p.add_argument("--adapter", help="force a source format by adapter name")
+        p.add_argument(
+            "--map",
+            action="append",
+            metavar="FIELD=COLUMN",
+            help="explicit column mapping, e.g. --map rank=Place (repeatable)",
+        )
+        p.add_argument("--index-id", help="index id for an analyst's own file")
+
+    p = with_store(sub.add_parser("ingest", help="validate files and store a new version"))
+    with_reading(p)
+    p.add_argument("--user", default=getpass.getuser(), help="who is ingesting (recorded)")
+    p.add_argument("--message", "-m", default="", help="what this change is")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("validate", help="check files, writing nothing")
+    with_reading(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = with_store(sub.add_parser("rankings", help="the canonical normalised rankings"))
+    p.add_argument("--country", action="append", help="ISO3 code or name (repeatable)")
+    p.add_argument("--index", help="index id, e.g. rsf_wpfi")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=cmd_rankings)
+
+    p = with_store(sub.add_parser("match-claim", help="which editions match 'Nth of M'"))
+    p.add_argument("--country", required=True)
+    p.add_argument("--rank", type=int, required=True)
+    p.add_argument("--of", type=int)
+    p.add_argument("--index")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=cmd_match_claim)
+
+    p = with_store(sub.add_parser("history", help="the store's versions with provenance"))
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=cmd_history)
+
+    p = with_store(sub.add_parser("check", help="verify stored tables against their checksums"))
+    p.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (no stack traces for expected errors)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ValidationFailed as exc:
+        return _report_problems(exc)
+    except (StoreError, UnknownCountry) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""Shared fixtures: the real publisher files and an isolated default store for every test."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(os.environ.get("INDICATORS_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+SHARED_DATA = SHARED / "data"
+RSF_DIR = SHARED_DATA / "rsf"
+
+
+def shared_file(*parts: str) -> Path:
+    """Path to a real publisher file; fail (in CI) or skip (elsewhere) when it is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing: CI must have shared/ beside the clone")
+        pytest.skip(f"{path} is not available on this machine")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def isolated_default_store(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Point the default store at a fresh folder so no test touches a person's real store."""
+    store = tmp_path_factory.mktemp("default-store")
+    monkeypatch.setenv("INDICATORS_STORE", str(store))
+    return store
+
+
+@pytest.fixture
+def rsf_files() -> list[Path]:
+    """All 24 real RSF edition files."""
+    files = sorted(shared_file("rsf").glob("*.csv"))
+    assert len(files) == 24
+    return files
