@@ -161,11 +161,9 @@ def detect_decimal(frame: pd.DataFrame, delimiter: str) -> str:
     """Return ',' when numeric-looking cells use a decimal comma, else '.'."""
     if delimiter == ",":
         return "."
-    commas = dots = 0
-    for col in frame.columns[:40]:
-        values = frame[col].head(200)
-        commas += int(values.str.match(_DECIMAL_COMMA).sum())
-        dots += int(values.str.match(_DECIMAL_DOT).sum())
+    cells = frame.head(200).to_numpy().ravel().tolist()
+    commas = sum(1 for c in cells if isinstance(c, str) and _DECIMAL_COMMA.match(c))
+    dots = sum(1 for c in cells if isinstance(c, str) and _DECIMAL_DOT.match(c))
     return "," if commas > dots else "."
 
 

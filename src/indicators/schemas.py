@@ -88,10 +88,10 @@ def conform(frame: pd.DataFrame, columns: dict[str, pa.Column]) -> pd.DataFrame:
     for name, col in columns.items():
         values = frame[name] if name in frame.columns else pd.Series(pd.NA, index=frame.index)
         dtype = str(col.dtype)
-        if dtype == "Int64":
-            out[name] = pd.to_numeric(values, errors="coerce").astype("Int64")
-        elif dtype == "Float64":
-            out[name] = pd.to_numeric(values, errors="coerce").astype("Float64")
+        if str(values.dtype) == dtype and dtype != "object":
+            out[name] = values
+        elif dtype in ("Int64", "Float64"):
+            out[name] = pd.to_numeric(values, errors="coerce").astype(dtype)
         elif dtype == "boolean":
             out[name] = values.astype("boolean")
         else:
