@@ -40,7 +40,7 @@ class Prepared:
                 p.detected,
                 p.rows_read,
                 len(p.frame),
-                p.rows_read - len(p.frame),
+                p.rejected(),
             )
             for src, p in self.parsed
         ]

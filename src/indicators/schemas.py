@@ -128,3 +128,95 @@ def _schema_problems(cases: pd.DataFrame, frame: pd.DataFrame, file: str) -> lis
             )
         )
     return problems
+
+
+DATE_PRECISIONS = ("day", "month", "year")
+STATUTE_APPLIED_TO = ("target", "perpetrator")
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_provenance: dict[str, pa.Column] = {
+    "source_file": _str,
+    "source_sha256": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{64}$")),
+    "source_row": pa.Column("Int64", pa.Check.ge(1)),
+}
+
+# One row per incident and statute: an incident charged under two articles has two rows with
+# the same incident_id (statute_seq 1 and 2). Counts are always of distinct incident_id.
+INCIDENTS_COLUMNS: dict[str, pa.Column] = {
+    "incident_id": pa.Column(str, pa.Check.str_length(1, 80)),
+    "statute_seq": pa.Column("Int64", pa.Check.ge(1)),
+    "date": pa.Column(str, pa.Check.str_matches(_ISO_DATE)),
+    "date_precision": pa.Column(str, pa.Check.isin(DATE_PRECISIONS)),
+    "date_as_written": _opt_str,
+    "year": pa.Column("Int64", pa.Check.in_range(1900, 2100)),
+    "country": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$")),
+    "region_code": _opt_str,
+    "region_name": _opt_str,
+    "place_as_written": _opt_str,
+    "target_name": _opt_str,
+    "target_type": _opt_str,
+    "outlet": _opt_str,
+    "incident_type": _str,
+    "incident_type_as_written": _opt_str,
+    "statute_key": _opt_str,
+    "statute_category": _opt_str,
+    "statute_as_written": _opt_str,
+    "statute_applied_to": pa.Column(str, pa.Check.isin(STATUTE_APPLIED_TO), nullable=True),
+    "case_stage": _opt_str,
+    "summary": _opt_str,
+    "source_name": _str,
+    "source_url": _opt_str,
+    "synthetic": pa.Column("boolean"),
+    **_provenance,
+}
+
+INCIDENTS_SCHEMA = pa.DataFrameSchema(
+    INCIDENTS_COLUMNS,
+    unique=["incident_id", "statute_seq"],
+    strict=True,
+    coerce=False,
+    name="incidents",
+)
+
+# Aggregate figures a monitor publishes (e.g. Adil Soz's monthly counts). Kept apart from
+# incident records and never added to them.
+REPORTED_COUNTS_COLUMNS: dict[str, pa.Column] = {
+    "source_name": _str,
+    "country": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$")),
+    "period_start": pa.Column(str, pa.Check.str_matches(_ISO_DATE)),
+    "period_end": pa.Column(str, pa.Check.str_matches(_ISO_DATE)),
+    "period_kind": pa.Column(str, pa.Check.isin(("month", "year", "year to date", "range", "day"))),
+    "group": _opt_str,
+    "measure": _str,
+    "value": pa.Column("Float64"),
+    "unit": _str,
+    "comparison_value": _opt_float(),
+    "comparison_period": _opt_str,
+    "source_url": _opt_str,
+    **_provenance,
+}
+
+REPORTED_COUNTS_SCHEMA = pa.DataFrameSchema(
+    REPORTED_COUNTS_COLUMNS,
+    unique=["source_name", "country", "period_start", "period_end", "group", "measure"],
+    strict=True,
+    coerce=False,
+    name="reported_counts",
+)
+
+EVENTS_COLUMNS: dict[str, pa.Column] = {
+    "event_id": pa.Column(str, pa.Check.str_length(1, 80)),
+    "country": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$")),
+    "date": pa.Column(str, pa.Check.str_matches(_ISO_DATE)),
+    "date_precision": pa.Column(str, pa.Check.isin(DATE_PRECISIONS)),
+    "date_end": pa.Column(str, pa.Check.str_matches(_ISO_DATE), nullable=True),
+    "title": _str,
+    "kind": _str,
+    "description": _opt_str,
+    "source_name": _opt_str,
+    "source_url": _opt_str,
+    **_provenance,
+}
+
+EVENTS_SCHEMA = pa.DataFrameSchema(
+    EVENTS_COLUMNS, unique=["event_id"], strict=True, coerce=False, name="events"
+)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from indicators.adapters.base import Adapter, Parsed, ParseOptions
 from indicators.adapters.canonical import CanonicalRankings
+from indicators.adapters.freedom_house import ADAPTERS as FREEDOM_HOUSE
 from indicators.adapters.rsf import RsfCsv
 
-ADAPTERS: list[Adapter] = [RsfCsv(), CanonicalRankings()]
+ADAPTERS: list[Adapter] = [RsfCsv(), CanonicalRankings(), *FREEDOM_HOUSE]
 
 
 def register(adapter: Adapter) -> None:

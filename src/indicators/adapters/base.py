@@ -43,6 +43,13 @@ class Parsed:
     detected: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     rows_read: int = 0
+    rows_rejected: int | None = None  # set when one input row does not make one output row
+
+    def rejected(self) -> int:
+        """Input rows left out (reported in the notes), as the adapter counted them."""
+        if self.rows_rejected is not None:
+            return self.rows_rejected
+        return max(self.rows_read - len(self.frame), 0)
 
 
 class Adapter(Protocol):

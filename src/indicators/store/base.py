@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-TABLES = ("rankings",)
+TABLES = ("rankings", "incidents", "reported_counts", "events")
 
 
 class StoreError(Exception):

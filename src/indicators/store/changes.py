@@ -12,9 +12,17 @@ from indicators._values import is_missing
 # replaces as a whole (a new RSF 2025 file replaces every RSF 2025 row).
 ROW_KEYS: dict[str, list[str]] = {
     "rankings": ["index", "edition", "iso3", "source_code"],
+    "incidents": ["incident_id", "statute_seq"],
+    "reported_counts": ["source_name", "country", "period_start", "period_end", "group", "measure"],
+    "events": ["event_id"],
 }
+# Rankings: a file holds whole editions, and replaces them. Incidents and events: a file adds
+# records and updates those with the same id (a monthly file never deletes last month's).
 BATCH_KEYS: dict[str, list[str]] = {
     "rankings": ["index", "edition"],
+    "incidents": ["incident_id"],
+    "reported_counts": ROW_KEYS["reported_counts"],
+    "events": ["event_id"],
 }
 IGNORED_IN_DIFF = {"source_file", "source_sha256", "source_row", "citation"}
 

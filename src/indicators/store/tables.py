@@ -5,10 +5,19 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from indicators.schemas import RANKINGS_COLUMNS, conform
+from indicators.schemas import (
+    EVENTS_COLUMNS,
+    INCIDENTS_COLUMNS,
+    RANKINGS_COLUMNS,
+    REPORTED_COUNTS_COLUMNS,
+    conform,
+)
 
 COLUMNS: dict[str, dict[str, pa.Column]] = {
     "rankings": RANKINGS_COLUMNS,
+    "incidents": INCIDENTS_COLUMNS,
+    "reported_counts": REPORTED_COUNTS_COLUMNS,
+    "events": EVENTS_COLUMNS,
 }
 
 
