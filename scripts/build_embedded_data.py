@@ -1,4 +1,11 @@
-"""Build the project's curated rankings extract in data/rankings/ from RSF's published files.
+"""Build the project's generated datasets in data/ from the publisher files in ../shared/data.
+
+1. data/rankings/rsf_eeac.csv: the curated rankings extract (below).
+2. data/incidents/adilsoz_facts.csv and data/reported_counts/adilsoz_*.csv: Adil Soz's
+   compiled monitoring facts, normalised to this project's canonical tables (statute keys,
+   region codes valid at the date), each row keeping the upstream file, SHA-256, row and the
+   Adil Soz page it cites. Run after changing the normalisers or reference tables.
+
 
 The extract holds RSF's Eastern Europe-Central Asia (EEAC) zone, which contains Kazakhstan, its
 Central Asian neighbours and Russia, for every edition. Each row keeps the number ranked and tie
@@ -23,8 +30,24 @@ CENTRAL_ASIA = {"KAZ", "KGZ", "TJK", "TKM", "UZB"}
 OUT = Path("data/rankings/rsf_eeac.csv")
 
 
+def build_adilsoz(folder: Path) -> None:
+    """Normalise Adil Soz's compiled facts and counts to canonical CSVs in data/."""
+    from indicators.ingest import parse_file
+
+    outputs = {
+        "incidents.csv": Path("data/incidents/adilsoz_facts.csv"),
+        "monthly_counts.csv": Path("data/reported_counts/adilsoz_monthly_counts.csv"),
+        "cumulative_statements.csv": Path("data/reported_counts/adilsoz_cumulative.csv"),
+    }
+    for name, out in outputs.items():
+        parsed = parse_file(SourceFile.from_path(folder / name))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        parsed.frame.to_csv(out, index=False, lineterminator="\n")
+        print(f"{out}: {len(parsed.frame)} rows ({parsed.adapter}); notes: {parsed.notes}")
+
+
 def main(folder: str) -> None:
-    """Parse every edition and write the EEAC extract."""
+    """Parse every edition and write the EEAC extract; then the Adil Soz tables."""
     frames = []
     for path in sorted(Path(folder).glob("*.csv")):
         parsed = RsfCsv().parse(read_table(SourceFile.from_path(path)), ParseOptions())
@@ -40,6 +63,7 @@ def main(folder: str) -> None:
         f"{OUT}: {len(extract)} rows, {extract['iso3'].nunique()} countries, "
         f"{extract['edition'].nunique()} editions"
     )
+    build_adilsoz(Path(folder).parent / "adilsoz")
 
 
 if __name__ == "__main__":

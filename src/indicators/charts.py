@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators._values import is_missing
 from indicators.normalise import rank_phrase
 
 # Okabe-Ito palette: distinguishable with the common forms of colour blindness.
@@ -32,7 +33,7 @@ def hover_text(frame: pd.DataFrame) -> list[str]:
     return [
         f"{r.country}: {rank_phrase(r.rank, r.n_ranked)} - edition {r.edition}, covering "
         f"{r.period_label}<br>position {r.position}"
-        + ("" if pd.isna(r.score) else f", score {r.score}")
+        + ("" if is_missing(r.score) else f", score {r.score!s}")
         for r in frame.itertuples()
     ]
 

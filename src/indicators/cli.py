@@ -11,23 +11,31 @@ import getpass
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 import pandas as pd
 
 from indicators.adapters import ParseOptions
+from indicators.aggregate import BY_COLUMNS, IncidentFilter, filter_incidents, incident_counts
 from indicators.claims import describe_claim, match_claim
 from indicators.embedded import open_default_store
 from indicators.export import to_safe_csv
 from indicators.ingest import commit as commit_prepared
 from indicators.ingest import parse_files, prepare
+from indicators.normalisers.dates import parse_date
 from indicators.problems import ValidationFailed, problems_frame
 from indicators.reading import SourceFile
+from indicators.reference import load_reference
 from indicators.store import LocalStore, StoreError
 from indicators.views import UnknownCountry, rankings_view, resolve_countries_arg
 
 FORMATS = ("table", "csv", "json")
+
+
+class UsageError(ValueError):
+    """A command-line value a person gave cannot be used; the message says why."""
 
 
 def _store(args: argparse.Namespace) -> LocalStore:
@@ -165,6 +173,74 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+INCIDENT_LIST_COLUMNS = [
+    "date",
+    "date_precision",
+    "country",
+    "region_name",
+    "place_as_written",
+    "target_name",
+    "target_type",
+    "incident_type",
+    "statute_key",
+    "statute_as_written",
+    "source_name",
+    "source_url",
+    "incident_id",
+]
+
+
+def _date_arg(text: str | None, label: str) -> date | None:
+    if not text:
+        return None
+    parsed = parse_date(text)
+    if parsed is None:
+        raise UsageError(f"{label} {text!r} is not a date (use 2025-04-10, 2025-04 or 2025)")
+    return parsed.start
+
+
+def cmd_incidents(args: argparse.Namespace) -> int:
+    """Count incidents by statute, region, period ... or list them."""
+    store = _store(args)
+    country = resolve_countries_arg([args.country])[0] if args.country else None
+    chosen = IncidentFilter(
+        country=country,
+        start=_date_arg(args.date_from, "--from"),
+        end=_date_arg(args.date_to, "--to"),
+    )
+    rows = filter_incidents(store.table("incidents"), chosen)
+    if not args.by:
+        listing = rows.drop_duplicates("incident_id")[INCIDENT_LIST_COLUMNS].sort_values("date")
+        _emit(listing.reset_index(drop=True), args.format, sys.stdout)
+        return 0
+    counts = incident_counts(rows, args.by)
+    if "statute" in args.by:
+        titles = load_reference().statutes.set_index("key")["title_en"]
+        counts.insert(1, "statute_title", counts["statute_key"].map(titles))
+    _emit(counts, args.format, sys.stdout)
+    return 0
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    """List events (the markers on every time chart)."""
+    store = _store(args)
+    events = store.table("events")
+    if args.country:
+        events = events[events["country"] == resolve_countries_arg([args.country])[0]]
+    columns = [
+        "date",
+        "date_precision",
+        "date_end",
+        "country",
+        "kind",
+        "title",
+        "source_name",
+        "source_url",
+    ]
+    _emit(events.sort_values("date")[columns].reset_index(drop=True), args.format, sys.stdout)
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Verify the checksums of the current version's stored tables."""
     store = _store(args)
@@ -205,6 +281,12 @@ def build_parser() -> argparse.ArgumentParser:
             help="explicit column mapping, e.g. --map rank=Place (repeatable)",
         )
         p.add_argument("--index-id", help="index id for an analyst's own file")
+        p.add_argument(
+            "--country",
+            dest="default_country",
+            help="country of every row, for files that hold one country's records",
+        )
+        p.add_argument("--source-name", help="who published the records, if the file does not say")
 
     p = with_store(sub.add_parser("ingest", help="validate files and store a new version"))
     with_reading(p)
@@ -230,6 +312,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=cmd_match_claim)
 
+    p = with_store(sub.add_parser("incidents", help="incident counts (or the list of incidents)"))
+    p.add_argument("--country", help="ISO3 code or name")
+    p.add_argument(
+        "--by",
+        action="append",
+        choices=sorted(BY_COLUMNS),
+        help="count by this (repeatable: --by statute --by year)",
+    )
+    p.add_argument("--from", dest="date_from", help="first date (2022, 2022-01 or 2022-01-15)")
+    p.add_argument("--to", dest="date_to", help="last date")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=cmd_incidents)
+
+    p = with_store(sub.add_parser("events", help="events: the markers on every time chart"))
+    p.add_argument("--country", help="ISO3 code or name")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=cmd_events)
+
     p = with_store(sub.add_parser("history", help="the store's versions with provenance"))
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=cmd_history)
@@ -246,7 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except ValidationFailed as exc:
         return _report_problems(exc)
-    except (StoreError, UnknownCountry) as exc:
+    except (StoreError, UnknownCountry, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:

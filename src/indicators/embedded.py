@@ -17,7 +17,7 @@ from indicators.reading import SourceFile
 from indicators.store.local import LocalStore
 
 EMBEDDED_USER = "embedded data"
-EMBEDDED_FOLDERS = ("rankings",)
+EMBEDDED_FOLDERS = ("rankings", "incidents", "reported_counts", "events")
 
 
 def embedded_files(root: Path | None = None) -> list[Path]:

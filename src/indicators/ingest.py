@@ -7,11 +7,19 @@ with ``ingest``; a file that fails any check raises before anything is written.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from indicators.adapters import ADAPTERS, Adapter, Parsed, ParseOptions, by_name
+from indicators.adapters import (
+    ADAPTERS,
+    MAPPING_ADAPTERS,
+    RESERVED_INDEXES,
+    Adapter,
+    Parsed,
+    ParseOptions,
+    by_name,
+)
 from indicators.problems import Problem, ValidationFailed
 from indicators.reading import SourceFile, TextTable, is_zip, read_table
 from indicators.store.base import TABLES, FileRecord, Store, Version
@@ -78,6 +86,10 @@ def _choose(tables: list[TextTable], options: ParseOptions) -> tuple[Adapter, Te
             score = adapter.sniff(table)
             if score > best[0]:
                 best = (score, ai, ti)
+    if best[0] <= 0 and options.mapping:
+        kind = options.kind or "rankings"
+        if kind in MAPPING_ADAPTERS:
+            return _choose(tables, replace(options, adapter=MAPPING_ADAPTERS[kind]))
     if best[0] <= 0:
         first = tables[0]
         kinds = sorted({a.kind for a in ADAPTERS if not options.kind or a.kind == options.kind})
@@ -102,11 +114,33 @@ def parse_file(source: SourceFile, options: ParseOptions | None = None) -> Parse
     opts = options or ParseOptions()
     adapter, table = _choose(_candidates(source), opts)
     parsed = adapter.parse(table, opts)
+    _check_reserved(source, parsed)
     parsed.detected.setdefault("format", table.format_label)
     parsed.detected.setdefault("encoding", table.encoding)
     parsed.detected.setdefault("delimiter", table.delimiter)
     parsed.detected.setdefault("decimal", table.decimal)
     return parsed
+
+
+def _check_reserved(source: SourceFile, parsed: Parsed) -> None:
+    if parsed.kind != "rankings":
+        return
+    for index in parsed.frame["index"].unique():
+        owners = RESERVED_INDEXES.get(str(index))
+        if owners and parsed.adapter not in owners:
+            raise ValidationFailed(
+                [
+                    Problem(
+                        source.name,
+                        f"the index id '{index}' belongs to a publisher's series; a "
+                        f"{parsed.adapter} file cannot write into it",
+                        None,
+                        "index",
+                        str(index),
+                        fix="give your series its own index id (e.g. my_rsf_copy), or ingest the publisher's file",
+                    )
+                ]
+            )
 
 
 def parse_files(sources: Sequence[SourceFile], options: ParseOptions | None = None) -> list[Parsed]:

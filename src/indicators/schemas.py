@@ -91,7 +91,7 @@ def conform(frame: pd.DataFrame, columns: dict[str, pa.Column]) -> pd.DataFrame:
         if str(values.dtype) == dtype and dtype != "object":
             out[name] = values
         elif dtype in ("Int64", "Float64"):
-            out[name] = pd.to_numeric(values, errors="coerce").astype(dtype)
+            out[name] = pd.to_numeric(values, errors="coerce").astype(dtype)  # type: ignore[call-overload]
         elif dtype == "boolean":
             out[name] = values.astype("boolean")
         else:

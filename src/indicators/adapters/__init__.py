@@ -7,12 +7,47 @@ To add a source, write a module with a class that has ``name``, ``kind``, ``desc
 
 from __future__ import annotations
 
+from indicators.adapters.analyst import ADAPTERS as ANALYST
 from indicators.adapters.base import Adapter, Parsed, ParseOptions
 from indicators.adapters.canonical import CanonicalRankings
+from indicators.adapters.canonical_tables import ADAPTERS as CANONICAL_TABLES
+from indicators.adapters.cpj import ADAPTERS as CPJ
+from indicators.adapters.events import ADAPTERS as EVENTS
 from indicators.adapters.freedom_house import ADAPTERS as FREEDOM_HOUSE
+from indicators.adapters.incidents import ADAPTERS as INCIDENTS
+from indicators.adapters.reported_counts import ADAPTERS as REPORTED_COUNTS
 from indicators.adapters.rsf import RsfCsv
+from indicators.adapters.uspft import ADAPTERS as USPFT
 
-ADAPTERS: list[Adapter] = [RsfCsv(), CanonicalRankings(), *FREEDOM_HOUSE]
+# Order matters only for ties: the first adapter wins, so the most specific formats come first.
+ADAPTERS: list[Adapter] = [
+    RsfCsv(),
+    CanonicalRankings(),
+    *CANONICAL_TABLES,
+    *FREEDOM_HOUSE,
+    *REPORTED_COUNTS,
+    *CPJ,
+    *USPFT,
+    *INCIDENTS,
+    *EVENTS,
+    *ANALYST,
+]
+
+# The adapter that takes an explicit column mapping for each kind of file.
+MAPPING_ADAPTERS = {
+    "rankings": "analyst_rankings",
+    "incidents": "incidents_table",
+    "events": "events_table",
+}
+
+# Index ids that only their own adapter may write (an analyst's file cannot replace RSF 2025).
+RESERVED_INDEXES = {
+    "rsf_wpfi": ("rsf_csv", "canonical_rankings"),
+    "fh_fiw": ("fh_fiw_xlsx", "canonical_rankings"),
+    "fh_fiw_d1": ("fh_fiw_xlsx", "canonical_rankings"),
+    "fh_fotn": ("fh_fotn_xlsx", "canonical_rankings"),
+    "fh_fotp": ("fh_fotp_tidy_csv", "canonical_rankings"),
+}
 
 
 def register(adapter: Adapter) -> None:
@@ -29,4 +64,13 @@ def by_name(name: str) -> Adapter:
     raise KeyError(f"no adapter named {name!r}; known: {', '.join(a.name for a in ADAPTERS)}")
 
 
-__all__ = ["ADAPTERS", "Adapter", "ParseOptions", "Parsed", "by_name", "register"]
+__all__ = [
+    "ADAPTERS",
+    "MAPPING_ADAPTERS",
+    "RESERVED_INDEXES",
+    "Adapter",
+    "ParseOptions",
+    "Parsed",
+    "by_name",
+    "register",
+]

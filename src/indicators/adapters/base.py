@@ -25,6 +25,8 @@ class ParseOptions:
     adapter: str | None = None
     mapping: Mapping[str, str] = field(default_factory=dict)
     index_id: str | None = None
+    country: str | None = None  # default country for files that hold one country's records
+    source_name: str | None = None  # who published the records, when the file does not say
     today: date = field(default_factory=date.today)
     countries: CountryIndex | None = None
 

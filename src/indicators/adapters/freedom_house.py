@@ -325,7 +325,9 @@ class FreedomInTheWorld:
             "methodology": "fh_fiw_2013, fh_fiw_d1",
             "sheet_rows": str(n),
         }
-        return Parsed("rankings", self.name, canonical, detected, notes, rows_read=n, rows_rejected=0)
+        return Parsed(
+            "rankings", self.name, canonical, detected, notes, rows_read=n, rows_rejected=0
+        )
 
 
 def fotn_period(edition_year: int) -> tuple[str, str, str] | None:
