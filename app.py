@@ -4,9 +4,33 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="Press-freedom indicators", layout="wide")
+st.set_page_config(
+    page_title="Press-freedom indicators", page_icon=":material/newspaper:", layout="wide"
+)
 
-pages = [
-    st.Page("app_pages/rankings.py", title="Rankings", icon=":material/show_chart:", default=True),
+PAGES = [
+    st.Page(
+        "app_pages/overview.py",
+        title="Overview",
+        icon=":material/dashboard:",
+        default=True,
+        url_path="overview",
+    ),
+    st.Page(
+        "app_pages/rankings.py", title="Rankings", icon=":material/show_chart:", url_path="rankings"
+    ),
+    st.Page(
+        "app_pages/incidents.py", title="Incidents", icon=":material/gavel:", url_path="incidents"
+    ),
+    st.Page("app_pages/events.py", title="Events", icon=":material/event:", url_path="events"),
+    st.Page(
+        "app_pages/claim.py", title="Check a claim", icon=":material/fact_check:", url_path="claim"
+    ),
+    st.Page(
+        "app_pages/sources.py",
+        title="Sources and methods",
+        icon=":material/menu_book:",
+        url_path="sources",
+    ),
 ]
-st.navigation(pages).run()
+st.navigation(PAGES).run()

@@ -1,50 +1,118 @@
-"""Rankings: a country's comparable position over every edition, breaks shown."""
+"""Rankings (NGO staff): positions, ranks or scores over time for one or several countries."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app_pages._data import rankings
-from indicators.charts import position_chart
+from app_pages._common import chart, countries, country_picker, download, guarded, table, url_choice
+from indicators.charts import ERA_LABELS, position_chart, sub_indicator_chart
 from indicators.views import rankings_view
 
-st.title("Press-freedom rankings")
-table = rankings()
-names = (
-    table[table["entity_kind"] != "pseudo"]
-    .drop_duplicates("iso3")
-    .set_index("iso3")["country"]
-    .sort_values()
-)
-codes = list(names.index)
-default = st.query_params.get("country", "KAZ")
-iso3 = st.selectbox(
-    "Country",
-    codes,
-    index=codes.index(default) if default in codes else 0,
-    format_func=lambda c: names[c],
-    key="country",
-)
-st.query_params["country"] = iso3
-view = rankings_view(table, [iso3])
-st.plotly_chart(position_chart(view), width="stretch")
-st.caption(
-    "Position = share of the other ranked countries that did worse (0-100, 100 = freest), so "
-    "editions with 139 and 180 countries can be compared. Dotted lines mark RSF's method "
-    "changes (2013, 2022): the line is broken there on purpose."
-)
-st.dataframe(
-    view[
-        [
-            "edition",
-            "period_label",
-            "rank",
-            "n_ranked",
-            "position",
-            "score",
-            "methodology",
-            "citation",
-        ]
+PEER_GROUPS = {
+    "Central Asia": ["KAZ", "KGZ", "TJK", "TKM", "UZB"],
+    "RSF zone: Eastern Europe - Central Asia": [
+        "ARM",
+        "AZE",
+        "BLR",
+        "GEO",
+        "KAZ",
+        "KGZ",
+        "MDA",
+        "RUS",
+        "TJK",
+        "TKM",
+        "TUR",
+        "UKR",
+        "UZB",
     ],
-    hide_index=True,
-)
+}
+MEASURE_LABELS = {"position": "Position", "rank": "Rank", "score_normalised": "Score"}
+
+
+def page() -> None:
+    """Render the rankings page."""
+    iso3 = country_picker()
+    st.title("Rankings over time")
+    rankings = table("rankings")
+    names = countries()
+    group = st.selectbox(
+        "Compare with", ["Only this country", *PEER_GROUPS, "Custom list"], key="peers"
+    )
+    chosen = [iso3]
+    if group in PEER_GROUPS:
+        chosen = [iso3] + [c for c in PEER_GROUPS[group] if c != iso3 and c in names.index]
+    elif group == "Custom list":
+        extra = st.multiselect(
+            "Countries",
+            [c for c in names.index if c != iso3],
+            format_func=lambda c: str(names[c]),
+            key="custom",
+        )
+        chosen = [iso3, *extra]
+    measure = url_choice("view", list(MEASURE_LABELS), "Show")
+    indexes = sorted(rankings["index"].unique())
+    index = st.selectbox(
+        "Index",
+        indexes,
+        index=indexes.index("rsf_wpfi") if "rsf_wpfi" in indexes else 0,
+        key="index",
+    )
+    view = rankings_view(rankings, chosen, index)
+    eras = list(dict.fromkeys(view.sort_values("edition_year")["methodology"]))
+    if st.checkbox("Comparable editions only (one method)", key="comparable") and eras:
+        era = st.selectbox(
+            "Method",
+            eras,
+            index=len(eras) - 1,
+            format_func=lambda e: ERA_LABELS.get(e, e),
+            key="era",
+        )
+        view = view[view["methodology"] == era]
+    events = table("events")
+    events = events[events["country"].isin(chosen)]
+    kinds = sorted(events["kind"].unique())
+    shown = st.multiselect("Event markers", kinds, default=kinds, key="event_kinds")
+    chart(
+        position_chart(view, measure, events[events["kind"].isin(shown)], chosen), "rankings-chart"
+    )
+    st.caption(
+        "Position: share of the other ranked countries that did worse (0-100, 100 = freest). "
+        "Rank: as published, 1 at the top. Score: RSF's score on one direction (higher = freer), "
+        "defined from 2013; 2002-2012 points are not on a 0-100 scale and are left out. Each "
+        "method is its own line: lines never cross a method change. Hover a point for "
+        "'141st of 180 - edition 2025, covering 2024'."
+    )
+    tab_table, tab_sub = st.tabs(["Table", "RSF sub-indicators (2022 onwards)"])
+    with tab_table:
+        st.dataframe(
+            view[
+                [
+                    "country",
+                    "edition",
+                    "period_label",
+                    "rank",
+                    "n_ranked",
+                    "position",
+                    "score",
+                    "score_normalised",
+                    "methodology",
+                    "rank_change",
+                    "citation",
+                ]
+            ],
+            hide_index=True,
+        )
+        download(view, f"rankings_{'_'.join(chosen)}.csv")
+    with tab_sub:
+        own = view[view["iso3"] == iso3]
+        if (own["methodology"] == "rsf_2022").any():
+            chart(sub_indicator_chart(own), "sub-chart")
+            st.caption(
+                "RSF's five indicators since 2022: political, economic, legal, social "
+                "and safety, each 0-100 (higher = freer)."
+            )
+        else:
+            st.info("Sub-indicators exist only for RSF editions from 2022.")
+
+
+guarded(page)

@@ -1,33 +1,156 @@
-"""AppTest: every page renders on the embedded data and its controls change what it shows."""
+"""AppTest: every page renders on the embedded data, and its main controls change what it shows."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
-def _app() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    return at.run()
+def _run(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
 
 
-def test_rankings_page_renders_kazakhstan() -> None:
-    """The default page shows Kazakhstan's 24 editions without an exception."""
-    at = _app()
-    assert not at.exception
-    assert at.selectbox(key="country").value == "KAZ"
-    figure = at.get("plotly_chart")[0].proto.spec
-    assert "Kazakhstan" in figure and "method change" in figure
+def _figures(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
-def test_country_change_changes_chart() -> None:
-    """Choosing another country redraws the chart with that country's data."""
-    at = _app()
-    at.selectbox(key="country").set_value("KGZ").run()
-    assert not at.exception
-    spec = at.get("plotly_chart")[0].proto.spec
-    assert "Kyrgyzstan" in spec and "Kazakhstan" not in spec
-    assert at.query_params["country"] == ["KGZ"] or at.query_params["country"] == "KGZ"
+def _trace_names(fig: dict[str, Any]) -> list[str]:
+    return [t.get("name", "") for t in fig["data"]]
+
+
+def test_overview_shows_kazakhstan_headline() -> None:
+    """Overview: 141st of 180 (RSF 2025) era traces, event markers and plain sentences."""
+    at = _run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert any("RSF 2026" in k or "RSF 2025" in k for k in metrics)
+    fig = _figures(at)[0]
+    names = _trace_names(fig)
+    assert "Kazakhstan (RSF 2002-2012 method)" in names and "Kazakhstan (RSF 2022- method)" in names
+    assert any(n.startswith("event: ") for n in names)
+    assert any("method change" in a.get("text", "") for a in fig["layout"]["annotations"])
+    assert any("ranked" in m.value for m in at.markdown)
+
+
+def test_overview_country_change() -> None:
+    """Choosing another country redraws the headline chart with that country only."""
+    at = _run()
+    at.sidebar.selectbox(key="country").set_value("KGZ").run()
+    names = _trace_names(_figures(at)[0])
+    assert any(n.startswith("Kyrgyzstan") for n in names)
+    assert not any(n.startswith("Kazakhstan") for n in names)
+    assert at.query_params["country"] in ("KGZ", ["KGZ"])
+
+
+def test_url_reproduces_view() -> None:
+    """Opening ?country=RUS shows Russia without touching a control."""
+    at = _run(country="RUS")
+    assert any(n.startswith("Russia") for n in _trace_names(_figures(at)[0]))
+
+
+def test_rankings_measure_and_peers() -> None:
+    """Rankings: switching to rank inverts the axis; a peer group adds countries."""
+    at = _run("app_pages/rankings.py")
+    at.radio(key="view").set_value("rank").run()
+    fig = _figures(at)[0]
+    assert fig["layout"]["yaxis"]["autorange"] == "reversed"
+    at.selectbox(key="peers").set_value("Central Asia").run()
+    names = " ".join(_trace_names(_figures(at)[0]))
+    for country in ("Kazakhstan", "Kyrgyzstan", "Uzbekistan", "Tajikistan"):
+        assert country in names
+
+
+def test_rankings_comparable_only() -> None:
+    """'Comparable editions only' keeps one method: no method-change line remains."""
+    at = _run("app_pages/rankings.py")
+    at.checkbox(key="comparable").check().run()
+    fig = _figures(at)[0]
+    series = [t for t in fig["data"] if t.get("meta", {}).get("role") == "series"]
+    assert {t["meta"]["methodology"] for t in series} == {"rsf_2022"}
+    assert not any(
+        "method change" in a.get("text", "") for a in fig["layout"].get("annotations", [])
+    )
+
+
+def test_rankings_hover_text() -> None:
+    """The hover says '141st of 180 - edition 2025, covering 2024'."""
+    at = _run("app_pages/rankings.py")
+    texts = [
+        h for t in _figures(at)[0]["data"] for h in (t.get("hovertext") or []) if isinstance(h, str)
+    ]
+    assert any("141st of 180 - edition 2025, covering 2024" in h for h in texts)
+
+
+def test_incidents_by_statute_and_region() -> None:
+    """Incidents: statutes 274 and 174 appear; switching to category changes the series."""
+    at = _run("app_pages/incidents.py")
+    names = _trace_names(_figures(at)[0])
+    assert "KAZ-CC2014-274" in names and "KAZ-CC2014-174" in names
+    at.radio(key="by").set_value("category").run()
+    names = _trace_names(_figures(at)[0])
+    assert "false_information" in names and "KAZ-CC2014-274" not in names
+    tiles = next(
+        f for f in _figures(at) if f["data"][0].get("marker", {}).get("symbol") == "square"
+    )
+    assert any("AST" in t for t in tiles["data"][0]["text"])
+
+
+def test_incidents_filter_by_region() -> None:
+    """Filtering to Astana leaves only incidents in Astana (Akhmedyarov's detention among them)."""
+    at = _run("app_pages/incidents.py")
+    at.sidebar.multiselect(key="regions").set_value(["KZ-71"]).run()
+    listing = next(d.value for d in at.dataframe if "place_as_written" in d.value.columns)
+    assert len(listing) >= 1
+    assert set(listing["region_name"]) == {"Astana"}
+    assert "Lukpan Akhmedyarov" in set(listing["target_name"])
+
+
+def test_incidents_choropleth_with_boundary_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a boundary file configured, the region view is a true choropleth of region codes."""
+    geo = (
+        Path(__file__).resolve().parents[2] / "shared/data/geo/kaz_adm1_osm_boundaries_2023.geojson"
+    )
+    if not geo.exists():
+        pytest.skip("boundary file not available")
+    monkeypatch.setenv("INDICATORS_GEOJSON", str(geo))
+    at = _run("app_pages/incidents.py")
+    choro = [f for f in _figures(at) if f["data"][0].get("type") == "choropleth"]
+    assert choro and "KZ-75" in choro[0]["data"][0]["locations"]
+
+
+def test_events_filter_by_kind() -> None:
+    """Events: choosing one kind leaves only that kind on the timeline."""
+    at = _run("app_pages/events.py")
+    assert len(_figures(at)[0]["data"]) > 3
+    at.multiselect(key="event_page_kinds").set_value(["election"]).run()
+    assert _trace_names(_figures(at)[0]) == ["election"]
+
+
+def test_claim_check() -> None:
+    """Claim check: 158th of 180 names 2018 and 2019; 158th of 179 does not hold."""
+    at = _run("app_pages/claim.py")
+    assert "2018" in at.success[0].value and "2019" in at.success[0].value
+    at.number_input(key="claim_of").set_value(179).run()
+    assert at.warning and "No edition" in at.warning[0].value
+
+
+def test_sources_page_lists_provenance() -> None:
+    """Sources: every embedded file is listed with its SHA-256, and methods are explained."""
+    at = _run("app_pages/sources.py")
+    files = at.dataframe[0].value
+    assert {"rsf_eeac.csv", "kazakhstan_case.csv"} <= set(files["file"])
+    assert files["sha256"].str.len().eq(64).all()
+    assert any("141st of 180" in m.value for m in at.markdown)

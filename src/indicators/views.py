@@ -22,6 +22,8 @@ EXPORT_COLUMNS = [
     "methodology",
     "edition_year",
     "period_label",
+    "period_start",
+    "period_end",
     "tied",
     "entity_kind",
     "score_direction",

@@ -1,0 +1,150 @@
+"""What every page shares: cached data, the country and period in the URL, safe output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from indicators.embedded import open_default_store
+from indicators.export import to_safe_csv
+from indicators.store import LocalStore, StoreError
+from indicators.text import escape_markdown
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "svg", "filename": "press-freedom-chart"},
+    "modeBarButtonsToAdd": ["toImage"],
+}
+DEFAULT_COUNTRY = "KAZ"
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> LocalStore:
+    """The store the app reads (the embedded default store, built on first use)."""
+    return open_default_store()
+
+
+@st.cache_data(show_spinner="Loading data...", max_entries=32)
+def _table(name: str, version: int | None) -> pd.DataFrame:
+    return store().table(name, version)
+
+
+def table(name: str) -> pd.DataFrame:
+    """A canonical table at the store's current version (cached per version)."""
+    return _table(name, store().head())
+
+
+def countries() -> pd.Series:
+    """Display names by entity code, for every non-pseudo entity that has any data."""
+    ranks = table("rankings")
+    names = (
+        ranks[ranks["entity_kind"] != "pseudo"].drop_duplicates("iso3").set_index("iso3")["country"]
+    )
+    for other in ("incidents", "events"):
+        codes = set(table(other)["country"]) - set(names.index)
+        for code in codes:
+            names[code] = code
+    return names.sort_values()
+
+
+def _remember(name: str, value: object) -> None:
+    """Keep a choice across pages (non-widget state persists) and in the URL."""
+    st.session_state[f"_{name}"] = value
+    st.query_params[name] = str(value)
+
+
+def _wanted(name: str, default: str) -> str:
+    """A choice from this session, else from the URL, else the default."""
+    value = st.session_state.get(f"_{name}")
+    if value is None:
+        value = st.query_params.get(name, default)
+    return str(value)
+
+
+def country_picker(label: str = "Country") -> str:
+    """The chosen country, kept in the URL (?country=KAZ) so a link reproduces the view."""
+    names = countries()
+    codes = list(names.index)
+    wanted = _wanted("country", DEFAULT_COUNTRY)
+    index = codes.index(wanted) if wanted in codes else 0
+    iso3 = st.sidebar.selectbox(
+        label, codes, index=index, format_func=lambda c: str(names.get(c, c)), key="country"
+    )
+    _remember("country", iso3)
+    return str(iso3)
+
+
+def year_range(default: tuple[int, int]) -> tuple[int, int]:
+    """The chosen period, kept in the URL (?from=2015&to=2025)."""
+    low, high = default
+    start = max(low, min(_int(_wanted("from", str(low)), low), high))
+    end = min(high, max(_int(_wanted("to", str(high)), high), low))
+    if low < high:
+        chosen = st.sidebar.slider("Period", low, high, value=(start, end), key="period")
+    else:
+        chosen = (low, high)
+    _remember("from", int(chosen[0]))
+    _remember("to", int(chosen[1]))
+    return int(chosen[0]), int(chosen[1])
+
+
+def _int(text: str, default: int) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return default
+
+
+def url_choice(name: str, options: list[str], label: str, horizontal: bool = True) -> str:
+    """A radio choice kept in the URL under ``name``."""
+    wanted = _wanted(name, options[0])
+    index = options.index(wanted) if wanted in options else 0
+    choice = st.radio(label, options, index=index, key=name, horizontal=horizontal)
+    _remember(name, choice)
+    return str(choice)
+
+
+def chart(fig: go.Figure, key: str) -> None:
+    """Draw a figure; its toolbar exports SVG (and PNG) from the chart itself."""
+    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
+
+
+def download(frame: pd.DataFrame, name: str, label: str = "Download these figures (CSV)") -> None:
+    """A CSV download whose cells cannot run as spreadsheet formulas."""
+    st.download_button(
+        label,
+        to_safe_csv(frame).encode("utf-8"),
+        file_name=name,
+        mime="text/csv",
+        key=f"download-{name}",
+    )
+
+
+def plain(text: object) -> None:
+    """Show text that came from data as plain text (never interpreted as Markdown or HTML)."""
+    st.markdown(escape_markdown(text))
+
+
+def guarded(page: Callable[[], None]) -> None:
+    """Run a page; explain failures in words instead of showing a stack trace."""
+    try:
+        page()
+    except StoreError as exc:
+        st.error(f"The data store could not be read: {exc}")
+    except Exception as exc:  # the page must never show a trace; log it for the operator
+        import logging
+
+        logging.getLogger("indicators.app").exception("page failed")
+        st.error(
+            "Something went wrong while drawing this page. The data is safe. "
+            f"Please report this message to the maintainers: {type(exc).__name__}."
+        )
+
+
+def today() -> date:
+    """Today's date (one place, so pages agree)."""
+    return date.today()

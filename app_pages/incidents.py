@@ -1,0 +1,173 @@
+"""Incidents: counts by statute, region, type and target over time, with the records themselves."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from app_pages._common import (
+    chart,
+    country_picker,
+    download,
+    guarded,
+    table,
+    today,
+    url_choice,
+    year_range,
+)
+from indicators.aggregate import (
+    IncidentFilter,
+    case_chain,
+    filter_incidents,
+    incident_counts,
+    undated_in_month,
+)
+from indicators.charts import (
+    chain_chart,
+    choropleth,
+    counts_over_time,
+    ranked_bars,
+    reported_counts_chart,
+    tile_grid_map,
+)
+from indicators.geo import configured_geojson, load_geojson, tile_layout
+from indicators.reference import load_reference
+
+
+@st.cache_data(show_spinner=False)
+def _geojson(path: str, country: str, on: date) -> tuple[dict, list[str]]:  # type: ignore[type-arg]
+    from pathlib import Path
+
+    return load_geojson(Path(path), country, on)
+
+
+def _filters(incidents: pd.DataFrame, iso3: str) -> IncidentFilter:
+    years = incidents.loc[incidents["country"] == iso3, "year"].dropna()
+    low, high = (int(years.min()), int(years.max())) if len(years) else (today().year, today().year)
+    start, end = year_range((low, high))
+    ref = load_reference()
+    statutes = ref.statutes.set_index("key")
+    rows = incidents[incidents["country"] == iso3]
+    with st.sidebar:
+        cats = st.multiselect(
+            "Statute category", sorted(rows["statute_category"].dropna().unique()), key="cats"
+        )
+        keys = sorted(rows["statute_key"].dropna().unique())
+        chosen = st.multiselect(
+            "Statute",
+            keys,
+            key="statutes",
+            format_func=lambda k: f"{k} {statutes['title_en'].get(k, '')}",
+        )
+        regions = rows.dropna(subset=["region_code"]).drop_duplicates("region_code")
+        region_names = dict(zip(regions["region_code"], regions["region_name"], strict=True))
+        picked = st.multiselect(
+            "Region",
+            sorted(region_names),
+            key="regions",
+            format_func=lambda c: str(region_names.get(c, c)),
+        )
+        targets = st.multiselect(
+            "Target type", sorted(rows["target_type"].dropna().unique()), key="targets"
+        )
+    return IncidentFilter(
+        country=iso3,
+        start=date(start, 1, 1),
+        end=date(end, 12, 31),
+        statutes=chosen or None,
+        categories=cats or None,
+        regions=picked or None,
+        target_types=targets or None,
+    )
+
+
+def page() -> None:
+    """Render the incidents page."""
+    iso3 = country_picker()
+    st.title("Incidents against journalists, bloggers, activists and outlets")
+    incidents = table("incidents")
+    rows = filter_incidents(incidents, _filters(incidents, iso3))
+    st.caption(
+        f"{rows['incident_id'].nunique()} distinct incidents match the filters. Counts are "
+        "of distinct incidents; by statute, only statutes applied to the target count."
+    )
+    by = url_choice("by", ["statute", "category"], "Break down by")
+    freq = url_choice("freq", ["year", "month"], "Per")
+    counts = incident_counts(rows, [by, freq])
+    series = "statute_key" if by == "statute" else "statute_category"
+    events = table("events")
+    chart(
+        counts_over_time(
+            counts, freq, series, freq.capitalize(), events[events["country"] == iso3]
+        ),
+        "incidents-time",
+    )
+    if freq == "month":
+        st.caption(
+            f"{undated_in_month(rows)} incidents are dated only to the year and are not in "
+            "the monthly bars."
+        )
+    with st.expander("Table of these counts"):
+        st.dataframe(counts, hide_index=True)
+        download(counts, f"incidents_by_{by}_{freq}_{iso3}.csv")
+    left, right = st.columns(2)
+    by_region = incident_counts(rows, ["region"])
+    with left:
+        st.subheader("By region")
+        layout = tile_layout(iso3)
+        geo = configured_geojson()
+        if geo is not None:
+            shape, unmatched = _geojson(str(geo), iso3, today())
+            chart(choropleth(by_region, shape, "id"), "incidents-choropleth")
+            if unmatched:
+                st.caption("Boundary features not matched to a region: " + ", ".join(unmatched))
+        elif layout is not None:
+            chart(tile_grid_map(by_region, layout), "incidents-tiles")
+            st.caption(
+                "A tile map: one square per region, roughly in place; no boundary file "
+                "is needed. Regions are those in force on each incident's date."
+            )
+        chart(ranked_bars(by_region, "region_name"), "incidents-regions")
+    with right:
+        st.subheader("By incident type and target")
+        chart(ranked_bars(incident_counts(rows, ["type"]), "incident_type"), "incidents-types")
+        chart(ranked_bars(incident_counts(rows, ["target"]), "target_type"), "incidents-targets")
+    st.subheader("From case to conviction")
+    chart(chain_chart(case_chain(rows)), "incidents-chain")
+    st.caption("Cases (person and statute) that reached each stage, where the records say so.")
+    st.subheader("The incidents")
+    listing = rows.drop_duplicates("incident_id").sort_values("date", ascending=False)
+    st.dataframe(
+        listing[
+            [
+                "date",
+                "place_as_written",
+                "region_name",
+                "target_name",
+                "target_type",
+                "incident_type",
+                "statute_as_written",
+                "source_name",
+                "source_url",
+            ]
+        ],
+        hide_index=True,
+        column_config={"source_url": st.column_config.LinkColumn("source")},
+    )
+    download(listing, f"incidents_{iso3}.csv", "Download the incident list (CSV)")
+    reported = table("reported_counts")
+    reported = reported[(reported["country"] == iso3) & (reported["period_kind"] == "month")]
+    if not reported.empty:
+        st.subheader("What monitors reported (their own counts)")
+        measures = sorted(reported["measure"].unique())
+        shown = st.multiselect("Reported series", measures, default=measures[:3], key="reported")
+        chart(reported_counts_chart(reported[reported["measure"].isin(shown)]), "reported-chart")
+        st.caption(
+            "These are the monitor's published monthly figures, shown as their own series. "
+            "They are never added to the incident records above (which are a sample)."
+        )
+
+
+guarded(page)

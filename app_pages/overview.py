@@ -1,0 +1,91 @@
+"""Overview (funders): where the country stands, how it moved, what happened, in plain words."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages._common import chart, country_picker, download, guarded, plain, table, today
+from indicators.charts import position_chart
+from indicators.overview import (
+    headline,
+    incidents_this_and_last_year,
+    latest_year_with_incidents,
+    summary_sentences,
+)
+from indicators.text import escape_markdown
+from indicators.views import rankings_view
+
+
+def page() -> None:
+    """Render the overview."""
+    iso3 = country_picker()
+    rankings, incidents, events = table("rankings"), table("incidents"), table("events")
+    h = headline(rankings, iso3)
+    st.title(f"Press freedom: {escape_markdown(h.country if h else iso3)}")
+    if h is None:
+        st.info("No RSF ranking is stored for this country yet. Analysts can upload one.")
+    else:
+        a, b, c, d = st.columns(4)
+        a.metric(
+            f"RSF {h.edition} (covering {h.period_label})",
+            f"{h.rank} of {h.n_ranked}",
+            help="Rank as published by RSF; 1 is the freest.",
+        )
+        b.metric(
+            "Position (0-100, 100 = freest)",
+            f"{h.position:.1f}",
+            delta=None
+            if h.position_change is None
+            else f"{h.position_change:+.1f} since {h.previous_edition}",
+            help="Share of the other ranked countries that did worse. Comparable across "
+            "editions with different numbers of countries.",
+        )
+        c.metric(
+            "Change over five editions",
+            "n/a" if h.five_edition_change is None else f"{h.five_edition_change:+.1f}",
+            help=f"Position change since edition {h.five_edition_edition}.",
+        )
+        year = latest_year_with_incidents(incidents, iso3, today())
+        this, last = incidents_this_and_last_year(incidents, iso3, year)
+        d.metric(
+            f"Incidents recorded in {year}",
+            this,
+            delta=f"{this - last:+d} vs {year - 1}",
+            delta_color="inverse",
+        )
+        st.subheader("In plain words")
+        for sentence in summary_sentences(h, (year, this, last)):
+            plain(sentence)
+    view = rankings_view(rankings, [iso3], "rsf_wpfi")
+    country_events = events[events["country"] == iso3]
+    st.subheader("Position over time")
+    chart(position_chart(view, "position", country_events), "overview-chart")
+    st.caption(
+        "Each point is an RSF edition, drawn at the middle of the period it covers (edition 2025 "
+        "covers 2024). Position = share of the other ranked countries that did worse, so 116th of "
+        "139 (2002) and 141st of 180 (2025) can be compared. Dashed lines mark RSF's method "
+        "changes (2013, 2022): the line is broken there on purpose. Grey markers are events; "
+        "click a legend entry to hide a kind. The chart's toolbar downloads it as SVG."
+    )
+    with st.expander("The figures behind the chart (table)"):
+        st.dataframe(
+            view[
+                [
+                    "edition",
+                    "period_label",
+                    "rank",
+                    "n_ranked",
+                    "position",
+                    "methodology",
+                    "citation",
+                ]
+            ],
+            hide_index=True,
+        )
+    download(view, f"rankings_{iso3}.csv")
+    st.subheader("Latest events")
+    latest = country_events.sort_values("date", ascending=False).head(5)
+    st.dataframe(latest[["date", "kind", "title", "source_name"]], hide_index=True)
+
+
+guarded(page)
