@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(
-    page_title="Press-freedom indicators", page_icon=":material/newspaper:", layout="wide"
-)
+# A local icon: a ":material/...:" page icon makes browsers fetch the favicon from Google's CDN.
+ICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
+st.set_page_config(page_title="Press-freedom indicators", page_icon=ICON, layout="wide")
 
 PAGES = [
-    st.Page(
-        "app_pages/overview.py",
-        title="Overview",
-        icon=":material/dashboard:",
-        default=True,
-        url_path="overview",
-    ),
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page(
         "app_pages/rankings.py", title="Rankings", icon=":material/show_chart:", url_path="rankings"
     ),

@@ -33,7 +33,7 @@ from indicators.charts import (
     tile_grid_map,
 )
 from indicators.geo import configured_geojson, load_geojson, tile_layout
-from indicators.reference import load_reference
+from indicators.reference import load_reference, statute_labels
 
 
 @st.cache_data(show_spinner=False)
@@ -97,6 +97,10 @@ def page() -> None:
     freq = url_choice("freq", ["year", "month"], "Per")
     counts = incident_counts(rows, [by, freq])
     series = "statute_key" if by == "statute" else "statute_category"
+    if by == "statute":
+        labels = statute_labels(load_reference())
+        counts.insert(1, "statute", counts["statute_key"].map(lambda k: labels.get(k, k)))
+        series = "statute"
     events = table("events")
     chart(
         counts_over_time(

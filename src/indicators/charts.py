@@ -69,6 +69,20 @@ def era_breaks(frame: pd.DataFrame) -> list[tuple[pd.Timestamp, str]]:
     return [(ts, str(era)) for era, ts in firsts.iloc[1:].items() if not pd.isna(ts)]
 
 
+def within_period(
+    events: pd.DataFrame | None, data: pd.DataFrame, margin_days: int = 366
+) -> pd.DataFrame | None:
+    """Events that fall inside the charted periods (so an old event does not stretch the axis)."""
+    if events is None or events.empty or data.empty:
+        return events
+    start = pd.to_datetime(data["period_start"], errors="coerce").min() - pd.Timedelta(
+        days=margin_days
+    )
+    end = pd.to_datetime(data["period_end"], errors="coerce").max() + pd.Timedelta(days=margin_days)
+    when = pd.to_datetime(events["date"], errors="coerce")
+    return events[(when >= start) & (when <= end)]
+
+
 def add_event_markers(
     fig: go.Figure, events: pd.DataFrame | None, y_range: tuple[float, float]
 ) -> None:
@@ -145,16 +159,19 @@ def position_chart(
     y_range = (float(values.min()), float(values.max())) if len(values) else (0.0, 100.0)
     if measure == "position":
         y_range = (0.0, 100.0)
-    for when, era in era_breaks(data):
+    for i, (when, era) in enumerate(era_breaks(data)):
         fig.add_vline(x=when, line_dash="dash", line_color="#555", line_width=1)
+        edition = data.loc[data["methodology"] == era, "edition"].min()
         fig.add_annotation(
             x=when,
-            y=1.04,
+            y=1.03 + 0.06 * (i % 2),
             yref="paper",
             showarrow=False,
             font={"size": 11},
-            text=f"method change: {ERA_LABELS.get(era, era)}",
+            xanchor="left",
+            text=f"new RSF method ({edition})",
         )
+    events = within_period(events, data)
     add_event_markers(fig, events, y_range)
     fig.update_layout(
         yaxis_title=title,
@@ -217,6 +234,10 @@ def counts_over_time(
             )
         )
     top = float(counts.groupby(period)["incidents"].sum().max()) if len(counts) else 1.0
+    if len(counts) and events is not None:
+        first, last = str(counts[period].min()), str(counts[period].max())
+        when = events["date"].str.slice(0, len(first))
+        events = events[(when >= first) & (when <= last)]
     add_event_markers(fig, events, (0.0, top))
     fig.update_layout(
         barmode="stack", yaxis_title="Incidents (distinct)", xaxis_title=label, **LAYOUT
