@@ -134,12 +134,21 @@ def page() -> None:
                 "is needed. Regions are those in force on each incident's date."
             )
         chart(ranked_bars(by_region, "region_name"), "incidents-regions")
+        with st.expander("Table: incidents by region"):
+            st.dataframe(by_region, hide_index=True)
     with right:
         st.subheader("By incident type and target")
-        chart(ranked_bars(incident_counts(rows, ["type"]), "incident_type"), "incidents-types")
-        chart(ranked_bars(incident_counts(rows, ["target"]), "target_type"), "incidents-targets")
+        by_type = incident_counts(rows, ["type"])
+        by_target = incident_counts(rows, ["target"])
+        chart(ranked_bars(by_type, "incident_type"), "incidents-types")
+        chart(ranked_bars(by_target, "target_type"), "incidents-targets")
+        with st.expander("Table: incidents by type and by target"):
+            st.dataframe(by_type, hide_index=True)
+            st.dataframe(by_target, hide_index=True)
     st.subheader("From case to conviction")
-    chart(chain_chart(case_chain(rows)), "incidents-chain")
+    chain = case_chain(rows)
+    chart(chain_chart(chain), "incidents-chain")
+    st.dataframe(chain, hide_index=True)
     st.caption("Cases (person and statute) that reached each stage, where the records say so.")
     st.subheader("The incidents")
     listing = rows.drop_duplicates("incident_id").sort_values("date", ascending=False)
@@ -167,7 +176,24 @@ def page() -> None:
         st.subheader("What monitors reported (their own counts)")
         measures = sorted(reported["measure"].unique())
         shown = st.multiselect("Reported series", measures, default=measures[:3], key="reported")
-        chart(reported_counts_chart(reported[reported["measure"].isin(shown)]), "reported-chart")
+        picked = reported[reported["measure"].isin(shown)]
+        chart(reported_counts_chart(picked, events[events["country"] == iso3]), "reported-chart")
+        with st.expander("Table: reported figures, with their sources"):
+            st.dataframe(
+                picked[
+                    [
+                        "period_start",
+                        "period_end",
+                        "group",
+                        "measure",
+                        "value",
+                        "unit",
+                        "source_url",
+                    ]
+                ],
+                hide_index=True,
+                column_config={"source_url": st.column_config.LinkColumn("source")},
+            )
         st.caption(
             "These are the monitor's published monthly figures, shown as their own series. "
             "They are never added to the incident records above (which are a sample)."

@@ -106,7 +106,15 @@ def page() -> None:
     with tab_sub:
         own = view[view["iso3"] == iso3]
         if (own["methodology"] == "rsf_2022").any():
-            chart(sub_indicator_chart(own), "sub-chart")
+            chart(sub_indicator_chart(own, events[events["country"] == iso3]), "sub-chart")
+            subs = [
+                f"{n}_{m}"
+                for n in ("political", "economic", "legal", "social", "safety")
+                for m in ("score", "rank")
+            ]
+            st.dataframe(
+                own.loc[own["methodology"] == "rsf_2022", ["edition", *subs]], hide_index=True
+            )
             st.caption(
                 "RSF's five indicators since 2022: political, economic, legal, social "
                 "and safety, each 0-100 (higher = freer)."

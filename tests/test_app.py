@@ -155,3 +155,16 @@ def test_sources_page_lists_provenance() -> None:
     assert {"rsf_eeac.csv", "kazakhstan_case.csv"} <= set(files["file"])
     assert files["sha256"].str.len().eq(64).all()
     assert any("141st of 180" in m.value for m in at.markdown)
+
+
+def test_events_on_every_time_chart() -> None:
+    """Event markers appear on the sub-indicator, incident and reported-count time charts."""
+    rankings = _run("app_pages/rankings.py")
+    sub_chart = _figures(rankings)[1]
+    assert any(n.startswith("event: ") for n in _trace_names(sub_chart))
+    incidents = _run("app_pages/incidents.py")
+    figures = _figures(incidents)
+    assert any(n.startswith("event: ") for n in _trace_names(figures[0]))
+    reported = figures[-1]
+    assert any(n.startswith("event: ") for n in _trace_names(reported))
+    assert any(not n.startswith("event: ") for n in _trace_names(reported))

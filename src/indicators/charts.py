@@ -183,7 +183,7 @@ def position_chart(
     return fig
 
 
-def sub_indicator_chart(frame: pd.DataFrame) -> go.Figure:
+def sub_indicator_chart(frame: pd.DataFrame, events: pd.DataFrame | None = None) -> go.Figure:
     """RSF's five sub-indicator scores (2022 onwards) for one country over editions."""
     fig = go.Figure()
     data = frame[frame["methodology"] == "rsf_2022"].assign(_x=lambda d: period_midpoints(d))
@@ -205,6 +205,7 @@ def sub_indicator_chart(frame: pd.DataFrame) -> go.Figure:
                 hoverinfo="text",
             )
         )
+    add_event_markers(fig, within_period(events, data, 0), (0.0, 100.0))
     fig.update_layout(
         yaxis_title="Sub-indicator score (0-100, higher = freer)",
         xaxis_title="Period covered",
@@ -322,7 +323,7 @@ def choropleth(counts: pd.DataFrame, geojson: dict[str, object], key: str) -> go
     return fig
 
 
-def reported_counts_chart(reported: pd.DataFrame) -> go.Figure:
+def reported_counts_chart(reported: pd.DataFrame, events: pd.DataFrame | None = None) -> go.Figure:
     """A monitor's own figures as their own series (never added to incident records)."""
     fig = go.Figure()
     for i, (measure, group) in enumerate(reported.groupby("measure", sort=True)):
@@ -344,6 +345,13 @@ def reported_counts_chart(reported: pd.DataFrame) -> go.Figure:
                 hoverinfo="text",
             )
         )
+    if len(reported) and events is not None:
+        when = events["date"]
+        events = events[
+            (when >= reported["period_start"].min()) & (when <= reported["period_end"].max())
+        ]
+        top = float(reported["value"].astype(float).max())
+        add_event_markers(fig, events, (0.0, top))
     fig.update_layout(yaxis_title="As reported by the monitor", xaxis_title="Month", **LAYOUT)
     return fig
 
