@@ -1,4 +1,8 @@
-"""Streamlit entry point: a router; each page is a short module in app_pages/."""
+"""Streamlit entry point: a router; each page is a short module in app_pages/.
+
+Write pages (Upload, History) are registered only for a signed-in analyst, so no URL reaches
+them for anyone else; the pages check again before writing.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,13 @@ from pathlib import Path
 
 import streamlit as st
 
+from app_pages._auth import current_analyst, sign_out
+
 # A local icon: a ":material/...:" page icon makes browsers fetch the favicon from Google's CDN.
 ICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 st.set_page_config(page_title="Press-freedom indicators", page_icon=ICON, layout="wide")
 
-PAGES = [
+READ = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page(
         "app_pages/rankings.py", title="Rankings", icon=":material/show_chart:", url_path="rankings"
@@ -29,4 +35,33 @@ PAGES = [
         url_path="sources",
     ),
 ]
-st.navigation(PAGES).run()
+analyst = current_analyst()
+if analyst is None:
+    extra = {
+        "Analysts": [
+            st.Page(
+                "app_pages/signin.py", title="Sign in", icon=":material/login:", url_path="signin"
+            )
+        ]
+    }
+else:
+    extra = {
+        f"Analyst: {analyst}": [
+            st.Page(
+                "app_pages/upload.py",
+                title="Upload data",
+                icon=":material/upload:",
+                url_path="upload",
+            ),
+            st.Page(
+                "app_pages/history.py",
+                title="History and rollback",
+                icon=":material/history:",
+                url_path="history",
+            ),
+        ]
+    }
+    if st.sidebar.button("Sign out", key="signout"):
+        sign_out()
+        st.rerun()
+st.navigation({"Dashboard": READ, **extra}).run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -11,6 +12,7 @@ import streamlit as st
 
 from indicators.embedded import open_default_store
 from indicators.export import to_safe_csv
+from indicators.paths import default_store_dir
 from indicators.store import LocalStore, StoreError
 from indicators.text import escape_markdown
 
@@ -23,19 +25,24 @@ DEFAULT_COUNTRY = "KAZ"
 
 
 @st.cache_resource(show_spinner=False)
+def _store_at(path: str) -> LocalStore:
+    return open_default_store(Path(path))
+
+
 def store() -> LocalStore:
     """The store the app reads (the embedded default store, built on first use)."""
-    return open_default_store()
+    return _store_at(str(default_store_dir()))
 
 
 @st.cache_data(show_spinner="Loading data...", max_entries=32)
-def _table(name: str, version: int | None) -> pd.DataFrame:
-    return store().table(name, version)
+def _table(root: str, name: str, version: int | None) -> pd.DataFrame:
+    return _store_at(root).table(name, version)
 
 
 def table(name: str) -> pd.DataFrame:
-    """A canonical table at the store's current version (cached per version)."""
-    return _table(name, store().head())
+    """A canonical table at the store's current version (cached per store and version)."""
+    s = store()
+    return _table(str(s.root), name, s.head())
 
 
 def countries() -> pd.Series:
@@ -143,6 +150,20 @@ def guarded(page: Callable[[], None]) -> None:
             "Something went wrong while drawing this page. The data is safe. "
             f"Please report this message to the maintainers: {type(exc).__name__}."
         )
+
+
+def analyst_name() -> str:
+    """The signed-in analyst (write pages stop here for anyone else)."""
+    from app_pages._auth import require_analyst
+
+    return require_analyst()
+
+
+def record_write(action: str, user: str, details: dict[str, object]) -> None:
+    """Append a write to the audit log beside the store."""
+    from indicators.audit import record
+
+    record(action, user, details, store_root=store().root)
 
 
 def today() -> date:

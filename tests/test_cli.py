@@ -145,3 +145,31 @@ def test_console_script_installed() -> None:
     out = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True).stdout
     for command in ("ingest", "validate", "rankings", "match-claim", "history"):
         assert command in out
+
+
+def test_diff_and_rollback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """diff lists the new edition's rows; rollback restores the old version as a new one."""
+    store = str(tmp_path)
+    assert main(["ingest", str(shared_file("rsf", "2025.csv")), "--store", store]) == 0
+    assert main(["ingest", str(shared_file("rsf", "2026.csv")), "--store", store]) == 0
+    capsys.readouterr()
+    assert main(["diff", "1", "2", "--store", store, "--limit", "200"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "rankings: 180 added, 0 changed, 0 removed" in out and "added: rsf_wpfi 2026 KAZ KAZ" in out
+    )
+    assert main(["rollback", "1", "--store", store, "--user", "ana"]) == 0
+    assert "version 3 restores version 1" in capsys.readouterr().out
+    assert main(["rankings", "--country", "KAZ", "--store", store, "--format", "json"]) == 0
+    assert [r["edition"] for r in json.loads(capsys.readouterr().out)] == ["2025"]
+    assert main(["history", "--store", store, "--format", "json"]) == 0
+    history = json.loads(capsys.readouterr().out)
+    assert [v["action"] for v in history] == ["ingest", "ingest", "rollback to 1"]
+    assert history[-1]["user"] == "ana"
+
+
+def test_missing_file_is_a_clean_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """A file that does not exist gives a problem line and exit 1, not a traceback."""
+    assert main(["validate", "/nonexistent/file.csv"]) == 1
+    err = capsys.readouterr().err
+    assert "file not found" in err and "Traceback" not in err

@@ -20,8 +20,10 @@ import pandas as pd
 from indicators.adapters import ParseOptions
 from indicators.aggregate import BY_COLUMNS, IncidentFilter, filter_incidents, incident_counts
 from indicators.claims import describe_claim, match_claim
+from indicators.cli_users import add_users_parser
 from indicators.embedded import open_default_store
 from indicators.export import to_safe_csv
+from indicators.fetch import add_fetch_parser
 from indicators.ingest import commit as commit_prepared
 from indicators.ingest import parse_files, prepare
 from indicators.normalisers.dates import parse_date
@@ -29,6 +31,8 @@ from indicators.problems import ValidationFailed, problems_frame
 from indicators.reading import SourceFile
 from indicators.reference import load_reference
 from indicators.store import LocalStore, StoreError
+from indicators.store.changes import describe_changes
+from indicators.versions import diff_versions
 from indicators.views import UnknownCountry, rankings_view, resolve_countries_arg
 
 FORMATS = ("table", "csv", "json")
@@ -69,7 +73,7 @@ def _report_problems(exc: ValidationFailed) -> int:
     with pd.option_context(
         "display.max_rows", 200, "display.width", 200, "display.max_colwidth", 90
     ):
-        sys.stderr.write(frame.fillna("").to_string(index=False) + "\n")
+        sys.stderr.write(frame.astype(object).fillna("").to_string(index=False) + "\n")
     return 1
 
 
@@ -241,6 +245,32 @@ def cmd_events(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Show what changed between two versions."""
+    store = _store(args)
+    for name, change in diff_versions(store, args.v1, args.v2).items():
+        counts = change.counts()
+        if not any(counts.values()):
+            continue
+        print(
+            f"{name}: {counts['added']} added, {counts['changed']} changed, {counts['removed']} removed"
+        )
+        for line in describe_changes(change, name, limit=args.limit):
+            print(f"  {line}")
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    """Make a new version whose tables are those of version V (nothing is erased)."""
+    store = _store(args)
+    version = store.rollback(args.version, user=args.user, message=args.message)
+    counts = "; ".join(
+        f"{t}: +{c['added']} ~{c['changed']} -{c['removed']}" for t, c in version.changes.items()
+    )
+    print(f"version {version.number} restores version {args.version} ({counts})")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Verify the checksums of the current version's stored tables."""
     store = _store(args)
@@ -334,8 +364,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=cmd_history)
 
+    p = with_store(sub.add_parser("diff", help="what changed between two versions"))
+    p.add_argument("v1", type=int)
+    p.add_argument("v2", type=int)
+    p.add_argument("--limit", type=int, default=50, help="rows to list per kind of change")
+    p.set_defaults(func=cmd_diff)
+
+    p = with_store(sub.add_parser("rollback", help="restore version V as a new version"))
+    p.add_argument("version", type=int)
+    p.add_argument("--user", default=getpass.getuser(), help="who is rolling back (recorded)")
+    p.add_argument("--message", "-m", default="", help="why")
+    p.set_defaults(func=cmd_rollback)
+
     p = with_store(sub.add_parser("check", help="verify stored tables against their checksums"))
     p.set_defaults(func=cmd_check)
+    add_fetch_parser(sub)
+    add_users_parser(sub)
     return parser
 
 

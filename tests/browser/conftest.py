@@ -141,6 +141,7 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         ),
     )
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.console_errors = errors  # a test that expects a specific error removes it from this list
     yield pg
     context.close()
     assert not errors, f"browser console errors: {errors}"

@@ -89,3 +89,21 @@ def _plain(value: object) -> object:
     if is_missing(value):
         return None
     return value
+
+
+def describe_changes(change: TableChange, table: str, limit: int = 20) -> list[str]:
+    """Plain lines for people: 'added: KAZ rsf_wpfi 2026', 'changed: ... rank 142 -> 141'."""
+    keys = ROW_KEYS[table]
+    lines = [
+        f"added: {' '.join(str(r[k]) for k in keys)}"
+        for r in change.added.head(limit).to_dict("records")
+    ]
+    lines += [
+        f"removed: {' '.join(str(r[k]) for k in keys)}"
+        for r in change.removed.head(limit).to_dict("records")
+    ]
+    for r in change.changed.head(limit).to_dict("records"):
+        lines.append(
+            f"changed: {' '.join(str(r[k]) for k in keys)} {r['column']}: {r['old']} -> {r['new']}"
+        )
+    return lines

@@ -1,0 +1,113 @@
+"""An analyst's whole workflow in a real browser, and a visitor who cannot write."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from indicators.auth import add_user
+from indicators.ingest import ingest
+from indicators.reading import SourceFile
+from indicators.store import LocalStore
+from tests.browser.conftest import ROOT, free_port, screenshot, start_streamlit, stop
+from tests.browser.test_dashboard import wait_for_app
+from tests.conftest import shared_file
+
+pytestmark = pytest.mark.browser
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def analyst_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a store holding RSF 2024 and 2025 (not 2026), with one analyst account."""
+    root = tmp_path_factory.mktemp("analyst")
+    store = LocalStore(root / "store")
+    for year in ("2024", "2025"):
+        ingest(store, [SourceFile.from_path(shared_file("rsf", f"{year}.csv"))], user="seed")
+    users = root / "users.json"
+    add_user("amina", PASSWORD, path=users)
+    env = {
+        **os.environ,
+        "INDICATORS_STORE": str(root / "store"),
+        "INDICATORS_USERS_FILE": str(users),
+    }
+    port = free_port()
+    proc = start_streamlit(ROOT / "app.py", port, env)
+    yield f"http://127.0.0.1:{port}"
+    stop(proc)
+
+
+HEADINGS = {
+    "Upload data": "Upload data",
+    "Overview": "Position over time",
+    "History and rollback": "Roll back",
+}
+
+
+def nav(pg: Any, title: str) -> None:
+    """Follow a sidebar link (keeping the browser session and sign-in) and wait for the page."""
+    pg.locator("[data-testid='stSidebarNav'] a", has_text=title).first.click()
+    pg.get_by_role("heading", name=HEADINGS[title]).first.wait_for(timeout=60_000)
+    wait_for_app(pg)
+
+
+HOVER = (
+    "() => document.querySelectorAll('.js-plotly-plot')[0].data"
+    ".flatMap(t => t.hovertext || []).join('|')"
+)
+
+
+def wait_for_chart(pg: Any, has_2026: bool) -> None:
+    """Wait until the first chart does (or does not) hold a point of edition 2026."""
+    check = "" if has_2026 else "!"
+    pg.wait_for_function(f"() => {check}({HOVER})().includes('edition 2026')", timeout=60_000)
+
+
+def test_upload_preview_commit_rollback(page: Any, analyst_app: str) -> None:
+    """Sign in, upload RSF 2026, preview 'new edition, rank 149 of 180', commit, roll back."""
+    page.goto(f"{analyst_app}/signin")
+    wait_for_app(page)
+    page.get_by_label("Name").fill("amina")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Upload data").first.wait_for(timeout=60_000)
+    nav(page, "Upload data")
+    page.locator("input[type='file']").set_input_files(str(shared_file("rsf", "2026.csv")))
+    page.get_by_text("Kazakhstan 2026: new edition, rank 149 of 180").wait_for(timeout=60_000)
+    screenshot(page, "upload-preview")
+    page.get_by_label("Commit message (what is this change?)").fill("RSF 2026 edition")
+    page.keyboard.press("Tab")
+    page.get_by_role("button", name="Commit").click()
+    page.get_by_text("Stored as version 3").wait_for(timeout=60_000)
+    nav(page, "Overview")
+    page.locator("[data-testid='stMetricValue']", has_text="149 of 180").wait_for(timeout=60_000)
+    wait_for_chart(page, has_2026=True)
+    nav(page, "History and rollback")
+    box = page.locator("[data-testid='stSelectbox']", has_text="Restore the data of version")
+    box.click()
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
+    page.get_by_text("Yes, make version 2").click()
+    page.get_by_role("button", name="Roll back").click()
+    page.get_by_text("Version 4 restores version 2").wait_for(timeout=60_000)
+    nav(page, "Overview")
+    page.locator("[data-testid='stMetricValue']", has_text="141 of 180").wait_for(timeout=60_000)
+    wait_for_chart(page, has_2026=False)
+
+
+def test_visitor_cannot_reach_write_pages(page: Any, analyst_app: str) -> None:
+    """A visitor opening /upload or /history gets the overview: no file input, no rollback."""
+    for path in ("upload", "history"):
+        page.goto(f"{analyst_app}/{path}")
+        wait_for_app(page)
+        assert page.locator("input[type='file']").count() == 0
+        assert page.get_by_role("button", name="Roll back").count() == 0
+        assert page.get_by_text("Position over time").count() == 1
+    assert page.locator("[data-testid='stSidebarNav'] a", has_text="Upload data").count() == 0
+    not_found = [e for e in page.console_errors if "does not seem to exist" in e]
+    assert len(not_found) == 2, "Streamlit must say both write pages do not exist for a visitor"
+    for e in not_found:
+        page.console_errors.remove(e)
