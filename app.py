@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages._auth import current_analyst, sign_out
+from app_pages._common import report_damage
 
 # A local icon: a ":material/...:" page icon makes browsers fetch the favicon from Google's CDN.
 ICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
@@ -35,6 +36,7 @@ READ = [
         url_path="sources",
     ),
 ]
+report_damage()
 analyst = current_analyst()
 if analyst is None:
     extra = {

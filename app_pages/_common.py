@@ -14,6 +14,7 @@ from indicators.embedded import open_default_store
 from indicators.export import to_safe_csv
 from indicators.paths import default_store_dir
 from indicators.store import LocalStore, StoreError
+from indicators.store.tables import empty_table
 from indicators.text import escape_markdown
 
 PLOTLY_CONFIG = {
@@ -40,9 +41,38 @@ def _table(root: str, name: str, version: int | None) -> pd.DataFrame:
 
 
 def table(name: str) -> pd.DataFrame:
-    """A canonical table at the store's current version (cached per store and version)."""
+    """A canonical table at the store's current version (cached per store and version).
+
+    A damaged or missing stored table is reported with how to recover, and the page goes on
+    with that table empty, so everything that is intact is still served.
+    """
     s = store()
-    return _table(str(s.root), name, s.head())
+    try:
+        return _table(str(s.root), name, s.head())
+    except StoreError as exc:
+        st.warning(
+            f"The stored {name} table cannot be used: {exc}. Other data is shown. "
+            "An analyst can recover with 'indicators check' and 'indicators rollback V' "
+            "(or the History page) to a version whose tables are intact."
+        )
+        return empty_table(name)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _damage(root: str, version: int | None) -> list[str]:
+    return [f"{d.table} ({d.problem})" for d in _store_at(root).verify()]
+
+
+def report_damage() -> None:
+    """On start (once per store version), say which stored tables are damaged and how to recover."""
+    s = store()
+    damaged = _damage(str(s.root), s.head())
+    if damaged:
+        st.error(
+            "Damaged data found: " + "; ".join(damaged) + ". Everything intact is still "
+            "shown. To recover: run 'indicators check', then 'indicators rollback V' to the "
+            "last version whose tables are intact (History page for analysts)."
+        )
 
 
 def countries() -> pd.Series:

@@ -173,3 +173,14 @@ def test_missing_file_is_a_clean_error(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["validate", "/nonexistent/file.csv"]) == 1
     err = capsys.readouterr().err
     assert "file not found" in err and "Traceback" not in err
+
+
+def test_cli_writes_are_audited(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """ingest and rollback from the command line are recorded in the audit log with the user."""
+    store = str(tmp_path)
+    assert (
+        main(["ingest", str(shared_file("rsf", "2025.csv")), "--store", store, "--user", "bo"]) == 0
+    )
+    assert main(["rollback", "1", "--store", store, "--user", "bo"]) == 0
+    lines = [json.loads(x) for x in (tmp_path / "audit.log").read_text().splitlines()]
+    assert [(x["action"], x["user"]) for x in lines] == [("ingest", "bo"), ("rollback", "bo")]

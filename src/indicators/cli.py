@@ -19,6 +19,7 @@ import pandas as pd
 
 from indicators.adapters import ParseOptions
 from indicators.aggregate import BY_COLUMNS, IncidentFilter, filter_incidents, incident_counts
+from indicators.audit import record
 from indicators.claims import describe_claim, match_claim
 from indicators.cli_users import add_users_parser
 from indicators.embedded import open_default_store
@@ -112,6 +113,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"{kind}: {c['added']} added, {c['changed']} changed, {c['removed']} removed")
     for note in prepared.notes:
         print(f"note: {note}")
+    record(
+        "ingest",
+        args.user,
+        {
+            "version": version.number,
+            "message": version.message,
+            "files": [f"{f.name} {f.sha256}" for f in prepared.file_records()],
+            "via": "cli",
+        },
+        store_root=store.root,
+    )
     print(f"stored as version {version.number} in {store.root}")
     return 0
 
@@ -264,6 +276,12 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     """Make a new version whose tables are those of version V (nothing is erased)."""
     store = _store(args)
     version = store.rollback(args.version, user=args.user, message=args.message)
+    record(
+        "rollback",
+        args.user,
+        {"to": args.version, "version": version.number, "via": "cli"},
+        store_root=store.root,
+    )
     counts = "; ".join(
         f"{t}: +{c['added']} ~{c['changed']} -{c['removed']}" for t, c in version.changes.items()
     )

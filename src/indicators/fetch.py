@@ -34,6 +34,7 @@ import pandas as pd
 from indicators import reading
 from indicators._values import is_missing
 from indicators.adapters import ParseOptions
+from indicators.audit import record
 from indicators.embedded import open_default_store
 from indicators.ingest import Prepared, commit, parse_file, prepare
 from indicators.problems import Problem, ValidationFailed, problems_frame
@@ -570,7 +571,20 @@ def cmd_fetch_rsf(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"stored as version {version.number} in {getattr(store, 'root', 'the store')}")
+    root = getattr(store, "root", None)
+    record(
+        "fetch",
+        args.user,
+        {
+            "version": version.number,
+            "base": base,
+            "editions": years,
+            "files": [f"{s.name} {s.sha256}" for s, _ in prepared.parsed],
+            "via": "cli",
+        },
+        store_root=root,
+    )
+    print(f"stored as version {version.number} in {root or 'the store'}")
     return 0
 
 
