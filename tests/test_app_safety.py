@@ -34,9 +34,9 @@ def test_damaged_table_reported_and_rest_served(
     store = LocalStore(tmp_path)
     ingest(store, [SourceFile.from_path(shared_file("rsf", "2025.csv"))], user="t")
     data = (
-        "date,place,target_name,incident_type,statute,source_name\n"
-        "2024-01-05,Almaty,A,detention,CC-274,t\n"
-    ).encode()
+        b"date,place,target_name,incident_type,statute,source_name\n"
+        b"2024-01-05,Almaty,A,detention,CC-274,t\n"
+    )
     _, version = ingest(
         store, [SourceFile("i.csv", data)], user="t", options=ParseOptions(country="KAZ")
     )
