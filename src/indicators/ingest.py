@@ -22,6 +22,7 @@ from indicators.adapters import (
 )
 from indicators.problems import Problem, ValidationFailed
 from indicators.reading import SourceFile, TextTable, is_zip, read_table
+from indicators.schemas import SCHEMAS, deferred_validation, validate_batch
 from indicators.store.base import TABLES, FileRecord, Store, Version
 from indicators.store.changes import BATCH_KEYS, TableChange, diff_tables, merge_batch
 
@@ -147,15 +148,35 @@ def parse_files(sources: Sequence[SourceFile], options: ParseOptions | None = No
     """Parse several files, collecting the problems of all of them before failing."""
     problems: list[Problem] = []
     parsed: list[Parsed] = []
-    for source in sources:
+    with deferred_validation():  # one schema pass per table for the whole batch, below
+        for source in sources:
+            try:
+                parsed.append(parse_file(source, options))
+            except ValidationFailed as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise ValidationFailed(problems)
+    _validate_batch(parsed)
+    _check_overlaps(list(zip(sources, parsed, strict=True)))
+    return parsed
+
+
+def _validate_batch(parsed: list[Parsed]) -> None:
+    """Validate every kind's rows from all files at once; problems name each row's file."""
+    problems: list[Problem] = []
+    for kind in {p.kind for p in parsed}:
+        items = [p for p in parsed if p.kind == kind]
+        frame = (
+            pd.concat([p.frame for p in items], ignore_index=True)
+            if len(items) > 1
+            else items[0].frame
+        )
         try:
-            parsed.append(parse_file(source, options))
+            validate_batch(frame, SCHEMAS[kind])
         except ValidationFailed as exc:
             problems.extend(exc.problems)
     if problems:
         raise ValidationFailed(problems)
-    _check_overlaps(list(zip(sources, parsed, strict=True)))
-    return parsed
 
 
 def _check_overlaps(items: list[tuple[SourceFile, Parsed]]) -> None:

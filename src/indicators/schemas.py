@@ -6,6 +6,10 @@ valid canonical table is. Validation is lazy so a person sees every problem at o
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -99,28 +103,59 @@ def conform(frame: pd.DataFrame, columns: dict[str, pa.Column]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+_DEFERRED: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "deferred_validation", default=False
+)
+
+
+@contextlib.contextmanager
+def deferred_validation() -> Iterator[None]:
+    """Within this block adapters skip schema validation; the caller must validate the batch.
+
+    Ingesting many files validates their concatenated rows once per table (see
+    :func:`validate_batch`) instead of once per file: the same checks, one pandera pass.
+    """
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+
+
 def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, file: str) -> pd.DataFrame:
     """Validate lazily; turn every failure into a Problem that names the row and column."""
+    if _DEFERRED.get():
+        return frame
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         raise ValidationFailed(_schema_problems(exc.failure_cases, frame, file)) from exc
 
 
-def _schema_problems(cases: pd.DataFrame, frame: pd.DataFrame, file: str) -> list[Problem]:
+def validate_batch(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """Validate rows from several files at once; each problem names its own row's file."""
+    try:
+        return schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise ValidationFailed(_schema_problems(exc.failure_cases, frame, None)) from exc
+
+
+def _schema_problems(cases: pd.DataFrame, frame: pd.DataFrame, file: str | None) -> list[Problem]:
     problems: list[Problem] = []
     for case in cases.head(500).itertuples(index=False):
         idx = getattr(case, "index", None)
         row: int | None = None
-        if idx is not None and not pd.isna(idx) and "source_row" in frame.columns:
+        where = file
+        if idx is not None and not is_missing(idx) and "source_row" in frame.columns:
             try:
                 row = int(frame.loc[idx, "source_row"])
+                where = file or str(frame.loc[idx, "source_file"])
             except (KeyError, TypeError, ValueError):
                 row = None
         column = case.column if isinstance(case.column, str) else None
         problems.append(
             Problem(
-                file,
+                where or "(several files)",
                 f"fails the check {case.check}",
                 row,
                 column,
@@ -220,3 +255,11 @@ EVENTS_COLUMNS: dict[str, pa.Column] = {
 EVENTS_SCHEMA = pa.DataFrameSchema(
     EVENTS_COLUMNS, unique=["event_id"], strict=True, coerce=False, name="events"
 )
+
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "rankings": RANKINGS_SCHEMA,
+    "incidents": INCIDENTS_SCHEMA,
+    "reported_counts": REPORTED_COUNTS_SCHEMA,
+    "events": EVENTS_SCHEMA,
+}
