@@ -156,8 +156,8 @@ def parse_files(sources: Sequence[SourceFile], options: ParseOptions | None = No
                 problems.extend(exc.problems)
     if problems:
         raise ValidationFailed(problems)
-    _validate_batch(parsed)
     _check_overlaps(list(zip(sources, parsed, strict=True)))
+    _validate_batch(parsed)
     return parsed
 
 
