@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,7 +12,8 @@ import streamlit as st
 from indicators.embedded import open_default_store
 from indicators.export import to_safe_csv
 from indicators.paths import default_store_dir
-from indicators.store import LocalStore, StoreError
+from indicators.store import Store, StoreError
+from indicators.store.factory import configured_database_url
 from indicators.store.tables import empty_table
 from indicators.text import escape_markdown
 
@@ -25,14 +25,26 @@ PLOTLY_CONFIG = {
 DEFAULT_COUNTRY = "KAZ"
 
 
+def _location() -> str:
+    """The configured store: a PostgreSQL URL (env or secrets) or the local default folder."""
+    return configured_database_url(_secrets()) or str(default_store_dir())
+
+
+def _secrets() -> object:
+    try:
+        return st.secrets
+    except Exception:  # no secrets file
+        return {}
+
+
 @st.cache_resource(show_spinner=False)
-def _store_at(path: str) -> LocalStore:
-    return open_default_store(Path(path))
+def _store_at(location: str) -> Store:
+    return open_default_store(location)
 
 
-def store() -> LocalStore:
-    """The store the app reads (the embedded default store, built on first use)."""
-    return _store_at(str(default_store_dir()))
+def store() -> Store:
+    """The store the app reads (seeded from the embedded data on first use)."""
+    return _store_at(_location())
 
 
 @st.cache_data(show_spinner="Loading data...", max_entries=32)
@@ -48,7 +60,7 @@ def table(name: str) -> pd.DataFrame:
     """
     s = store()
     try:
-        return _table(str(s.root), name, s.head())
+        return _table(_location(), name, s.head())
     except StoreError as exc:
         st.warning(
             f"The stored {name} table cannot be used: {exc}. Other data is shown. "
@@ -66,7 +78,7 @@ def _damage(root: str, version: int | None) -> list[str]:
 def report_damage() -> None:
     """On start (once per store version), say which stored tables are damaged and how to recover."""
     s = store()
-    damaged = _damage(str(s.root), s.head())
+    damaged = _damage(_location(), s.head())
     if damaged:
         st.error(
             "Damaged data found: " + "; ".join(damaged) + ". Everything intact is still "

@@ -140,7 +140,7 @@ def _append_many(path: str, who: str, count: int) -> None:
 
 def test_concurrent_appends_never_interleave(log: Path) -> None:
     """Two processes appending at once leave only whole lines, every event present."""
-    ctx = multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("fork")
     procs = [ctx.Process(target=_append_many, args=(str(log), who, 100)) for who in "ab"]
     for p in procs:
         p.start()

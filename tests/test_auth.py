@@ -264,7 +264,7 @@ def _fail_many(path: str, count: int, barrier: multiprocessing.synchronize.Barri
 def test_concurrent_failures_from_two_processes_all_counted(users_file: Path) -> None:
     """Failures from two processes at once are all recorded (the file lock loses none)."""
     auth.add_user("alice", PASSWORD)
-    ctx = multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("fork")
     barrier = ctx.Barrier(2)
     procs = [ctx.Process(target=_fail_many, args=(str(users_file), 15, barrier)) for _ in range(2)]
     for p in procs:

@@ -31,8 +31,9 @@ from indicators.normalisers.dates import parse_date
 from indicators.problems import ValidationFailed, problems_frame
 from indicators.reading import SourceFile
 from indicators.reference import load_reference
-from indicators.store import LocalStore, StoreError
+from indicators.store import Store, StoreError
 from indicators.store.changes import describe_changes
+from indicators.store.factory import open_store
 from indicators.versions import diff_versions
 from indicators.views import UnknownCountry, rankings_view, resolve_countries_arg
 
@@ -43,8 +44,9 @@ class UsageError(ValueError):
     """A command-line value a person gave cannot be used; the message says why."""
 
 
-def _store(args: argparse.Namespace) -> LocalStore:
-    return LocalStore(args.store) if args.store else open_default_store()
+def _store(args: argparse.Namespace) -> Store:
+    """--store DIR or URL, else the configured default store (INDICATORS_DATABASE_URL or local)."""
+    return open_store(args.store) if args.store else open_default_store()
 
 
 def _emit(frame: pd.DataFrame, fmt: str, out: TextIO) -> None:

@@ -12,9 +12,10 @@ import hashlib
 from pathlib import Path
 
 from indicators.ingest import ingest
-from indicators.paths import default_store_dir, embedded_data_dir
+from indicators.paths import embedded_data_dir
 from indicators.reading import SourceFile
-from indicators.store.local import LocalStore
+from indicators.store.base import StaleVersion, Store
+from indicators.store.factory import configured_database_url, open_store
 
 EMBEDDED_USER = "embedded data"
 EMBEDDED_FOLDERS = ("rankings", "incidents", "reported_counts", "events")
@@ -35,7 +36,7 @@ def fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def seed(store: LocalStore, root: Path | None = None) -> None:
+def seed(store: Store, root: Path | None = None) -> None:
     """Ingest the embedded files into ``store`` if it is empty or holds only older embedded data."""
     files = embedded_files(root)
     mark = f"embedded data {fingerprint(files)[:16]}"
@@ -46,11 +47,15 @@ def seed(store: LocalStore, root: Path | None = None) -> None:
         if any(v.user != EMBEDDED_USER for v in history) or history[-1].message == mark:
             return
     sources = [SourceFile.from_path(p) for p in files]
-    ingest(store, sources, user=EMBEDDED_USER, message=mark)
+    try:
+        ingest(store, sources, user=EMBEDDED_USER, message=mark)
+    except StaleVersion:
+        return  # another server seeded the shared store at the same moment
 
 
-def open_default_store(path: Path | None = None) -> LocalStore:
-    """Open the default store, seeding it from the embedded data when needed."""
-    store = LocalStore(path or default_store_dir())
+def open_default_store(location: str | Path | None = None) -> Store:
+    """Open the configured store (a PostgreSQL URL in ``INDICATORS_DATABASE_URL``, else the local
+    folder), seeding it from the embedded data when it is empty or holds only older embedded data."""
+    store = open_store(location or configured_database_url())
     seed(store)
     return store

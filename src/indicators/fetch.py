@@ -40,7 +40,7 @@ from indicators.ingest import Prepared, commit, parse_file, prepare
 from indicators.problems import Problem, ValidationFailed, problems_frame
 from indicators.reading import SourceFile
 from indicators.store.base import Store, StoreError
-from indicators.store.local import LocalStore
+from indicators.store.factory import open_store
 from indicators.views import UnknownCountry, resolve_countries_arg
 
 DEFAULT_RSF_BASE = "https://rsf.org/sites/default/files/import_classement/"
@@ -532,7 +532,7 @@ def print_problems(problems: Sequence[Problem], out: TextIO | None = None) -> No
 
 
 def _open_store(path: str | None) -> Store:
-    return LocalStore(path) if path else open_default_store()
+    return open_store(path) if path else open_default_store()
 
 
 def _country(value: str) -> str:

@@ -11,7 +11,10 @@ import csv
 import hashlib
 import io
 import re
+import unicodedata
+import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,18 +22,47 @@ import pandas as pd
 
 from indicators.problems import Problem, ValidationFailed
 
-MAX_FILE_BYTES = 100 * 1024 * 1024
+_MB = 1024 * 1024  # sizes are shown in the binary megabytes the limits are set in
+MAX_FILE_BYTES = 100 * _MB
 MAX_ROWS = 2_000_000
 MAX_CELL_CHARS = 20_000
-MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_COLUMNS = 1_000
+MAX_XLSX_UNCOMPRESSED = 200 * _MB
 MAX_XLSX_RATIO = 200
 
 DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _ZIP_MAGIC = b"PK\x03\x04"
+# a local file header, an empty archive, a spanned archive: all go to the ZIP checks
+_ZIP_MAGICS = (_ZIP_MAGIC, b"PK\x05\x06", b"PK\x07\x08")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _DECIMAL_DOT = re.compile(r"^-?\d+\.\d+$")
+# Signatures of common non-table files people pick by mistake, and what to call them.
+_MAGIC = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file"),
+    (b"\x7fELF", "a program (ELF executable)"),
+    (b"{\\rtf", "an RTF document"),
+)
+_MARKUP = (
+    (b"<!doctype html", "an HTML web page"),
+    (b"<html", "an HTML web page"),
+    (b"<?xml", "an XML document (perhaps an Excel 2003 XML spreadsheet)"),
+)
+# a valid UTF-8 multi-byte sequence (used to spot UTF-8 lines in a file that is not UTF-8)
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_LINE_ENDS = ("\n", "\r")
+_BLANK_LINE = re.compile(r"(?:^|[\r\n])[ \t]*(?:\r\n|[\r\n])")
 
 
 @dataclass(frozen=True)
@@ -58,7 +90,11 @@ class SourceFile:
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ValidationFailed([_too_big(p.name, size)])
-        return cls(p.name, p.read_bytes())
+        with p.open("rb") as fh:  # never more than the limit, even if the file grows meanwhile
+            data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise ValidationFailed([_too_big(p.name, max(len(data), p.stat().st_size))])
+        return cls(p.name, data)
 
 
 @dataclass(frozen=True)
@@ -72,9 +108,12 @@ class TextTable:
     decimal: str
     sheet: str | None = None
     first_row: int = 2
+    rows: tuple[int, ...] | None = None  # each frame row's spreadsheet row, when blank rows skipped
 
     def row_number(self, index: int) -> int:
         """The spreadsheet row number of the frame's row at position ``index``."""
+        if self.rows is not None and 0 <= index < len(self.rows):
+            return self.rows[index]
         return self.first_row + index
 
     @property
@@ -90,7 +129,7 @@ class TextTable:
 def _too_big(name: str, size: int) -> Problem:
     return Problem(
         name,
-        f"file is {size / 1e6:.1f} MB, above the {MAX_FILE_BYTES / 1e6:.0f} MB limit",
+        f"file is {size / _MB:.1f} MB, above the {MAX_FILE_BYTES / _MB:.0f} MB limit",
         fix="split the file into smaller files (for example one per year)",
     )
 
@@ -103,13 +142,13 @@ def decode(source: SourceFile) -> tuple[str, str]:
     """
     data = source.data
     if data.startswith(b"\xef\xbb\xbf"):
-        return _strict(source, data[3:], "utf-8", "UTF-8 with BOM"), "utf-8-sig"
+        return _strict(source, data[3:], "utf-8", "UTF-8", 3), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _strict(source, data, "utf-16", "UTF-16"), "utf-16"
+        return _strict(source, data, "utf-16", "UTF-16", 0), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        _check_mixed_encodings(source, exc.start)
     runs = [len(m) for m in re.findall(rb"[\x80-\xff]+", data[:200_000])]
     mean_run = sum(runs) / len(runs) if runs else 0.0
     encoding = "cp1251" if mean_run >= 3 else "cp1252"
@@ -119,16 +158,60 @@ def decode(source: SourceFile) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
-def _strict(source: SourceFile, data: bytes, codec: str, label: str) -> str:
+def _line_of(data: bytes, pos: int) -> int:
+    """The 1-based line number of a byte offset (LF, CRLF and CR line ends)."""
+    return data.count(b"\n", 0, pos) + data.count(b"\r", 0, pos) - data.count(b"\r\n", 0, pos) + 1
+
+
+def _check_mixed_encodings(source: SourceFile, bad_at: int) -> None:
+    """Refuse a file whose lines are partly UTF-8 and partly another encoding.
+
+    Such a file (two exports pasted together) cannot be decoded as a whole: read as a
+    Windows code page, its UTF-8 lines would silently become mojibake (``РљР°Р·...``).
+    ``bad_at`` is the first byte that is not UTF-8. A line counts as UTF-8 when it decodes
+    as UTF-8 and holds a non-ASCII letter; only lines with a UTF-8 sequence are looked at.
+    """
+    data = source.data
+    checked_to = -1
+    for match in _UTF8_SEQUENCE.finditer(data):
+        if match.start() < checked_to:
+            continue
+        begin = max(data.rfind(b"\n", 0, match.start()), data.rfind(b"\r", 0, match.start())) + 1
+        ends = [i for i in (data.find(b"\n", match.end()), data.find(b"\r", match.end())) if i >= 0]
+        checked_to = min(ends, default=len(data))
+        try:
+            text = data[begin:checked_to].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if any(not ch.isascii() and unicodedata.category(ch).startswith("L") for ch in text):
+            utf8_line, other_line = _line_of(data, begin), _line_of(data, bad_at)
+            raise ValidationFailed(
+                [
+                    Problem(
+                        source.name,
+                        f"the file mixes text encodings: line {utf8_line} is UTF-8 but line "
+                        f"{other_line} is not",
+                        other_line,
+                        fix="save the whole file again in one encoding, preferably CSV UTF-8",
+                    )
+                ]
+            )
+
+
+def _strict(source: SourceFile, data: bytes, codec: str, label: str, offset: int) -> str:
+    """Decode text that starts with a byte-order mark; a bad byte names its place."""
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
+        line = data[: exc.start].decode(codec, errors="replace").count("\n") + 1
         raise ValidationFailed(
             [
                 Problem(
                     source.name,
-                    f"the file starts with a {label} mark but byte {exc.start} is not valid {label}",
-                    fix="save the file again as UTF-8 from your spreadsheet program",
+                    f"the file starts with a {label} byte-order mark but byte {exc.start + offset:,} "
+                    f"(line {line}) is not valid {label}",
+                    line,
+                    fix="save the file again as CSV UTF-8 from your spreadsheet program",
                 )
             ]
         ) from exc
@@ -167,8 +250,44 @@ def detect_decimal(frame: pd.DataFrame, delimiter: str) -> str:
     return "," if commas > dots else "."
 
 
+def _not_a_table(source: SourceFile, what: str) -> ValidationFailed:
+    return ValidationFailed(
+        [
+            Problem(
+                source.name,
+                f"the file is {what} (binary data), not a CSV or XLSX table",
+                fix="export the data as CSV (UTF-8) or XLSX",
+            )
+        ]
+    )
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """Tell UTF-16 text without a byte-order mark: NUL in every other byte, on one side only."""
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    return max(nul_even, nul_odd) >= 0.7 and min(nul_even, nul_odd) <= 0.05
+
+
 def _check_binary(source: SourceFile) -> None:
     head = source.data[:8192]
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise _not_a_table(source, what)
+    start = head.lstrip().lower()
+    for magic, what in _MARKUP:
+        if start.startswith(magic):
+            raise ValidationFailed(
+                [
+                    Problem(
+                        source.name,
+                        f"the file is {what}, not a CSV or XLSX table",
+                        fix="export the data as CSV (UTF-8) or XLSX",
+                    )
+                ]
+            )
     if source.data.startswith(_OLE_MAGIC):
         raise ValidationFailed(
             [
@@ -179,7 +298,19 @@ def _check_binary(source: SourceFile) -> None:
                 )
             ]
         )
-    if b"\x00" in head:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 with its byte-order mark: text, NUL in every other byte is expected
+    if _utf16_without_bom(head):
+        raise ValidationFailed(
+            [
+                Problem(
+                    source.name,
+                    "the file looks like UTF-16 text without a byte-order mark, which is not read",
+                    fix="save it again as CSV UTF-8 (in Excel: Save As, 'CSV UTF-8')",
+                )
+            ]
+        )
+    if b"\x00" in head and head.count(0) > max(8, len(head) // 100):
         raise ValidationFailed(
             [
                 Problem(
@@ -201,45 +332,191 @@ def read_table(
         raise ValidationFailed(
             [Problem(source.name, "the file is empty", fix="check that the right file was chosen")]
         )
-    if source.data.startswith(_ZIP_MAGIC):
+    if source.data.startswith(_ZIP_MAGICS):
         from indicators.xlsx import read_xlsx
 
         return read_xlsx(source, sheet=sheet, header_row=header_row)
     _check_binary(source)
     text, encoding = decode(source)
+    if not text.strip():
+        raise ValidationFailed(
+            [Problem(source.name, "the file is empty", fix="check that the right file was chosen")]
+        )
     if "\x00" in text:
+        row = len(re.findall(r"\r\n|\r|\n", text[: text.index("\x00")])) + 1
         raise ValidationFailed(
             [
                 Problem(
-                    source.name, "the text contains NUL characters", fix="re-export the file as CSV"
+                    source.name,
+                    "the text contains NUL characters",
+                    row,
+                    fix="remove them, or re-export the file as CSV",
                 )
             ]
         )
     delimiter = sniff_delimiter(text)
     frame = parse_delimited(source.name, text, delimiter, header_row=header_row)
     decimal = detect_decimal(frame, delimiter)
-    return TextTable(source, frame, encoding, delimiter, decimal, first_row=header_row + 2)
+    rows = _row_numbers(text, delimiter, header_row, len(frame))
+    return TextTable(
+        source, frame, encoding, delimiter, decimal, first_row=header_row + 2, rows=rows
+    )
+
+
+def _row_numbers(text: str, delimiter: str, header_row: int, count: int) -> tuple[int, ...] | None:
+    """The spreadsheet row of each data row when blank lines (which the parser skips) exist.
+
+    Without this, every problem after a blank line would name the row above the right one.
+    ``None`` when there are no blank lines, or when the count does not agree with the parser.
+    """
+    if not _BLANK_LINE.search(text):
+        return None
+    numbers: list[int] = []
+    seen = 0
+    try:
+        for rownum, record in enumerate(_records(text, delimiter), start=1):
+            if _blank(record):
+                continue
+            seen += 1
+            if seen > header_row + 1:
+                numbers.append(rownum)
+    except csv.Error:
+        return None
+    return tuple(numbers) if len(numbers) == count else None
 
 
 def parse_delimited(name: str, text: str, delimiter: str, *, header_row: int = 0) -> pd.DataFrame:
-    """Parse delimited text into a frame of stripped strings, reporting malformed lines."""
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=True,
-            header=header_row,
-            engine="c",
-            nrows=MAX_ROWS + 1,
-        )
-    except pd.errors.EmptyDataError as exc:
-        raise ValidationFailed([Problem(name, "the file has no header row")]) from exc
-    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        raise ValidationFailed(_malformed_lines(name, text, delimiter)) from exc
+    """Parse delimited text into a frame of stripped strings, reporting malformed lines.
+
+    A row with more fields than the header is an error unless the extra fields are empty
+    (a trailing delimiter); pandas would otherwise take the extra fields as an index and
+    silently shift every value one column to the left.
+    """
+    widths = _first_widths(name, text, delimiter, header_row)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=True,
+                header=header_row,
+                index_col=False,
+                engine="c",
+                nrows=MAX_ROWS + 1,
+            )
+        except pd.errors.EmptyDataError as exc:
+            raise ValidationFailed([Problem(name, "the file has no header row")]) from exc
+        except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+            raise ValidationFailed(_malformed_lines(name, text, delimiter, str(exc))) from exc
+    # The parser takes its row width from the first data row: only when that row is wider than
+    # the header are extra fields dropped (pandas also warns then). With a one-column header
+    # no delimiter split the header, so extra fields only show that the delimiter is something
+    # else; the adapters then name the header as written.
+    wider = len(widths) == header_row + 2 and widths[-1] > widths[header_row]
+    warned = any(issubclass(w.category, pd.errors.ParserWarning) for w in caught)
+    if (wider or warned) and len(frame.columns) > 1:
+        problems = _extra_fields(name, text, delimiter, len(frame.columns), header_row)
+        if problems:
+            raise ValidationFailed(problems)
+    if not text.endswith(_LINE_ENDS) and len(frame) and frame.iloc[-1].eq("").any():
+        _check_cut_off(name, text, delimiter, len(frame.columns))
     return check_frame(name, frame)
+
+
+def _blank(record: list[str]) -> bool:
+    """A line the parser skips: empty, or nothing but spaces and tabs."""
+    return not record or (len(record) == 1 and not record[0].strip())
+
+
+def _first_widths(name: str, text: str, delimiter: str, header_row: int) -> list[int]:
+    """Field counts of the first rows up to the first data row, read before pandas builds them.
+
+    Refuses a row above MAX_COLUMNS fields (a line of a million commas would otherwise become
+    a million columns). Reads at most the first 2,000,000 characters.
+    """
+    rows: list[tuple[int, int]] = []
+    try:
+        for rownum, record in enumerate(_records(text[:2_000_000], delimiter), start=1):
+            if _blank(record):
+                continue
+            rows.append((rownum, len(record)))
+            if len(rows) == header_row + 2:
+                break
+    except csv.Error:
+        return []  # the parser reports it with its line
+    for row, width in rows:
+        if width > MAX_COLUMNS:
+            raise ValidationFailed(
+                [
+                    Problem(
+                        name,
+                        f"row has {width:,} fields, above the limit of {MAX_COLUMNS:,} columns",
+                        row,
+                        fix="check the delimiter, or split the table into narrower files",
+                    )
+                ]
+            )
+    return [width for _, width in rows]
+
+
+def _records(text: str, delimiter: str) -> Iterator[list[str]]:
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _extra_fields(
+    name: str, text: str, delimiter: str, width: int, header_row: int
+) -> list[Problem]:
+    """Rows with non-empty fields beyond the header's width (row numbers as a spreadsheet shows)."""
+    problems: list[Problem] = []
+    seen = 0
+    try:
+        for rownum, record in enumerate(_records(text, delimiter), start=1):
+            if _blank(record):
+                continue
+            seen += 1
+            if seen <= header_row + 1:
+                continue
+            if len(record) > width and any(f.strip() for f in record[width:]):
+                problems.append(
+                    Problem(
+                        name,
+                        f"row has {len(record)} fields where the header has {width}",
+                        rownum,
+                        fix="check for an unquoted delimiter in this row or a missing column name",
+                    )
+                )
+                if len(problems) >= 50:
+                    break
+    except csv.Error as exc:
+        problems.append(Problem(name, f"the file cannot be read as CSV: {exc}"))
+    return problems
+
+
+def _check_cut_off(name: str, text: str, delimiter: str, width: int) -> None:
+    """Refuse a file that ends without a line break in the middle of its last row."""
+    last: tuple[int, int] | None = None
+    try:
+        for rownum, record in enumerate(_records(text, delimiter), start=1):
+            if not _blank(record):
+                last = (rownum, len(record))
+    except csv.Error:
+        return
+    if last is not None and last[0] > 1 and last[1] < width:
+        raise ValidationFailed(
+            [
+                Problem(
+                    name,
+                    f"the last row has {last[1]} fields where the header has {width}: "
+                    "the file seems to be cut off",
+                    last[0],
+                    fix="check that the whole file was saved or downloaded",
+                )
+            ]
+        )
 
 
 def check_frame(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -289,13 +566,29 @@ def check_frame(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _malformed_lines(name: str, text: str, delimiter: str) -> list[Problem]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _malformed_lines(name: str, text: str, delimiter: str, error: str = "") -> list[Problem]:
+    reader = _records(text, delimiter)
     problems: list[Problem] = []
     expected: int | None = None
+    if "EOF inside string" in error:
+        rownum = 0
+        try:
+            for _record in reader:
+                rownum += 1
+        except csv.Error:
+            pass
+        return [
+            Problem(
+                name,
+                'the file ends inside a quoted field: a closing quote (") is missing, '
+                "or the file was cut off",
+                rownum or None,
+                fix="check the quotes in this row and that the whole file was saved",
+            )
+        ]
     try:
         for rownum, record in enumerate(reader, start=1):
-            if not record:
+            if _blank(record):
                 continue
             if expected is None:
                 expected = len(record)
@@ -318,4 +611,4 @@ def _malformed_lines(name: str, text: str, delimiter: str) -> list[Problem]:
 
 def is_zip(data: bytes) -> bool:
     """Tell whether bytes are a ZIP container (XLSX is one)."""
-    return data.startswith(_ZIP_MAGIC) and zipfile.is_zipfile(io.BytesIO(data))
+    return data.startswith(_ZIP_MAGICS) and zipfile.is_zipfile(io.BytesIO(data))

@@ -113,6 +113,19 @@ def parse_numbers(
                 )
             )
         bad = bad | frac
+        huge = values.notna() & ~frac & (values.abs() > 2**53)
+        for i in values.index[huge][:200]:
+            problems.append(
+                Problem(
+                    table.source.name,
+                    "is far too large for this column",
+                    table.row_number(int(i)),
+                    label or column,
+                    raw[i],
+                    fix="check the cell: ranks and counts are small whole numbers",
+                )
+            )
+        bad = bad | huge
     for i in values.index[bad & ~(values.notna())][:200]:
         problems.append(
             Problem(
@@ -167,13 +180,17 @@ def resolve_countries(
 def missing_columns_problem(
     file: str, kind: str, expected: Iterable[str], found: Iterable[str]
 ) -> Problem:
-    """A problem that lists what columns were expected and what the file has."""
+    """A problem that lists what columns were expected and (the first 40 of) what the file has."""
+    columns = [repr(c) for c in found]
+    shown = ", ".join(columns[:40]) + (
+        f" and {len(columns) - 40} more" if len(columns) > 40 else ""
+    )
     return Problem(
         file,
-        f"the file does not have the columns a {kind} file needs: expected "
+        f"the file does not have the columns {kind} files need: expected "
         + ", ".join(expected)
         + "; found "
-        + ", ".join(repr(c) for c in found),
+        + shown,
         1,
         fix="rename the columns, or give an explicit column mapping",
     )

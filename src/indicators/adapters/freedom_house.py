@@ -404,6 +404,16 @@ class FreedomOfThePressTidy:
         placeholder = (table.frame[cols["status"]] == FOTP_PLACEHOLDER_STATUS) & (score == 0)
         unrated = int((score.isna() & ~placeholder).sum())
         rated = dataclasses.replace(table, frame=table.frame.loc[score.notna() & ~placeholder])
+        if rated.frame.empty and not whole.problems:
+            raise ValidationFailed(
+                [
+                    Problem(
+                        table.source.name,
+                        "no row has a score: nothing to ingest",
+                        fix="check that this is the file you meant",
+                    )
+                ]
+            )
         check = _Checks(rated, whole.problems)  # checks only the rows that are kept
         years = (1979, options.today.year)
         collected = check.numbers(cols["collected"], years, integer=True)

@@ -16,7 +16,7 @@ import pandas as pd
 from indicators.adapters._columns import match_columns
 from indicators.adapters._incident_rows import RAW_FIELDS, build_incidents
 from indicators.adapters.base import Parsed, ParseOptions, missing_columns_problem
-from indicators.problems import ValidationFailed
+from indicators.problems import Problem, ValidationFailed
 from indicators.reading import TextTable
 
 # fmt: off
@@ -48,6 +48,39 @@ def _raw(table: TextTable, found: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(
         {f: table.frame[found[f]] if f in found else None for f in RAW_FIELDS},
         index=table.frame.index,
+    )
+
+
+def _resolve_country_column(
+    table: TextTable, values: pd.Series, column: str, options: ParseOptions
+) -> pd.Series:
+    """Codes or names to ISO3; every cell that names no known country is a problem."""
+    index = options.country_index()
+    problems = []
+    out = []
+    for pos, value in enumerate(values.tolist()):
+        text = (
+            ""
+            if value is None or (isinstance(value, float) and pd.isna(value))
+            else str(value).strip()
+        )
+        entity = index.resolve(text) if text else None
+        if text and entity is None:
+            problems.append(
+                Problem(
+                    table.source.name,
+                    "unknown country",
+                    table.row_number(pos),
+                    column,
+                    text,
+                    fix="use an ISO3 code (e.g. KAZ) or an English or Russian name",
+                )
+            )
+        out.append(entity.iso3 if entity else None)
+    if problems:
+        raise ValidationFailed(problems)
+    return pd.Series(out, index=values.index, dtype=object).where(
+        pd.Series(out, index=values.index).notna(), None
     )
 
 
@@ -90,9 +123,8 @@ class IncidentTable:
         if country:
             raw["country"] = raw["country"].fillna(country) if "country" in found else country
         if "country" in found:
-            index = options.country_index()
-            raw["country"] = raw["country"].map(
-                lambda v: (e.iso3 if (e := index.resolve(str(v))) else str(v)) if v else v
+            raw["country"] = _resolve_country_column(
+                table, raw["country"], found["country"], options
             )
         if source_name:
             raw["source_name"] = (

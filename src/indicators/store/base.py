@@ -7,7 +7,9 @@ never copied, a rollback is a new manifest pointing at old objects, and damage i
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import pandas as pd
@@ -125,4 +127,22 @@ class Store(Protocol):
 
     def verify(self) -> list[Damage]:
         """Check every object the current version needs; list what is missing or damaged."""
+        ...
+
+    def rollback(self, number: int, *, user: str, message: str = "") -> Version:
+        """Make a new version whose tables are those of version ``number``."""
+        ...
+
+    def locked(self) -> AbstractContextManager[None]:
+        """Hold the store's commit lock."""
+        ...
+
+    @property
+    def root(self) -> Path:
+        """A local folder for side files (audit log, mapping profiles)."""
+        ...
+
+    @property
+    def location(self) -> str:
+        """Where the store is, for people and cache keys (never a password)."""
         ...

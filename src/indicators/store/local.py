@@ -80,6 +80,11 @@ class LocalStore:
         self.root = Path(root)
         self._cache: dict[str, pd.DataFrame] = {}
 
+    @property
+    def location(self) -> str:
+        """The store folder, for people and cache keys."""
+        return str(self.root)
+
     # -- reading -------------------------------------------------------------------------
     def _head_file(self) -> Path:
         return self.root / "HEAD"
@@ -87,10 +92,14 @@ class LocalStore:
     def head(self) -> int | None:
         """The current version number, or None when nothing was ever committed."""
         try:
-            text = self._head_file().read_text().strip()
+            text = self._head_file().read_bytes().decode("ascii").strip()
         except FileNotFoundError:
             return None
-        if not text.isdigit():
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StoreError(
+                f"{self._head_file()} is damaged (it should hold a version number)"
+            ) from exc
+        if not text.isascii() or not text.isdigit() or int(text) < 1:
             raise StoreError(f"{self._head_file()} is damaged (it should hold a version number)")
         return int(text)
 
@@ -105,10 +114,17 @@ class LocalStore:
                 f"there is no version {number} (the current version is {head or 'none'})"
             )
         try:
-            return Version.from_dict(json.loads(self._manifest_path(number).read_text()))
+            raw = json.loads(self._manifest_path(number).read_bytes().decode("utf-8"))
+            version = Version.from_dict(raw)
+            if version.number != number or not all(
+                isinstance(e, dict) and isinstance(e.get("object"), str)
+                for e in version.tables.values()
+            ):
+                raise ValueError("inconsistent manifest")
+            return version
         except FileNotFoundError as exc:
             raise StoreError(f"the manifest of version {number} is missing") from exc
-        except (json.JSONDecodeError, KeyError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
             raise StoreError(f"the manifest of version {number} is damaged") from exc
 
     def versions(self) -> list[Version]:
