@@ -31,6 +31,10 @@ __all__ = ["Figure", "main", "median_time", "table"]
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench-results"
+# Streamlit's runner.postScriptGC (default true) runs gc.collect(2) after every script run,
+# holding the GIL for tens of milliseconds; the what-if figures turn it off.
+NO_GC = {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"}
+NO_GC_NAME = "runner.postScriptGC=false"
 PAIRS = ("Kyrgyzstan", "Uzbekistan", "Russia", "Tajikistan", "Belarus", "Georgia", "Armenia")
 
 
@@ -175,7 +179,24 @@ def bench_browser(
                 a, "bare app, same interaction", b, "-", None,
             )
         )  # fmt: skip
+        variant = {**env, **NO_GC}
+        seconds, server, page = br.first_chart(browser, APP, variant, "/")
+        gc_change = br.change_country(page, seq, plan.interactions)
+        br.close(server, page)
+        a, b = median(gc_change), median(bare_change)
+        figures.append(
+            Figure(
+                f"  the same, median, app with {NO_GC_NAME} (n={len(gc_change)})",
+                a,
+                "bare app, same interaction",
+                b,
+                "- (what-if)",
+                None,
+                note="not the shipped configuration: shows the effect of that one setting",
+            )
+        )
         details["browser"] = {
+            "change_app_overview_no_post_script_gc": gc_change,
             "first_chart_app": app_first,
             "first_chart_bare": bare_first,
             "change_app_overview": app_change,
@@ -230,10 +251,16 @@ def bench_sessions(
 
     results = {}
     bare_env = {**env, "BENCH_COUNTRIES": "|".join(countries)}
-    for name, script, script_env in (("bare", BARE_APP, bare_env), ("app", APP, env)):
+    middle = plan.levels[len(plan.levels) // 2]
+    runs = (
+        ("bare", BARE_APP, bare_env, plan.levels),
+        ("app", APP, env, plan.levels),
+        ("app_no_gc", APP, {**env, **NO_GC}, (middle,)),
+    )
+    for name, script, script_env, levels in runs:
         with running(script, script_env) as server:
             results[name] = run_sessions(
-                server, "", alternating(countries), plan.levels, plan.duration, plan.think
+                server, "", alternating(countries), levels, plan.duration, plan.think
             )
         log(f"sessions done: {name}")
     details["sessions"] = {
@@ -267,6 +294,20 @@ def bench_sessions(
                 la.p(95, burst=True), "bare app, same burst", lb.p(95, burst=True), "-", None,
             )
         )  # fmt: skip
+    (lg,) = results["app_no_gc"].levels
+    lb = next(level for level in bare.levels if level.sessions == lg.sessions)
+    figures.append(
+        Figure(
+            f"  {lg.sessions} sessions: rerun p95, app with {NO_GC_NAME} (n={len(lg.reruns)})",
+            lg.p(95),
+            "bare app, same load",
+            lb.p(95),
+            "- (what-if)",
+            None,
+            note=f"median {shown(lg.p(50), 's')}; burst p95 {shown(lg.p(95, burst=True), 's')}; "
+            "not the shipped configuration",
+        )
+    )
     for la, lb in zip(app.levels, bare.levels, strict=True):
         mb = per_session_mb(app, la)
         figures.append(

@@ -260,6 +260,27 @@ def _fast_counts(
     return counted.sort_values(columns).reset_index(drop=True)
 
 
+def per_100k(counts: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Add incidents per 100,000 inhabitants by region (population: region_code, year, population).
+
+    Uses the population of the same year where given, else the latest year before it.
+    """
+    pop = population.sort_values("year")
+    out = counts.copy()
+    if "year" in out.columns:
+        merged = pd.merge_asof(
+            out.sort_values("year").astype({"year": "int64"}),
+            pop.astype({"year": "int64"}),
+            on="year",
+            by="region_code",
+        )
+    else:
+        latest = pop.groupby("region_code", as_index=False).last()
+        merged = out.merge(latest[["region_code", "population"]], on="region_code", how="left")
+    merged["per_100k"] = (100_000 * merged["incidents"] / merged["population"]).round(2)
+    return merged
+
+
 def case_chain(incidents: pd.DataFrame) -> pd.DataFrame:
     """How many cases (target and statute) reached each stage: opened, charged, convicted.
 
