@@ -36,6 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from indicators.paths import embedded_data_dir
+
 SOURCE_NAME = "SYNTHETIC benchmark data"
 ID_PREFIX = "synthetic-"
 FILE_PREFIX = "synthetic_"
@@ -285,6 +287,9 @@ def _allowed(folder: Path) -> bool:
     """Only a ``bench-results`` folder or the system's temporary folder (never data/ or a store)."""
     resolved = folder.resolve()
     temp = Path(tempfile.gettempdir()).resolve()
+    data = embedded_data_dir().resolve()
+    if resolved == data or data in resolved.parents:  # the project's own data, wherever it lives
+        return False
     return resolved == temp or temp in resolved.parents or "bench-results" in resolved.parts
 
 
