@@ -46,13 +46,15 @@ class Server:
         return memory_of(self.proc.pid)
 
     def stop(self) -> None:
-        """Terminate the server (and wait for it)."""
+        """Terminate the server (and wait for it); remove its log."""
         self.proc.terminate()
         try:
             self.proc.wait(15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(5)
+        with contextlib.suppress(OSError):
+            self.log.unlink()
 
 
 def memory_of(pid: int) -> dict[str, int]:
@@ -97,7 +99,9 @@ def start(script: Path, env: dict[str, str] | None = None, timeout: float = 120)
     deadline = started + timeout
     while time.perf_counter() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {log.read_text()[-2000:]}")
+            text = log.read_text()[-2000:]
+            log.unlink()
+            raise RuntimeError(f"streamlit exited: {text}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
@@ -105,6 +109,8 @@ def start(script: Path, env: dict[str, str] | None = None, timeout: float = 120)
         except OSError:
             time.sleep(0.05)
     proc.kill()
+    proc.wait(5)
+    log.unlink()
     raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s")
 
 
@@ -116,5 +122,3 @@ def running(script: Path, env: dict[str, str] | None = None) -> Iterator[Server]
         yield server
     finally:
         server.stop()
-        with contextlib.suppress(OSError):
-            server.log.unlink()
