@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages._auth import current_analyst, sign_out
-from app_pages._common import report_damage
+from app_pages._common import report_damage, synthetic_banner
 
 # A local icon: a ":material/...:" page icon makes browsers fetch the favicon from Google's CDN.
 ICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
@@ -37,6 +37,7 @@ READ = [
     ),
 ]
 report_damage()
+synthetic_banner()
 analyst = current_analyst()
 if analyst is None:
     extra = {

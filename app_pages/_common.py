@@ -15,7 +15,9 @@ from indicators.paths import default_store_dir
 from indicators.store import Store, StoreError
 from indicators.store.factory import configured_database_url
 from indicators.store.tables import empty_table
+from indicators.synthetic import synthetic_shown
 from indicators.text import escape_markdown
+from indicators.views import entity_names
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -25,7 +27,7 @@ PLOTLY_CONFIG = {
 DEFAULT_COUNTRY = "KAZ"
 
 
-def _location() -> str:
+def location() -> str:
     """The configured store: a PostgreSQL URL (env or secrets) or the local default folder."""
     return configured_database_url(_secrets()) or str(default_store_dir())
 
@@ -44,11 +46,17 @@ def _store_at(location: str) -> Store:
 
 def store() -> Store:
     """The store the app reads (seeded from the embedded data on first use)."""
-    return _store_at(_location())
+    return _store_at(location())
 
 
-@st.cache_data(show_spinner="Loading data...", max_entries=32)
+@st.cache_resource(show_spinner="Loading data...", max_entries=16)
 def _table(root: str, name: str, version: int | None) -> pd.DataFrame:
+    """One frame per table and version, shared by every session without copying.
+
+    ``st.cache_data`` would pickle a copy for each rerun (seconds and gigabytes at a million
+    incidents). Nothing may modify the frame in place: the pipeline's functions return new
+    frames, and pandas' copy-on-write keeps a frame derived from it separate.
+    """
     return _store_at(root).table(name, version)
 
 
@@ -60,7 +68,7 @@ def table(name: str) -> pd.DataFrame:
     """
     s = store()
     try:
-        return _table(_location(), name, s.head())
+        return _table(location(), name, s.head())
     except StoreError as exc:
         st.warning(
             f"The stored {name} table cannot be used: {exc}. Other data is shown. "
@@ -78,7 +86,7 @@ def _damage(root: str, version: int | None) -> list[str]:
 def report_damage() -> None:
     """On start (once per store version), say which stored tables are damaged and how to recover."""
     s = store()
-    damaged = _damage(_location(), s.head())
+    damaged = _damage(location(), s.head())
     if damaged:
         st.error(
             "Damaged data found: " + "; ".join(damaged) + ". Everything intact is still "
@@ -89,15 +97,35 @@ def report_damage() -> None:
 
 def countries() -> pd.Series:
     """Display names by entity code, for every non-pseudo entity that has any data."""
-    ranks = table("rankings")
-    names = (
-        ranks[ranks["entity_kind"] != "pseudo"].drop_duplicates("iso3").set_index("iso3")["country"]
-    )
-    for other in ("incidents", "events"):
-        codes = set(table(other)["country"]) - set(names.index)
-        for code in codes:
-            names[code] = code
-    return names.sort_values()
+    frames = table("rankings"), table("incidents"), table("events")
+    return _entity_names(location(), store().head(), *frames)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _entity_names(
+    location: str,
+    version: int | None,
+    _rankings: pd.DataFrame,
+    _incidents: pd.DataFrame,
+    _events: pd.DataFrame,
+) -> pd.Series:
+    """Once per store version (the frames are that version's; underscored: not hashed)."""
+    return entity_names(_rankings, _incidents, _events)
+
+
+def include_synthetic() -> bool:
+    """Whether this server shows synthetic benchmark rows (only when told to, for benchmarks)."""
+    return synthetic_shown()
+
+
+def synthetic_banner() -> None:
+    """Say on every page, first, when synthetic benchmark rows are shown."""
+    if include_synthetic():
+        st.warning(
+            "This server shows SYNTHETIC benchmark data (INDICATORS_SHOW_SYNTHETIC is set): "
+            "incident counts include generated rows labelled 'SYNTHETIC benchmark data'. "
+            "They are not real records."
+        )
 
 
 def _remember(name: str, value: object) -> None:
@@ -163,10 +191,20 @@ def chart(fig: go.Figure, key: str) -> None:
 
 
 def download(frame: pd.DataFrame, name: str, label: str = "Download these figures (CSV)") -> None:
-    """A CSV download whose cells cannot run as spreadsheet formulas."""
+    """A CSV download whose cells cannot run as spreadsheet formulas.
+
+    The CSV is written when the button is clicked, not on every rerun.
+    """
+    download_later(lambda: frame, name, label)
+
+
+def download_later(
+    make: Callable[[], pd.DataFrame], name: str, label: str = "Download these figures (CSV)"
+) -> None:
+    """A CSV download of the frame ``make`` returns, built only when the button is clicked."""
     st.download_button(
         label,
-        to_safe_csv(frame).encode("utf-8"),
+        lambda: to_safe_csv(make()).encode("utf-8"),
         file_name=name,
         mime="text/csv",
         key=f"download-{name}",

@@ -11,17 +11,24 @@ from app_pages._common import (
     chart,
     country_picker,
     download,
+    download_later,
     guarded,
+    include_synthetic,
+    location,
+    store,
     table,
     today,
     url_choice,
     year_range,
 )
 from indicators.aggregate import (
+    FilterOptions,
     IncidentFilter,
     case_chain,
     filter_incidents,
+    filter_options,
     incident_counts,
+    latest_incidents,
     undated_in_month,
 )
 from indicators.charts import (
@@ -43,35 +50,39 @@ def _geojson(path: str, country: str, on: date) -> tuple[dict, list[str]]:  # ty
     return load_geojson(Path(path), country, on)
 
 
+LISTED = 1_000  # incidents shown in the table; the download holds them all
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _options(
+    location: str, version: int | None, country: str, synthetic: bool, _incidents: pd.DataFrame
+) -> FilterOptions:
+    """Once per store version and country (the frame is that version's; not hashed)."""
+    return filter_options(_incidents, country, include_synthetic=synthetic)
+
+
 def _filters(incidents: pd.DataFrame, iso3: str) -> IncidentFilter:
-    years = incidents.loc[incidents["country"] == iso3, "year"].dropna()
-    low, high = (int(years.min()), int(years.max())) if len(years) else (today().year, today().year)
-    start, end = year_range((low, high))
-    ref = load_reference()
-    statutes = ref.statutes.set_index("key")
-    rows = incidents[incidents["country"] == iso3]
+    synthetic = include_synthetic()
+    options = _options(location(), store().head(), iso3, synthetic, incidents)
+    this_year = today().year
+    start, end = year_range(options.years or (this_year, this_year))
+    statutes = load_reference().statutes.set_index("key")
+    regions = options.regions
     with st.sidebar:
-        cats = st.multiselect(
-            "Statute category", sorted(rows["statute_category"].dropna().unique()), key="cats"
-        )
-        keys = sorted(rows["statute_key"].dropna().unique())
+        cats = st.multiselect("Statute category", options.categories, key="cats")
         chosen = st.multiselect(
             "Statute",
-            keys,
+            options.statutes,
             key="statutes",
             format_func=lambda k: f"{k} {statutes['title_en'].get(k, '')}",
         )
-        regions = rows.dropna(subset=["region_code"]).drop_duplicates("region_code")
-        region_names = dict(zip(regions["region_code"], regions["region_name"], strict=True))
         picked = st.multiselect(
             "Region",
-            sorted(region_names),
+            sorted(regions),
             key="regions",
-            format_func=lambda c: str(region_names.get(c, c)),
+            format_func=lambda c: str(regions.get(c, c)),
         )
-        targets = st.multiselect(
-            "Target type", sorted(rows["target_type"].dropna().unique()), key="targets"
-        )
+        targets = st.multiselect("Target type", options.target_types, key="targets")
     return IncidentFilter(
         country=iso3,
         start=date(start, 1, 1),
@@ -80,6 +91,7 @@ def _filters(incidents: pd.DataFrame, iso3: str) -> IncidentFilter:
         categories=cats or None,
         regions=picked or None,
         target_types=targets or None,
+        include_synthetic=synthetic,
     )
 
 
@@ -90,7 +102,7 @@ def page() -> None:
     incidents = table("incidents")
     rows = filter_incidents(incidents, _filters(incidents, iso3))
     st.caption(
-        f"{rows['incident_id'].nunique()} distinct incidents match the filters. Counts are "
+        f"{rows['incident_id'].nunique():,} distinct incidents match the filters. Counts are "
         "of distinct incidents; by statute, only statutes applied to the target count."
     )
     by = url_choice("by", ["statute", "category"], "Break down by")
@@ -151,7 +163,13 @@ def page() -> None:
     st.dataframe(chain, hide_index=True)
     st.caption("Cases (person and statute) that reached each stage, where the records say so.")
     st.subheader("The incidents")
-    listing = rows.drop_duplicates("incident_id").sort_values("date", ascending=False)
+    total = rows["incident_id"].nunique()
+    listing = latest_incidents(rows, LISTED)
+    if total > LISTED:
+        st.caption(
+            f"The {LISTED:,} most recent of {total:,} incidents are listed; "
+            "the download below holds all of them."
+        )
     st.dataframe(
         listing[
             [
@@ -169,7 +187,9 @@ def page() -> None:
         hide_index=True,
         column_config={"source_url": st.column_config.LinkColumn("source")},
     )
-    download(listing, f"incidents_{iso3}.csv", "Download the incident list (CSV)")
+    download_later(
+        lambda: latest_incidents(rows), f"incidents_{iso3}.csv", "Download the incident list (CSV)"
+    )
     reported = table("reported_counts")
     reported = reported[(reported["country"] == iso3) & (reported["period_kind"] == "month")]
     if not reported.empty:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages._common import chart, country_picker, download, guarded, plain, table, today
+from app_pages._common import (
+    chart,
+    country_picker,
+    download,
+    guarded,
+    include_synthetic,
+    plain,
+    table,
+    today,
+)
 from indicators.charts import position_chart
 from indicators.overview import (
     headline,
@@ -45,8 +54,11 @@ def page() -> None:
             "n/a" if h.five_edition_change is None else f"{h.five_edition_change:+.1f}",
             help=f"Position change since edition {h.five_edition_edition}.",
         )
-        year = latest_year_with_incidents(incidents, iso3, today())
-        this, last = incidents_this_and_last_year(incidents, iso3, year)
+        synthetic = include_synthetic()
+        year = latest_year_with_incidents(incidents, iso3, today(), include_synthetic=synthetic)
+        this, last = incidents_this_and_last_year(
+            incidents, iso3, year, include_synthetic=synthetic
+        )
         d.metric(
             f"Incidents recorded in {year}",
             this,

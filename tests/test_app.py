@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -168,3 +169,19 @@ def test_events_on_every_time_chart() -> None:
     reported = figures[-1]
     assert any(n.startswith("event: ") for n in _trace_names(reported))
     assert any(not n.startswith("event: ") for n in _trace_names(reported))
+
+
+def test_pages_never_modify_the_shared_tables(isolated_default_store: Path) -> None:
+    """Tables are cached once for every session (not copied): no page may change them."""
+    from app_pages import _common
+    from indicators.embedded import open_default_store
+
+    at = _run()
+    for page in ("rankings", "incidents", "events", "claim", "sources"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, (page, at.exception)
+    at.sidebar.selectbox(key="country").set_value("RUS").run()
+    store = open_default_store(isolated_default_store)
+    for name in ("rankings", "incidents", "events", "reported_counts"):
+        shared = _common._table(str(isolated_default_store), name, store.head())
+        pd.testing.assert_frame_equal(shared, store.table(name), obj=name)

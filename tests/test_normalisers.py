@@ -427,3 +427,12 @@ def test_resolve_statutes_never_raises(text: str, on: date | None) -> None:
     """resolve_statutes returns matches (never raises) on arbitrary text."""
     for match in resolve_statutes(text, "KAZ", on, load_reference()):
         assert match.key is None or match.key.startswith("KAZ-")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True), st.sampled_from(["", " "]))
+def test_iso_day_shortcut_agrees_with_the_patterns(text: str, pad: str) -> None:
+    """ISO days are parsed without trying every pattern: with the same result, always."""
+    from indicators.normalisers.dates import _parse_written
+
+    assert parse_date(pad + text + pad) == _parse_written(text)

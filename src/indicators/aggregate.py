@@ -73,7 +73,28 @@ def filter_incidents(incidents: pd.DataFrame, f: IncidentFilter) -> pd.DataFrame
             mask &= incidents[column].isin(list(wanted))
     if bool(mask.all()):
         return incidents.copy()  # what incidents[mask] gives, without copying each column
-    return incidents[mask]
+    return rows_where(incidents, mask.to_numpy(dtype=bool))
+
+
+# Arrow types of the canonical tables' columns, back to the pandas dtypes they came from.
+_FROM_ARROW = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+
+
+def rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """``frame[mask]``, through one Arrow filter when every column is Arrow text, Int64 or boolean.
+
+    Selecting from a million rows column by column in pandas costs ~4 ms a column; one Arrow
+    table filter about half. Same frame, dtypes and index as ``frame[mask]`` (tested).
+    """
+    plain = frame.columns.is_unique and all(
+        _arrow_text(frame[c]) or str(frame[c].dtype) in ("Int64", "boolean") for c in frame
+    )
+    if not plain:
+        return frame[mask]
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    out = table.filter(pa.array(mask)).to_pandas(types_mapper=_FROM_ARROW.get)
+    out.index = frame.index[mask]
+    return out
 
 
 def with_month(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -323,3 +344,62 @@ def _fast_chain(incidents: pd.DataFrame) -> pd.DataFrame:
 def undated_in_month(incidents: pd.DataFrame) -> int:
     """How many distinct incidents are dated only to the year (absent from monthly series)."""
     return int(incidents.loc[incidents["date_precision"] == "year", "incident_id"].nunique())
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What a person can narrow one country's incidents to: the values its records hold."""
+
+    years: tuple[int, int] | None
+    categories: list[str]
+    statutes: list[str]
+    regions: dict[str, str]  # code -> name
+    target_types: list[str]
+
+
+def filter_options(
+    incidents: pd.DataFrame, country: str, *, include_synthetic: bool = False
+) -> FilterOptions:
+    """The years and the distinct categories, statutes, regions and target types of a country."""
+    columns = ["country", "synthetic", "year", "statute_category", "statute_key"]
+    columns += ["region_code", "region_name", "target_type"]
+    f = IncidentFilter(country=country, include_synthetic=include_synthetic)
+    rows = filter_incidents(incidents[columns], f)
+    years = rows["year"].dropna()
+    regions = rows[["region_code", "region_name"]].dropna(subset=["region_code"])
+    regions = regions.drop_duplicates("region_code")
+
+    def distinct(column: str) -> list[str]:
+        return sorted(str(v) for v in rows[column].dropna().unique())
+
+    return FilterOptions(
+        years=(int(years.min()), int(years.max())) if len(years) else None,
+        categories=distinct("statute_category"),
+        statutes=distinct("statute_key"),
+        regions=dict(zip(regions["region_code"], regions["region_name"], strict=True)),
+        target_types=distinct("target_type"),
+    )
+
+
+def latest_incidents(incidents: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """One row per incident (its first statute row), newest first; at most ``limit`` rows.
+
+    Ties on the date keep the table's order. With a limit only the newest rows are sorted,
+    so listing the latest thousand of a million incidents does not sort the million.
+    """
+    first = incidents[~incidents["incident_id"].duplicated()]
+    if limit is not None and len(first) > limit:
+        dates = pa.table({"date": pa.Array.from_pandas(first["date"]), "at": np.arange(len(first))})
+        top = pc.select_k_unstable(
+            dates, k=limit, sort_keys=[("date", "descending"), ("at", "ascending")]
+        )
+        picked = np.sort(top.to_numpy())
+        first = first.iloc[picked]
+    order = np.lexsort((np.arange(len(first)), _descending_rank(first["date"])))
+    return first.iloc[order]
+
+
+def _descending_rank(dates: pd.Series) -> np.ndarray:
+    """Sort keys putting later ISO dates first (missing dates last)."""
+    codes, uniques = pd.factorize(dates, sort=True)
+    return np.where(codes < 0, len(uniques), len(uniques) - 1 - codes)

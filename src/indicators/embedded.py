@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from indicators.ingest import ingest
 from indicators.paths import embedded_data_dir
 from indicators.reading import SourceFile
 from indicators.store.base import StaleVersion, Store
@@ -46,6 +45,8 @@ def seed(store: Store, root: Path | None = None) -> None:
         history = store.versions()
         if any(v.user != EMBEDDED_USER for v in history) or history[-1].message == mark:
             return
+    from indicators.ingest import ingest  # parsing and validation only when seeding
+
     sources = [SourceFile.from_path(p) for p in files]
     try:
         ingest(store, sources, user=EMBEDDED_USER, message=mark)

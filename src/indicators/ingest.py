@@ -180,13 +180,31 @@ def _validate_batch(parsed: list[Parsed]) -> None:
 
 
 def _check_overlaps(items: list[tuple[SourceFile, Parsed]]) -> None:
-    seen: dict[tuple[str, tuple[object, ...]], str] = {}
-    problems = []
+    """Refuse two files of one ingest that hold the same batch (an edition, an incident id).
+
+    The keys shared by two files are found column-wise first; only those rows go through the
+    loop that words the problems (at a million incidents the loop alone took seconds).
+    """
+    distinct: list[tuple[SourceFile, Parsed, pd.DataFrame]] = []
     for src, p in items:
         keys = BATCH_KEYS.get(p.kind)
-        if not keys:
+        if keys:
+            distinct.append((src, p, p.frame[keys].drop_duplicates()))
+    shared: dict[str, pd.DataFrame] = {}
+    for kind in {p.kind for _, p, _ in distinct}:
+        frames = [d for _, p, d in distinct if p.kind == kind]
+        if len(frames) > 1:
+            every = pd.concat(frames, ignore_index=True)
+            shared[kind] = every[every.duplicated(keep=False)].drop_duplicates()
+    seen: dict[tuple[str, tuple[object, ...]], str] = {}
+    problems = []
+    for src, p, batches in distinct:
+        suspects = shared.get(p.kind)
+        if suspects is None or suspects.empty:
             continue
-        for batch in p.frame[keys].drop_duplicates().itertuples(index=False):
+        keys = list(batches.columns)
+        in_shared = batches.set_index(keys).index.isin(suspects.set_index(keys).index)
+        for batch in batches[in_shared].itertuples(index=False):
             k = (p.kind, tuple(batch))
             if k in seen and seen[k] != src.name:
                 problems.append(

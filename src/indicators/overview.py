@@ -78,17 +78,26 @@ def headline(rankings: pd.DataFrame, iso3: str, index: str = "rsf_wpfi") -> Head
     )
 
 
-def incidents_this_and_last_year(incidents: pd.DataFrame, iso3: str, year: int) -> tuple[int, int]:
+_SUMMARY_COLUMNS = ["country", "synthetic", "year", "incident_id"]
+
+
+def incidents_this_and_last_year(
+    incidents: pd.DataFrame, iso3: str, year: int, *, include_synthetic: bool = False
+) -> tuple[int, int]:
     """Distinct incidents recorded in ``year`` and in the year before, for one country."""
-    rows = filter_incidents(incidents, IncidentFilter(country=iso3))
+    f = IncidentFilter(country=iso3, include_synthetic=include_synthetic)
+    rows = filter_incidents(incidents[_SUMMARY_COLUMNS], f)
     this = int(rows.loc[rows["year"] == year, "incident_id"].nunique())
     last = int(rows.loc[rows["year"] == year - 1, "incident_id"].nunique())
     return this, last
 
 
-def latest_year_with_incidents(incidents: pd.DataFrame, iso3: str, today: date) -> int:
+def latest_year_with_incidents(
+    incidents: pd.DataFrame, iso3: str, today: date, *, include_synthetic: bool = False
+) -> int:
     """The current year if it has records, else the latest year that does."""
-    years = filter_incidents(incidents, IncidentFilter(country=iso3))["year"].dropna()
+    f = IncidentFilter(country=iso3, include_synthetic=include_synthetic)
+    years = filter_incidents(incidents[_SUMMARY_COLUMNS], f)["year"].dropna()
     if years.empty:
         return today.year
     return int(min(years.max(), today.year))

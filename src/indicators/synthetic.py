@@ -29,7 +29,9 @@ refuses rows that did not come from this generator.
 
 from __future__ import annotations
 
+import os
 import tempfile
+from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -56,6 +58,9 @@ COLUMNS = (
     "source_name",
     "synthetic",
 )
+# Set to 1 only on a benchmark server: the app then counts synthetic rows, and says so on every
+# page. Without it the app never shows them (IncidentFilter.include_synthetic is False).
+SHOW_ENV = "INDICATORS_SHOW_SYNTHETIC"
 FIRST_DAY = date(2008, 1, 1)
 LAST_DAY = date(2025, 12, 31)
 CC2014_FROM = date(2015, 1, 1)
@@ -333,3 +338,8 @@ def label_canonical(frame: pd.DataFrame) -> pd.DataFrame:
     out["incident_id"] = ids.astype(out["incident_id"].dtype)
     out["synthetic"] = pd.array([True] * len(out), dtype="boolean")
     return out
+
+
+def synthetic_shown(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the app was told (``INDICATORS_SHOW_SYNTHETIC=1``) to count synthetic rows."""
+    return (os.environ if environ is None else environ).get(SHOW_ENV, "") == "1"

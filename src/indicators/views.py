@@ -89,3 +89,22 @@ def rankings_view(
         table = table[table["entity_kind"] != "pseudo"]
     table = table.sort_values(["index", "iso3", "edition_year", "source_code"])
     return table[[c for c in EXPORT_COLUMNS if c in table.columns]].reset_index(drop=True)
+
+
+def entity_names(
+    rankings: pd.DataFrame, incidents: pd.DataFrame, events: pd.DataFrame
+) -> pd.Series:
+    """Display names by entity code, sorted, for every non-pseudo entity that has any data.
+
+    Codes with incidents or events but no ranking are shown as their code.
+    """
+    ranked = rankings[rankings["entity_kind"] != "pseudo"]
+    names = ranked.drop_duplicates("iso3").set_index("iso3")["country"].astype(str)
+    known = set(names.index)
+    extra = sorted(
+        {str(c) for frame in (incidents, events) for c in frame["country"].dropna().unique()}
+        - known
+    )
+    if extra:
+        names = pd.concat([names, pd.Series(extra, index=extra, dtype=names.dtype)])
+    return names.sort_values()

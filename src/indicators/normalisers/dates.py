@@ -97,9 +97,21 @@ def _impossibility(parts: _Parts) -> str | None:
     return None
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_date(text: str) -> ParsedDate | None:
     """Parse a written date; None for non-dates and impossible dates."""
     written = str(text).strip()
+    if _ISO_DAY.fullmatch(written):  # the common case, without trying every pattern
+        try:
+            return ParsedDate(date.fromisoformat(written), "day", written)
+        except ValueError:
+            pass  # e.g. 2021-02-30: the patterns below give the reason
+    return _parse_written(written)
+
+
+def _parse_written(written: str) -> ParsedDate | None:
     parts = _parts(written)
     if parts is None or _impossibility(parts) is not None:
         return None

@@ -146,3 +146,8 @@ class Store(Protocol):
     def location(self) -> str:
         """Where the store is, for people and cache keys (never a password)."""
         ...
+
+
+def is_database_url(location: object) -> bool:
+    """Whether a store location is a PostgreSQL connection URL."""
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))

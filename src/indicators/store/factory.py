@@ -15,9 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from indicators.paths import default_store_dir
-from indicators.store.base import Store, StoreError
+from indicators.store.base import Store, StoreError, is_database_url
 from indicators.store.local import LocalStore
-from indicators.store.postgres import PostgresStore, is_database_url
 
 DATABASE_URL_ENV = "INDICATORS_DATABASE_URL"
 
@@ -61,5 +60,7 @@ def open_store(location: str | Path | None = None) -> Store:
     if location is None:
         location = configured_database_url() or default_store_dir()
     if is_database_url(location):
+        from indicators.store.postgres import PostgresStore  # psycopg only when it is used
+
         return PostgresStore(str(location))
     return LocalStore(location)

@@ -37,7 +37,15 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from indicators.paths import default_store_dir
-from indicators.store.base import TABLES, Damage, FileRecord, StaleVersion, StoreError, Version
+from indicators.store.base import (
+    TABLES,
+    Damage,
+    FileRecord,
+    StaleVersion,
+    StoreError,
+    Version,
+    is_database_url,
+)
 from indicators.store.changes import diff_tables
 from indicators.store.local import table_bytes
 from indicators.store.tables import empty_table, normalise_table
@@ -61,11 +69,6 @@ CREATE TABLE IF NOT EXISTS head (
 );
 INSERT INTO head (singleton, number) VALUES (true, NULL) ON CONFLICT DO NOTHING;
 """
-
-
-def is_database_url(location: object) -> bool:
-    """Whether a store location is a PostgreSQL connection URL."""
-    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
 
 
 def redact_url(url: str) -> str:
