@@ -14,27 +14,14 @@ Two timings, each measured the same way on the app and on ``bare_app.py``:
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from benchmarks.launch import CHROMIUM, chromium_found
+from benchmarks.launch import chromium as chromium  # the benchmark's browser: br.chromium()
 from benchmarks.server import Server, start
 
-CHROMIUM = os.environ.get("INDICATORS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 TIMEOUT_MS = 180_000
 DRAWN = """() => {
   const g = document.querySelector('.js-plotly-plot');
@@ -62,26 +49,13 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 def chromium_available() -> str | None:
     """Why the browser part cannot run, or None when it can."""
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+    if not chromium_found():
         return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "playwright is not installed"
     return None
-
-
-@contextmanager
-def chromium() -> Iterator[Any]:
-    """One headless Chromium for the benchmark."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def wait_idle(page: Any) -> None:

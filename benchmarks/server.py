@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.launch import ROOT, free_port, start_streamlit, stop_process
+
 APP = ROOT / "app.py"
 BARE_APP = Path(__file__).resolve().parent / "bare_app.py"
-
-
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -47,12 +38,7 @@ class Server:
 
     def stop(self) -> None:
         """Terminate the server (and wait for it); remove its log."""
-        self.proc.terminate()
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
+        stop_process(self.proc, timeout=15)
         with contextlib.suppress(OSError):
             self.log.unlink()
 
@@ -68,50 +54,27 @@ def memory_of(pid: int) -> dict[str, int]:
 
 
 def start(script: Path, env: dict[str, str] | None = None, timeout: float = 120) -> Server:
-    """Start ``streamlit run script`` on a free loopback port; return once it is healthy."""
+    """Start ``streamlit run script`` on a free loopback port; return once it is healthy.
+
+    Both apps are started the same way: from the project folder (so they read its
+    ``.streamlit/config.toml``), file watcher off, no database unless ``env`` names one.
+    """
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="bench-streamlit-", suffix=".log")[1])
     started = time.perf_counter()
-    with log.open("wb") as fh:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(script),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=ROOT,  # both apps read the project's .streamlit/config.toml
-            env={**os.environ, "INDICATORS_DATABASE_URL": "", **(env or {})},
-            stdout=fh,
-            stderr=subprocess.STDOUT,
+    try:
+        proc = start_streamlit(
+            script,
+            port,
+            {**os.environ, "INDICATORS_DATABASE_URL": "", **(env or {})},
+            log=log,
+            options=["--server.fileWatcherType", "none"],
+            timeout=timeout,
         )
-    deadline = started + timeout
-    while time.perf_counter() < deadline:
-        if proc.poll() is not None:
-            text = log.read_text()[-2000:]
-            log.unlink()
-            raise RuntimeError(f"streamlit exited: {text}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return Server(proc, port, started, time.perf_counter(), log)
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    proc.wait(5)
-    log.unlink()
-    raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s")
+    except BaseException:
+        log.unlink(missing_ok=True)
+        raise
+    return Server(proc, port, started, time.perf_counter(), log)
 
 
 @contextlib.contextmanager

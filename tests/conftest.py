@@ -38,3 +38,10 @@ def rsf_files() -> list[Path]:
     files = sorted(shared_file("rsf").glob("*.csv"))
     assert len(files) == 24
     return files
+
+
+def tree_snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under a folder with its bytes (to prove a local store was left untouched)."""
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }

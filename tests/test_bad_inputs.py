@@ -10,8 +10,7 @@ from indicators.ingest import ingest
 from indicators.problems import Problem, ValidationFailed
 from indicators.reading import SourceFile
 from indicators.store import LocalStore
-from tests.conftest import shared_file
-from tests.test_store import tree_snapshot
+from tests.conftest import shared_file, tree_snapshot
 
 GOOD = "ISO;Rank;Score;Year (N)\n" + "".join(
     f"{iso};{i + 1};{90 - 3 * i},5;2025\n"

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from indicators.cli import main
-from tests.conftest import shared_file
-from tests.test_store import tree_snapshot
+from tests.conftest import shared_file, tree_snapshot
 
 
 @pytest.fixture(scope="module")

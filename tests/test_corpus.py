@@ -32,8 +32,7 @@ from indicators.ingest import ingest
 from indicators.problems import Problem, ValidationFailed
 from indicators.reading import MAX_FILE_BYTES, SourceFile
 from indicators.store import LocalStore
-from tests.conftest import shared_file
-from tests.test_store import tree_snapshot
+from tests.conftest import shared_file, tree_snapshot
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
 THIS_YEAR = date.today().year

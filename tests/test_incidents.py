@@ -27,8 +27,7 @@ from indicators.ingest import ingest, parse_file
 from indicators.problems import Problem, ValidationFailed
 from indicators.reading import SourceFile
 from indicators.store import LocalStore
-from tests.conftest import shared_file
-from tests.test_store import tree_snapshot
+from tests.conftest import shared_file, tree_snapshot
 
 KAZ = ParseOptions(country="KAZ")
 HEADER = "date,place,target_name,target_type,incident_type,statute,source_name\n"

@@ -29,7 +29,7 @@ from indicators.store.factory import (
     open_store,
 )
 from indicators.store.postgres import PostgresStore, redact_url
-from tests.conftest import shared_file
+from tests.conftest import shared_file, tree_snapshot
 from tests.pg import postgres_server_fixture, postgres_url_fixture  # noqa: F401 (fixtures)
 
 ISOS = ["NOR", "FIN", "EST", "KAZ", "KGZ", "RUS"]
@@ -69,10 +69,7 @@ def _is_db(location: str) -> bool:
 def snapshot(location: str) -> object:
     """Everything stored (to prove nothing changed): every file, or a dump of every table."""
     if not _is_db(location):
-        root = Path(location)
-        return {
-            str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-        }
+        return tree_snapshot(Path(location))
     with psycopg.connect(location) as conn:
         names = conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
@@ -200,10 +197,13 @@ def test_stale_commit_refused(store: Store, location: str) -> None:
     ingest(store, _rsf("2024"), user="a")
     first = prepare(store, _rsf("2025"))
     second = prepare(open_store(location), _rsf("2026"))
+    same_handle = prepare(store, _rsf("2026"))
     commit_prepared(store, first, user="alice", message="2025")
     before = snapshot(location)
     with pytest.raises(StaleVersion, match="moved from version 1 to 2"):
         commit_prepared(open_store(location), second, user="bob", message="2026")
+    with pytest.raises(StaleVersion, match="moved from version 1 to 2"):  # one server, two users
+        commit_prepared(store, same_handle, user="bob", message="2026")
     assert store.head() == 2 and snapshot(location) == before
 
 
