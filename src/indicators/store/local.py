@@ -17,29 +17,31 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
-import io
 import json
 import os
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from indicators.store.base import (
-    TABLES,
-    Damage,
-    FileRecord,
-    StaleVersion,
-    StoreError,
-    Version,
-)
+from indicators.store.base import Damage, FileRecord, StoreError, Version
 from indicators.store.changes import diff_tables
 from indicators.store.tables import empty_table, normalise_table
-
-_UNSET = object()
+from indicators.store.versioning import (
+    UNSET,
+    StagedTable,
+    check_base,
+    check_table_names,
+    check_version_number,
+    decode_table,
+    encode_table,
+    find_damage,
+    next_version,
+    object_id,
+    plan_rollback,
+    timestamp,
+)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -64,13 +66,6 @@ def _atomic_write(path: Path, data: bytes) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
-
-
-def table_bytes(frame: pd.DataFrame) -> bytes:
-    """Serialise a table to Parquet bytes (deterministic for the same content)."""
-    buf = io.BytesIO()
-    frame.reset_index(drop=True).to_parquet(buf, index=False, compression="zstd")
-    return buf.getvalue()
 
 
 class LocalStore:
@@ -108,11 +103,7 @@ class LocalStore:
 
     def version(self, number: int) -> Version:
         """The manifest of one version."""
-        head = self.head()
-        if head is None or not 1 <= number <= head:
-            raise StoreError(
-                f"there is no version {number} (the current version is {head or 'none'})"
-            )
+        check_version_number(number, self.head())
         try:
             raw = json.loads(self._manifest_path(number).read_bytes().decode("utf-8"))
             version = Version.from_dict(raw)
@@ -143,9 +134,9 @@ class LocalStore:
         entry = self.version(number).tables.get(name)
         if not entry:
             return empty_table(name)
-        object_id = entry["object"]
-        if object_id not in self._cache:
-            path = self._object_path(object_id)
+        wanted = entry["object"]
+        if wanted not in self._cache:
+            path = self._object_path(wanted)
             try:
                 data = path.read_bytes()
             except FileNotFoundError as exc:
@@ -153,27 +144,26 @@ class LocalStore:
                     f"the stored {name} table of version {number} is missing ({path.name}); "
                     "run 'indicators check' and roll back to an intact version"
                 ) from exc
-            if hashlib.sha256(data).hexdigest() != object_id:
+            if object_id(data) != wanted:
                 raise StoreError(
                     f"the stored {name} table of version {number} is damaged (checksum mismatch "
                     f"in {path.name}); run 'indicators check' and roll back to an intact version"
                 )
-            self._cache[object_id] = normalise_table(name, pd.read_parquet(io.BytesIO(data)))
-        return self._cache[object_id].copy()
+            self._cache[wanted] = decode_table(name, data)
+        return self._cache[wanted].copy()
 
     def verify(self) -> list[Damage]:
         """Check the objects of the current version; return what is missing or damaged."""
         head = self.head()
         if head is None:
             return []
-        damage: list[Damage] = []
-        for name, entry in self.version(head).tables.items():
+        tables = self.version(head).tables
+        checksums: dict[str, str] = {}
+        for entry in tables.values():
             path = self._object_path(entry["object"])
-            if not path.exists():
-                damage.append(Damage(name, entry["object"], "missing"))
-            elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["object"]:
-                damage.append(Damage(name, entry["object"], "checksum mismatch"))
-        return damage
+            if path.exists():
+                checksums[entry["object"]] = object_id(path.read_bytes())
+        return find_damage(tables, checksums)
 
     # -- writing -------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -188,12 +178,11 @@ class LocalStore:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
     def _put_object(self, frame: pd.DataFrame) -> str:
-        data = table_bytes(frame)
-        object_id = hashlib.sha256(data).hexdigest()
-        path = self._object_path(object_id)
+        data, stored_as = encode_table(frame)
+        path = self._object_path(stored_as)
         if not path.exists():
             _atomic_write(path, data)
-        return object_id
+        return stored_as
 
     def commit(
         self,
@@ -203,49 +192,41 @@ class LocalStore:
         message: str,
         action: str = "ingest",
         files: list[FileRecord] | None = None,
-        expected_head: object = _UNSET,
+        expected_head: object = UNSET,
     ) -> Version:
         """Record new versions of ``tables`` as one new version, all or nothing.
 
         ``expected_head`` is the version the change was prepared against; when another
         commit landed since, the commit is refused with :class:`StaleVersion`.
         """
-        unknown = set(tables) - set(TABLES)
-        if unknown:
-            raise StoreError(f"unknown tables: {', '.join(sorted(unknown))}")
+        check_table_names(tables)
         (self.root / "objects").mkdir(parents=True, exist_ok=True)
         (self.root / "versions").mkdir(parents=True, exist_ok=True)
         with self.locked():
             head = self.head()
-            if expected_head is not _UNSET and expected_head != head:
-                raise StaleVersion(
-                    f"the store moved from version {expected_head} to {head} while this change was "
-                    "prepared; review the preview again against the current data and commit again"
-                )
+            check_base(expected_head, head)
             previous = self.version(head).tables if head else {}
-            entries = dict(previous)
-            changes: dict[str, dict[str, int]] = {}
+            # Reads and writes alternate per table, so this loop is I/O and stays here.
+            staged: dict[str, StagedTable] = {}
             for name, frame in tables.items():
                 frame = normalise_table(name, frame)
                 old = self.table(name, head) if head else empty_table(name)
-                changes[name] = diff_tables(old, frame, name).counts()
-                entries[name] = {"object": self._put_object(frame), "rows": len(frame)}
+                change = diff_tables(old, frame, name).counts()
+                staged[name] = StagedTable(self._put_object(frame), len(frame), change)
             _fsync_dir(self.root / "objects")
-            number = (head or 0) + 1
-            version = Version(
-                number=number,
-                parent=head,
-                created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            version = next_version(
+                head,
+                previous,
+                staged,
                 user=user,
                 message=message,
                 action=action,
-                tables=entries,
-                files=[f.__dict__ for f in files or []],
-                changes=changes,
+                files=files,
+                created_at=timestamp(),
             )
             manifest = json.dumps(version.as_dict(), indent=2, ensure_ascii=False).encode()
-            _atomic_write(self._manifest_path(number), manifest)
-            _atomic_write(self._head_file(), f"{number}\n".encode())
+            _atomic_write(self._manifest_path(version.number), manifest)
+            _atomic_write(self._head_file(), f"{version.number}\n".encode())
             return version
 
     def rollback(self, number: int, *, user: str, message: str = "") -> Version:
@@ -253,13 +234,8 @@ class LocalStore:
         target = self.version(number)
         with self.locked():
             head = self.head()
-        tables = {name: self.table(name, number) for name in target.tables}
-        for name in self.version(head).tables if head else {}:
-            tables.setdefault(name, empty_table(name))
+        restored = {name: self.table(name, number) for name in target.tables}
+        plan = plan_rollback(number, restored, self.version(head).tables if head else {}, message)
         return self.commit(
-            tables,
-            user=user,
-            message=message or f"roll back to version {number}",
-            action=f"rollback to {number}",
-            expected_head=head,
+            plan.tables, user=user, message=plan.message, action=plan.action, expected_head=head
         )

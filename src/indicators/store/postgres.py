@@ -23,11 +23,8 @@ local folder, :attr:`PostgresStore.root`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import io
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -37,20 +34,24 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from indicators.paths import default_store_dir
-from indicators.store.base import (
-    TABLES,
-    Damage,
-    FileRecord,
-    StaleVersion,
-    StoreError,
-    Version,
-    is_database_url,
-)
+from indicators.store.base import Damage, FileRecord, StoreError, Version, is_database_url
 from indicators.store.changes import diff_tables
-from indicators.store.local import table_bytes
 from indicators.store.tables import empty_table, normalise_table
+from indicators.store.versioning import (
+    UNSET,
+    StagedTable,
+    check_base,
+    check_table_names,
+    check_version_number,
+    decode_table,
+    encode_table,
+    find_damage,
+    next_version,
+    object_id,
+    plan_rollback,
+    timestamp,
+)
 
-_UNSET = object()
 SIDE_DIR_ENV = "INDICATORS_STORE_SIDE_DIR"
 # Any constant: every process creating the schema at once takes this transaction lock first.
 _SCHEMA_LOCK = 0x1D1CA7025
@@ -143,10 +144,7 @@ class PostgresStore:
 
     @staticmethod
     def _version_in(conn: psycopg.Connection[Any], number: int, head: int | None) -> Version:
-        if head is None or not 1 <= number <= head:
-            raise StoreError(
-                f"there is no version {number} (the current version is {head or 'none'})"
-            )
+        check_version_number(number, head)
         row = conn.execute("SELECT manifest FROM versions WHERE number = %s", (number,)).fetchone()
         if row is None:
             raise StoreError(f"the manifest of version {number} is missing")
@@ -186,24 +184,24 @@ class PostgresStore:
         entry = self._version_in(conn, number, head).tables.get(name)
         if not entry:
             return empty_table(name)
-        object_id = entry["object"]
-        if object_id not in self._cache:
+        wanted = entry["object"]
+        if wanted not in self._cache:
             with conn.cursor(binary=True) as cur:
-                row = cur.execute("SELECT data FROM objects WHERE id = %s", (object_id,)).fetchone()
+                row = cur.execute("SELECT data FROM objects WHERE id = %s", (wanted,)).fetchone()
             if row is None:
                 raise StoreError(
                     f"the stored {name} table of version {number} is missing (object "
-                    f"{object_id[:12]}); run 'indicators check' and roll back to an intact version"
+                    f"{wanted[:12]}); run 'indicators check' and roll back to an intact version"
                 )
             data = bytes(row[0])
-            if hashlib.sha256(data).hexdigest() != object_id:
+            if object_id(data) != wanted:
                 raise StoreError(
                     f"the stored {name} table of version {number} is damaged (checksum mismatch "
-                    f"in object {object_id[:12]}); run 'indicators check' and roll back to an "
+                    f"in object {wanted[:12]}); run 'indicators check' and roll back to an "
                     "intact version"
                 )
-            self._cache[object_id] = normalise_table(name, pd.read_parquet(io.BytesIO(data)))
-        return self._cache[object_id].copy()
+            self._cache[wanted] = decode_table(name, data)
+        return self._cache[wanted].copy()
 
     def verify(self) -> list[Damage]:
         """Check the objects of the current version; return what is missing or damaged."""
@@ -216,15 +214,7 @@ class PostgresStore:
             rows = conn.execute(
                 "SELECT id, encode(sha256(data), 'hex') FROM objects WHERE id = ANY(%s)", (ids,)
             ).fetchall()
-        found = dict(rows)
-        damage: list[Damage] = []
-        for name, entry in entries.items():
-            object_id = entry["object"]
-            if object_id not in found:
-                damage.append(Damage(name, object_id, "missing"))
-            elif found[object_id] != object_id:
-                damage.append(Damage(name, object_id, "checksum mismatch"))
-        return damage
+        return find_damage(entries, dict(rows))
 
     # -- writing -------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -246,49 +236,40 @@ class PostgresStore:
         message: str,
         action: str = "ingest",
         files: list[FileRecord] | None = None,
-        expected_head: object = _UNSET,
+        expected_head: object = UNSET,
     ) -> Version:
         """Record new versions of ``tables`` as one new version, all or nothing.
 
         ``expected_head`` is the version the change was prepared against; when another
         commit landed since, the commit is refused with :class:`StaleVersion`.
         """
-        unknown = set(tables) - set(TABLES)
-        if unknown:
-            raise StoreError(f"unknown tables: {', '.join(sorted(unknown))}")
+        check_table_names(tables)
         with self._connect() as conn, conn.transaction():
             head = self._head_in(conn, lock=True)
-            if expected_head is not _UNSET and expected_head != head:
-                raise StaleVersion(
-                    f"the store moved from version {expected_head} to {head} while this change was "
-                    "prepared; review the preview again against the current data and commit again"
-                )
+            check_base(expected_head, head)
             previous = self._version_in(conn, head, head).tables if head else {}
-            entries = dict(previous)
-            changes: dict[str, dict[str, int]] = {}
+            staged: dict[str, StagedTable] = {}
             for name, frame in tables.items():
                 frame = normalise_table(name, frame)
                 old = self._table_in(conn, name, head, head) if head else empty_table(name)
-                changes[name] = diff_tables(old, frame, name).counts()
-                entries[name] = {"object": _put_object(conn, frame), "rows": len(frame)}
-            number = (head or 0) + 1
-            version = Version(
-                number=number,
-                parent=head,
-                created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                change = diff_tables(old, frame, name).counts()
+                staged[name] = StagedTable(_put_object(conn, frame), len(frame), change)
+            version = next_version(
+                head,
+                previous,
+                staged,
                 user=user,
                 message=message,
                 action=action,
-                tables=entries,
-                files=[f.__dict__ for f in files or []],
-                changes=changes,
+                files=files,
+                created_at=timestamp(),
             )
             conn.execute(
                 "INSERT INTO versions (number, parent, manifest, created_at) "
                 "VALUES (%s, %s, %s, %s)",
-                (number, head, Jsonb(version.as_dict()), version.created_at),
+                (version.number, head, Jsonb(version.as_dict()), version.created_at),
             )
-            conn.execute("UPDATE head SET number = %s WHERE singleton", (number,))
+            conn.execute("UPDATE head SET number = %s WHERE singleton", (version.number,))
             return version
 
     def rollback(self, number: int, *, user: str, message: str = "") -> Version:
@@ -296,15 +277,11 @@ class PostgresStore:
         with self._connect() as conn:
             head = self._head_in(conn)
             target = self._version_in(conn, number, head)
-            tables = {name: self._table_in(conn, name, number, head) for name in target.tables}
-            for name in self._version_in(conn, head, head).tables if head else {}:
-                tables.setdefault(name, empty_table(name))
+            restored = {name: self._table_in(conn, name, number, head) for name in target.tables}
+            current = self._version_in(conn, head, head).tables if head else {}
+        plan = plan_rollback(number, restored, current, message)
         return self.commit(
-            tables,
-            user=user,
-            message=message or f"roll back to version {number}",
-            action=f"rollback to {number}",
-            expected_head=head,
+            plan.tables, user=user, message=plan.message, action=plan.action, expected_head=head
         )
 
 
@@ -322,14 +299,13 @@ def _ensure_schema(conn: psycopg.Connection[Any]) -> None:
 
 def _put_object(conn: psycopg.Connection[Any], frame: pd.DataFrame) -> str:
     """Store a table's Parquet bytes under their SHA-256 unless an object of that id exists."""
-    data = table_bytes(frame)
-    object_id = hashlib.sha256(data).hexdigest()
-    if conn.execute("SELECT 1 FROM objects WHERE id = %s", (object_id,)).fetchone() is None:
+    data, stored_as = encode_table(frame)
+    if conn.execute("SELECT 1 FROM objects WHERE id = %s", (stored_as,)).fetchone() is None:
         conn.execute(
             "INSERT INTO objects (id, data) VALUES (%s, %b) ON CONFLICT (id) DO NOTHING",
-            (object_id, data),
+            (stored_as, data),
         )
-    return object_id
+    return stored_as
 
 
 def _manifest_version(number: int, manifest: object) -> Version:

@@ -1,0 +1,182 @@
+"""What a new version holds, decided once for every store backend (pure: no I/O).
+
+The local and the PostgreSQL stores differ only in how they keep bytes and serialise commits
+(files, fsync, rename and flock; or a transaction holding the head row). What a version *means*
+must not differ between them: which tables it names and with which object ids, what changed,
+who made it and from which parent, when a commit is stale, what a rollback records, and which
+stored objects count as damaged. Those rules live here, so the two backends cannot drift apart
+and each can be read as "the I/O around these functions".
+
+Nothing here reads or writes a store; :func:`timestamp` (the clock) is the only outside input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import pandas as pd
+
+from indicators.store.base import TABLES, Damage, FileRecord, StaleVersion, StoreError, Version
+from indicators.store.tables import empty_table, normalise_table
+
+# The default of ``commit(expected_head=...)``: "not given". None cannot mean that, because
+# None is a real head (the empty store), and a commit prepared against it must be checked.
+UNSET: Final = object()
+
+
+# -- objects ------------------------------------------------------------------------------------
+def table_bytes(frame: pd.DataFrame) -> bytes:
+    """Serialise a table to Parquet bytes (deterministic for the same content).
+
+    Deterministic bytes are what make content addressing work: the same table committed twice
+    gets the same object id, so an unchanged table is never stored twice.
+    """
+    buf = io.BytesIO()
+    frame.reset_index(drop=True).to_parquet(buf, index=False, compression="zstd")
+    return buf.getvalue()
+
+
+def object_id(data: bytes) -> str:
+    """The id of a stored object: the SHA-256 of its bytes, so damage is detectable on read."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def encode_table(frame: pd.DataFrame) -> tuple[bytes, str]:
+    """A table's stored bytes and the object id they are stored under."""
+    data = table_bytes(frame)
+    return data, object_id(data)
+
+
+def decode_table(name: str, data: bytes) -> pd.DataFrame:
+    """A stored object's bytes back as a canonical table (columns and dtypes conformed)."""
+    return normalise_table(name, pd.read_parquet(io.BytesIO(data)))
+
+
+# -- checks before a read or a commit ---------------------------------------------------------
+def check_version_number(number: int, head: int | None) -> None:
+    """Refuse a version number that was never committed (versions above head are leftovers)."""
+    if head is None or not 1 <= number <= head:
+        raise StoreError(f"there is no version {number} (the current version is {head or 'none'})")
+
+
+def check_table_names(names: Iterable[str]) -> None:
+    """Refuse tables the store does not know, before any lock is taken or byte written."""
+    unknown = set(names) - set(TABLES)
+    if unknown:
+        raise StoreError(f"unknown tables: {', '.join(sorted(unknown))}")
+
+
+def check_base(expected_head: object, head: int | None) -> None:
+    """Refuse a commit prepared against another version than the current ``head``.
+
+    Called with the commit lock held, so no other commit can land between this check and the
+    new version: a preview someone approved is never applied on top of data they did not see.
+    """
+    if expected_head is not UNSET and expected_head != head:
+        raise StaleVersion(
+            f"the store moved from version {expected_head} to {head} while this change was "
+            "prepared; review the preview again against the current data and commit again"
+        )
+
+
+# -- the next version ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StagedTable:
+    """One incoming table once stored: its object, its row count and what it changed."""
+
+    object_id: str
+    rows: int
+    change: dict[str, int]  # added / changed / removed, as TableChange.counts() gives them
+
+
+def timestamp() -> str:
+    """The creation time a new version records (UTC, to the second)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def next_version(
+    head: int | None,
+    previous: Mapping[str, dict[str, Any]],
+    staged: Mapping[str, StagedTable],
+    *,
+    user: str,
+    message: str,
+    action: str,
+    files: list[FileRecord] | None,
+    created_at: str,
+) -> Version:
+    """The version a commit on top of ``head`` makes (its manifest, as both backends store it).
+
+    Tables not in ``staged`` keep the objects of ``previous`` (the head's tables): a commit
+    that changes one table points at the same objects as its parent for all the others.
+    """
+    tables = dict(previous)
+    for name, table in staged.items():
+        tables[name] = {"object": table.object_id, "rows": table.rows}
+    return Version(
+        number=(head or 0) + 1,
+        parent=head,
+        created_at=created_at,
+        user=user,
+        message=message,
+        action=action,
+        tables=tables,
+        files=[f.__dict__ for f in files or []],
+        changes={name: table.change for name, table in staged.items()},
+    )
+
+
+# -- rollback -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Rollback:
+    """The commit that rolls back: the tables to store, and how the new version records it."""
+
+    tables: dict[str, pd.DataFrame]
+    message: str
+    action: str
+
+
+def plan_rollback(
+    number: int,
+    restored: dict[str, pd.DataFrame],
+    current: Iterable[str],
+    message: str = "",
+) -> Rollback:
+    """The commit that makes version ``number``'s tables current again, as a new version.
+
+    ``restored`` holds the tables of version ``number``; ``current`` names the head's tables.
+    A table the head has but version ``number`` had not is committed empty, so the rollback
+    really restores that version. Nothing is erased: the versions after ``number`` stay.
+    """
+    tables = dict(restored)
+    for name in current:
+        tables.setdefault(name, empty_table(name))
+    return Rollback(
+        tables,
+        message or f"roll back to version {number}",
+        f"rollback to {number}",
+    )
+
+
+# -- verification -------------------------------------------------------------------------------
+def find_damage(
+    tables: Mapping[str, Mapping[str, Any]], checksums: Mapping[str, str]
+) -> list[Damage]:
+    """The objects of a manifest's ``tables`` that are missing or fail their checksum.
+
+    ``checksums`` maps each object id the backend found to the SHA-256 of its stored bytes;
+    an id absent from it is missing.
+    """
+    damage: list[Damage] = []
+    for name, entry in tables.items():
+        wanted = entry["object"]
+        if wanted not in checksums:
+            damage.append(Damage(name, wanted, "missing"))
+        elif checksums[wanted] != wanted:
+            damage.append(Damage(name, wanted, "checksum mismatch"))
+    return damage
