@@ -77,7 +77,7 @@ class _Keyword:
     phrase: str  # as written in the table
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per (reference, country), cached: hashed by identity
 class _Index:
     codes: dict[str, _Code]
     by_abbreviation: dict[str, frozenset[str]]
@@ -285,15 +285,20 @@ def _resolve_item(
     return [StatuteMatch(None, written, None, None, part, UNRESOLVED, reason)]
 
 
-def _resolve_segment(segment: str, on: date | None, idx: _Index) -> list[StatuteMatch]:
-    """Split a segment on commas and 'and' when every piece resolves; else read it whole."""
+@lru_cache(maxsize=16_384)
+def _resolve_segment(segment: str, on: date | None, idx: _Index) -> tuple[StatuteMatch, ...]:
+    """Split a segment on commas and 'and' when every piece resolves; else read it whole.
+
+    Cached: the same segment recurs in many cells ("ст. 274 ч. 2", "art. 174"), and the
+    answer depends only on it, the day and the country's index.
+    """
     hint, _ = _codes_in(fold(segment), idx)
     items = [i for i in _ITEMS.split(segment) if i.strip()]
     if len(items) > 1:
         results = [m for item in items for m in _resolve_item(item.strip(), hint, on, idx)]
         if all(m.key for m in results):
-            return results
-    return _resolve_item(segment, hint, on, idx)
+            return tuple(results)
+    return tuple(_resolve_item(segment, hint, on, idx))
 
 
 def resolve_statutes(
