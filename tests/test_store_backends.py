@@ -6,6 +6,7 @@ opened with :func:`open_store` wherever a test must not see a handle's cache.
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import os
 import random
@@ -229,6 +230,30 @@ def test_damaged_object_detected(store: Store, location: str) -> None:
     with pytest.raises(StoreError, match="stored rankings table of version 1 is damaged"):
         fresh.table("rankings")
     assert len(fresh.table("events")) == 1  # the intact table is still served
+
+
+def drop_object_name(location: str, number: int, table: str) -> None:
+    """Remove the object id of one table from a version's manifest (a hand-edited manifest)."""
+    if not _is_db(location):
+        path = Path(location) / "versions" / f"{number:06d}.json"
+        raw = json.loads(path.read_text("utf-8"))
+        del raw["tables"][table]["object"]
+        path.write_text(json.dumps(raw), "utf-8")
+        return
+    with psycopg.connect(location) as conn:
+        updated = conn.execute(
+            "UPDATE versions SET manifest = manifest #- %s WHERE number = %s",
+            (["tables", table, "object"], number),
+        ).rowcount
+    assert updated == 1
+
+
+def test_manifest_without_object_is_damaged(store: Store, location: str) -> None:
+    """A manifest naming no object for a table is a StoreError on both backends, not a crash."""
+    ingest(store, _rsf("2025"), user="a")
+    drop_object_name(location, 1, "rankings")
+    with pytest.raises(StoreError, match="the manifest of version 1 is damaged"):
+        open_store(location).version(1)
 
 
 def test_missing_object_detected(store: Store, location: str) -> None:

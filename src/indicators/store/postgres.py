@@ -317,4 +317,8 @@ def _manifest_version(number: int, manifest: object) -> Version:
         raise StoreError(f"the manifest of version {number} is damaged") from exc
     if version.number != number:
         raise StoreError(f"the manifest of version {number} is damaged (it names {version.number})")
+    if not all(
+        isinstance(e, dict) and isinstance(e.get("object"), str) for e in version.tables.values()
+    ):
+        raise StoreError(f"the manifest of version {number} is damaged (a table names no object)")
     return version
