@@ -73,3 +73,27 @@ def test_editions_in_two_files_are_named() -> None:
 def test_same_problems_as_the_plain_loop(files: list[tuple[str, list[str]]]) -> None:
     items = [_item(name, "incidents", [{"incident_id": i} for i in ids]) for name, ids in files]
     assert _found(items) == _reference(items)
+
+
+def test_publishers_series_are_reserved_by_their_adapters() -> None:
+    """RSF's and Freedom House's index ids can be written only by their own adapter (or our
+    canonical export read back); a new publisher's adapter reserves its ids by declaring them."""
+    from dataclasses import dataclass
+
+    from indicators.adapters import ADAPTERS, RESERVED_INDEXES, reserved_indexes
+
+    assert RESERVED_INDEXES == {
+        "rsf_wpfi": ("rsf_csv", "canonical_rankings"),
+        "fh_fiw": ("fh_fiw_xlsx", "canonical_rankings"),
+        "fh_fiw_d1": ("fh_fiw_xlsx", "canonical_rankings"),
+        "fh_fotn": ("fh_fotn_xlsx", "canonical_rankings"),
+        "fh_fotp": ("fh_fotp_tidy_csv", "canonical_rankings"),
+    }
+
+    @dataclass
+    class NewPublisher:
+        name: str = "vdem_csv"
+        owned_indexes: tuple[str, ...] = ("vdem_media",)
+
+    found = reserved_indexes([*ADAPTERS, NewPublisher()])  # type: ignore[list-item]
+    assert found["vdem_media"] == ("vdem_csv", "canonical_rankings")

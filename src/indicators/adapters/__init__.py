@@ -40,14 +40,18 @@ MAPPING_ADAPTERS = {
     "events": "events_table",
 }
 
-# Index ids that only their own adapter may write (an analyst's file cannot replace RSF 2025).
-RESERVED_INDEXES = {
-    "rsf_wpfi": ("rsf_csv", "canonical_rankings"),
-    "fh_fiw": ("fh_fiw_xlsx", "canonical_rankings"),
-    "fh_fiw_d1": ("fh_fiw_xlsx", "canonical_rankings"),
-    "fh_fotn": ("fh_fotn_xlsx", "canonical_rankings"),
-    "fh_fotp": ("fh_fotp_tidy_csv", "canonical_rankings"),
-}
+
+def reserved_indexes(adapters: list[Adapter]) -> dict[str, tuple[str, ...]]:
+    """Index ids that only their own adapter may write (an analyst's file cannot replace RSF
+    2025): each publisher's adapter declares ``owned_indexes``; an adapter with
+    ``writes_owned_indexes`` (the canonical export read back) may write them too."""
+    trusted = tuple(a.name for a in adapters if getattr(a, "writes_owned_indexes", False))
+    return {
+        index: (a.name, *trusted) for a in adapters for index in getattr(a, "owned_indexes", ())
+    }
+
+
+RESERVED_INDEXES = reserved_indexes(ADAPTERS)
 
 
 def register(adapter: Adapter) -> None:

@@ -60,6 +60,8 @@ class Adapter(Protocol):
     name: str
     kind: str
     description: str
+    # Optional: ``owned_indexes`` (index ids only this adapter may write: a publisher's series)
+    # and ``writes_owned_indexes`` (may write them anyway: our own canonical export).
 
     def sniff(self, table: TextTable) -> float:
         """Confidence from 0 to 1 that the table is in this format, from its columns."""

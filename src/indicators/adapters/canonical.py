@@ -36,6 +36,8 @@ class CanonicalRankings:
 
     name = "canonical_rankings"
     kind = "rankings"
+    # our own export of any series, read back (its rows keep their provenance columns)
+    writes_owned_indexes = True
     description = "This project's canonical rankings CSV (exports and the curated embedded data)"
 
     def sniff(self, table: TextTable) -> float:

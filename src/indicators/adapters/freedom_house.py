@@ -282,6 +282,7 @@ class FreedomInTheWorld:
 
     name = "fh_fiw_xlsx"
     kind = "rankings"
+    owned_indexes = ("fh_fiw", "fh_fiw_d1")
     description = "Freedom House, Freedom in the World all-data workbook (Total and D1 media)"
 
     def sniff(self, table: TextTable) -> float:
@@ -343,6 +344,7 @@ class FreedomOnTheNet:
 
     name = "fh_fotn_xlsx"
     kind = "rankings"
+    owned_indexes = ("fh_fotn",)
     description = "Freedom House, Freedom on the Net country score data workbook"
 
     def sniff(self, table: TextTable) -> float:
@@ -388,6 +390,7 @@ class FreedomOfThePressTidy:
 
     name = "fh_fotp_tidy_csv"
     kind = "rankings"
+    owned_indexes = ("fh_fotp",)
     description = "Freedom of the Press 2002-2015 editions, tidy CSV derived by etachov (not FH's)"
 
     def sniff(self, table: TextTable) -> float:

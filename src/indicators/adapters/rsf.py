@@ -100,6 +100,7 @@ class RsfCsv:
 
     name = "rsf_csv"
     kind = "rankings"
+    owned_indexes = (INDEX_ID,)  # no other format may write RSF's series
     description = "RSF World Press Freedom Index, one edition per file, as exported 2002-2026"
 
     def sniff(self, table: TextTable) -> float:
