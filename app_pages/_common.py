@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import date
 
@@ -49,7 +50,7 @@ def store() -> Store:
     return _store_at(location())
 
 
-@st.cache_resource(show_spinner="Loading data...", max_entries=16)
+@st.cache_resource(show_spinner="Loading data...", max_entries=8)
 def _table(root: str, name: str, version: int | None) -> pd.DataFrame:
     """One frame per table and version, shared by every session without copying.
 
@@ -67,8 +68,10 @@ def table(name: str) -> pd.DataFrame:
     with that table empty, so everything that is intact is still served.
     """
     s = store()
+    head = s.head()
+    _release_older_versions(head)
     try:
-        return _table(location(), name, s.head())
+        return _table(location(), name, head)
     except StoreError as exc:
         st.warning(
             f"The stored {name} table cannot be used: {exc}. Other data is shown. "
@@ -76,6 +79,43 @@ def table(name: str) -> pd.DataFrame:
             "(or the History page) to a version whose tables are intact."
         )
         return empty_table(name)
+
+
+_last_head: list[int | None] = []  # the store version this process last served
+
+
+def _release_older_versions(head: int | None) -> None:
+    """When the store has a new version, drop the cached tables of the old one at once.
+
+    A million incidents take ~500 MB; keeping a few superseded versions cached would multiply
+    that. Sessions still drawing from the old frames keep them until their run ends.
+    """
+    if _last_head and _last_head[-1] != head:
+        _table.clear()
+        _entity_names.clear()
+        gc.unfreeze()  # let the collector reach objects of the old version (see settle)
+    _last_head[:] = [head]
+
+
+_frozen_at: list[int | None] = []  # the store version whose loaded objects were frozen
+
+
+def settle() -> None:
+    """After a page run: move what is loaded for this version out of the collector's way.
+
+    Streamlit runs a full garbage collection after every script run (runner.postScriptGC),
+    which walks every object in the process: ~40 ms per rerun here, mostly modules, the
+    reference tables and cached tables, which live as long as the version they belong to.
+    ``gc.freeze()`` after the first run of each version leaves the collector only the
+    objects made since (under 1 ms); a new version unfreezes them first, so nothing of an old
+    version is kept alive by the freeze.
+    """
+    head = _last_head[-1] if _last_head else None
+    if _frozen_at and _frozen_at[-1] == head:
+        return
+    gc.collect()  # this run's garbage is freed now, not frozen
+    gc.freeze()
+    _frozen_at[:] = [head]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -185,3 +185,26 @@ def test_pages_never_modify_the_shared_tables(isolated_default_store: Path) -> N
     for name in ("rankings", "incidents", "events", "reported_counts"):
         shared = _common._table(str(isolated_default_store), name, store.head())
         pd.testing.assert_frame_equal(shared, store.table(name), obj=name)
+
+
+def test_a_new_version_releases_the_old_tables(isolated_default_store: Path) -> None:
+    """Only the current version's tables stay cached (a million incidents are ~500 MB)."""
+    import gc
+    import weakref
+
+    from app_pages import _common
+    from indicators.embedded import open_default_store
+
+    at = _run()
+    store = open_default_store(isolated_default_store)
+    first = store.head()
+    old = weakref.ref(_common._table(str(isolated_default_store), "incidents", first))
+    assert _common._frozen_at == [first] and gc.get_freeze_count() > 0  # settled after the run
+    events = store.table("events")
+    store.commit({"events": events.head(len(events) - 1)}, user="t", message="one event fewer")
+    at.run()
+    assert not at.exception
+    gc.collect()
+    assert old() is None
+    assert _common._last_head == [store.head()] and store.head() != first
+    assert _common._frozen_at == [store.head()]  # unfrozen for the new version, frozen again

@@ -384,17 +384,19 @@ def filter_options(
 def latest_incidents(incidents: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """One row per incident (its first statute row), newest first; at most ``limit`` rows.
 
-    Ties on the date keep the table's order. With a limit only the newest rows are sorted,
-    so listing the latest thousand of a million incidents does not sort the million.
+    Ties on the date keep the table's order. With a limit only the dates are looked at to
+    choose the newest rows, so listing the latest thousand of a million incidents neither
+    sorts nor copies the million.
     """
-    first = incidents[~incidents["incident_id"].duplicated()]
-    if limit is not None and len(first) > limit:
-        dates = pa.table({"date": pa.Array.from_pandas(first["date"]), "at": np.arange(len(first))})
+    positions = np.flatnonzero(~incidents["incident_id"].duplicated().to_numpy(dtype=bool))
+    if limit is not None and len(positions) > limit:
+        dates = pa.Array.from_pandas(incidents["date"]).take(pa.array(positions))
+        newest = pa.table({"date": dates, "at": np.arange(len(positions))})
         top = pc.select_k_unstable(
-            dates, k=limit, sort_keys=[("date", "descending"), ("at", "ascending")]
+            newest, k=limit, sort_keys=[("date", "descending"), ("at", "ascending")]
         )
-        picked = np.sort(top.to_numpy())
-        first = first.iloc[picked]
+        positions = positions[np.sort(top.to_numpy())]
+    first = incidents.iloc[positions]
     order = np.lexsort((np.arange(len(first)), _descending_rank(first["date"])))
     return first.iloc[order]
 
