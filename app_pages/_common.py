@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,6 +27,7 @@ PLOTLY_CONFIG = {
     "modeBarButtonsToAdd": ["toImage"],
 }
 DEFAULT_COUNTRY = "KAZ"
+T = TypeVar("T")
 
 
 def location() -> str:
@@ -61,6 +63,22 @@ def _table(root: str, name: str, version: int | None) -> pd.DataFrame:
     return _store_at(root).table(name, version)
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _derived(root: str, version: int | None, key: tuple[object, ...], _build: Callable[[], T]) -> T:
+    return _build()
+
+
+def per_version(key: tuple[object, ...], build: Callable[[], T]) -> T:
+    """What ``build`` returns (a figure, a view), made once per store version and ``key``.
+
+    Many readers look at the same few countries: the second reader of Kazakhstan's overview
+    gets the figure the first one built. ``key`` must name everything ``build`` depends on
+    besides the stored tables (page, country, choices); the result is shared, so it is never
+    modified.
+    """
+    return _derived(location(), store().head(), key, build)
+
+
 def table(name: str) -> pd.DataFrame:
     """A canonical table at the store's current version (cached per store and version).
 
@@ -93,6 +111,7 @@ def _release_older_versions(head: int | None) -> None:
     if _last_head and _last_head[-1] != head:
         _table.clear()
         _entity_names.clear()
+        _derived.clear()
         gc.unfreeze()  # let the collector reach objects of the old version (see settle)
     _last_head[:] = [head]
 

@@ -10,6 +10,7 @@ from app_pages._common import (
     download,
     guarded,
     include_synthetic,
+    per_version,
     plain,
     table,
     today,
@@ -55,10 +56,15 @@ def page() -> None:
             help=f"Position change since edition {h.five_edition_edition}.",
         )
         synthetic = include_synthetic()
-        year = latest_year_with_incidents(incidents, iso3, today(), include_synthetic=synthetic)
-        this, last = incidents_this_and_last_year(
-            incidents, iso3, year, include_synthetic=synthetic
-        )
+
+        def counts() -> tuple[int, int, int]:
+            year = latest_year_with_incidents(incidents, iso3, today(), include_synthetic=synthetic)
+            return (
+                year,
+                *incidents_this_and_last_year(incidents, iso3, year, include_synthetic=synthetic),
+            )
+
+        year, this, last = per_version(("overview-incidents", iso3, synthetic, today()), counts)
         d.metric(
             f"Incidents recorded in {year}",
             this,
@@ -68,10 +74,13 @@ def page() -> None:
         st.subheader("In plain words")
         for sentence in summary_sentences(h, (year, this, last)):
             plain(sentence)
-    view = rankings_view(rankings, [iso3], "rsf_wpfi")
+    view = per_version(("overview-view", iso3), lambda: rankings_view(rankings, [iso3], "rsf_wpfi"))
     country_events = events[events["country"] == iso3]
     st.subheader("Position over time")
-    chart(position_chart(view, "position", country_events), "overview-chart")
+    figure = per_version(
+        ("overview-chart", iso3), lambda: position_chart(view, "position", country_events)
+    )
+    chart(figure, "overview-chart")
     st.caption(
         "Each point is an RSF edition, drawn at the middle of the period it covers (edition 2025 "
         "covers 2024). Position = share of the other ranked countries that did worse, so 116th of "

@@ -208,3 +208,28 @@ def test_a_new_version_releases_the_old_tables(isolated_default_store: Path) -> 
     assert old() is None
     assert _common._last_head == [store.head()] and store.head() != first
     assert _common._frozen_at == [store.head()]  # unfrozen for the new version, frozen again
+
+
+def test_derived_views_are_built_once_per_version(isolated_default_store: Path) -> None:
+    """The second reader of a country's chart gets the figure the first one built; a new store
+    version builds it again from the new data."""
+    from app_pages import _common
+    from indicators.embedded import open_default_store
+
+    at = _run()  # seeds the store and serves its first version
+    built: list[int] = []
+
+    def build() -> list[int]:
+        built.append(1)
+        return built
+
+    key = ("test-figure", "KAZ")
+    assert _common.per_version(key, build) is _common.per_version(key, build)
+    assert len(built) == 1
+    store = open_default_store(isolated_default_store)
+    events = store.table("events")
+    store.commit({"events": events.head(len(events) - 1)}, user="t", message="one event fewer")
+    at.run()
+    assert not at.exception
+    _common.per_version(key, build)
+    assert len(built) == 2
