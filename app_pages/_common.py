@@ -249,21 +249,33 @@ def chart(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
 
 
-def download(frame: pd.DataFrame, name: str, label: str = "Download these figures (CSV)") -> None:
-    """A CSV download whose cells cannot run as spreadsheet formulas.
+EAGER_DOWNLOAD_ROWS = 10_000  # up to this many rows the CSV is written with the page
 
-    The CSV is written when the button is clicked, not on every rerun.
-    """
-    download_later(lambda: frame, name, label)
+
+def download(frame: pd.DataFrame, name: str, label: str = "Download these figures (CSV)") -> None:
+    """A CSV download whose cells cannot run as spreadsheet formulas."""
+    download_later(lambda: frame, name, label, rows=len(frame))
 
 
 def download_later(
-    make: Callable[[], pd.DataFrame], name: str, label: str = "Download these figures (CSV)"
+    make: Callable[[], pd.DataFrame],
+    name: str,
+    label: str = "Download these figures (CSV)",
+    *,
+    rows: int,
 ) -> None:
-    """A CSV download of the frame ``make`` returns, built only when the button is clicked."""
+    """A CSV download of the frame ``make`` returns (``rows`` rows).
+
+    A small table is written with the page; a big one (a million incidents) only when the
+    button is clicked, so no rerun pays for a file nobody asked for.
+    """
+
+    def data() -> bytes:
+        return to_safe_csv(make()).encode("utf-8")
+
     st.download_button(
         label,
-        lambda: to_safe_csv(make()).encode("utf-8"),
+        data() if rows <= EAGER_DOWNLOAD_ROWS else data,
         file_name=name,
         mime="text/csv",
         key=f"download-{name}",

@@ -188,7 +188,10 @@ def page() -> None:
         column_config={"source_url": st.column_config.LinkColumn("source")},
     )
     download_later(
-        lambda: latest_incidents(rows), f"incidents_{iso3}.csv", "Download the incident list (CSV)"
+        lambda: latest_incidents(rows),
+        f"incidents_{iso3}.csv",
+        "Download the incident list (CSV)",
+        rows=total,
     )
     reported = table("reported_counts")
     reported = reported[(reported["country"] == iso3) & (reported["period_kind"] == "month")]
