@@ -53,15 +53,15 @@ class IncidentFilter:
 
 def filter_incidents(incidents: pd.DataFrame, f: IncidentFilter) -> pd.DataFrame:
     """Rows matching every given criterion (dates compare on the incident's start date)."""
-    mask = pd.Series(True, index=incidents.index)
+    mask = np.ones(len(incidents), dtype=bool)  # numpy: combining pandas masks costs more
     if not f.include_synthetic:
-        mask &= ~incidents["synthetic"].fillna(False).astype(bool)
+        mask &= ~incidents["synthetic"].fillna(False).to_numpy(dtype=bool)
     if f.country:
-        mask &= incidents["country"] == f.country
+        mask &= (incidents["country"] == f.country).to_numpy(dtype=bool, na_value=False)
     if f.start:
-        mask &= incidents["date"] >= f.start.isoformat()
+        mask &= (incidents["date"] >= f.start.isoformat()).to_numpy(dtype=bool, na_value=False)
     if f.end:
-        mask &= incidents["date"] <= f.end.isoformat()
+        mask &= (incidents["date"] <= f.end.isoformat()).to_numpy(dtype=bool, na_value=False)
     for column, wanted in (
         ("statute_key", f.statutes),
         ("statute_category", f.categories),
@@ -70,10 +70,10 @@ def filter_incidents(incidents: pd.DataFrame, f: IncidentFilter) -> pd.DataFrame
         ("incident_type", f.incident_types),
     ):
         if wanted:
-            mask &= incidents[column].isin(list(wanted))
+            mask &= incidents[column].isin(list(wanted)).to_numpy(dtype=bool)
     if bool(mask.all()):
         return incidents.copy()  # what incidents[mask] gives, without copying each column
-    return rows_where(incidents, mask.to_numpy(dtype=bool))
+    return rows_where(incidents, mask)
 
 
 # Arrow types of the canonical tables' columns, back to the pandas dtypes they came from.
@@ -91,7 +91,7 @@ def rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     )
     if not plain:
         return frame[mask]
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = pa.table({c: pa.array(frame[c].array) for c in frame.columns})
     out = table.filter(pa.array(mask)).to_pandas(types_mapper=_FROM_ARROW.get)
     out.index = frame.index[mask]
     return out
