@@ -26,11 +26,9 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.store.base import Damage, FileRecord, StoreError, Version
-from indicators.store.changes import diff_tables
-from indicators.store.tables import empty_table, normalise_table
+from indicators.store.tables import empty_table
 from indicators.store.versioning import (
     UNSET,
-    StagedTable,
     check_base,
     check_table_names,
     check_version_number,
@@ -40,6 +38,7 @@ from indicators.store.versioning import (
     next_version,
     object_id,
     plan_rollback,
+    stage_tables,
     timestamp,
 )
 
@@ -206,13 +205,7 @@ class LocalStore:
             head = self.head()
             check_base(expected_head, head)
             previous = self.version(head).tables if head else {}
-            # Reads and writes alternate per table, so this loop is I/O and stays here.
-            staged: dict[str, StagedTable] = {}
-            for name, frame in tables.items():
-                frame = normalise_table(name, frame)
-                old = self.table(name, head) if head else empty_table(name)
-                change = diff_tables(old, frame, name).counts()
-                staged[name] = StagedTable(self._put_object(frame), len(frame), change)
+            staged = stage_tables(tables, head, self.table, self._put_object)
             _fsync_dir(self.root / "objects")
             version = next_version(
                 head,

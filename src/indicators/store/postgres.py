@@ -35,11 +35,9 @@ from psycopg.types.json import Jsonb
 
 from indicators.paths import default_store_dir
 from indicators.store.base import Damage, FileRecord, StoreError, Version, is_database_url
-from indicators.store.changes import diff_tables
-from indicators.store.tables import empty_table, normalise_table
+from indicators.store.tables import empty_table
 from indicators.store.versioning import (
     UNSET,
-    StagedTable,
     check_base,
     check_table_names,
     check_version_number,
@@ -49,6 +47,7 @@ from indicators.store.versioning import (
     next_version,
     object_id,
     plan_rollback,
+    stage_tables,
     timestamp,
 )
 
@@ -248,12 +247,12 @@ class PostgresStore:
             head = self._head_in(conn, lock=True)
             check_base(expected_head, head)
             previous = self._version_in(conn, head, head).tables if head else {}
-            staged: dict[str, StagedTable] = {}
-            for name, frame in tables.items():
-                frame = normalise_table(name, frame)
-                old = self._table_in(conn, name, head, head) if head else empty_table(name)
-                change = diff_tables(old, frame, name).counts()
-                staged[name] = StagedTable(_put_object(conn, frame), len(frame), change)
+            staged = stage_tables(
+                tables,
+                head,
+                lambda name, number: self._table_in(conn, name, number, number),
+                lambda frame: _put_object(conn, frame),
+            )
             version = next_version(
                 head,
                 previous,

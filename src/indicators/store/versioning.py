@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -22,6 +22,7 @@ from typing import Any, Final
 import pandas as pd
 
 from indicators.store.base import TABLES, Damage, FileRecord, StaleVersion, StoreError, Version
+from indicators.store.changes import diff_tables
 from indicators.store.tables import empty_table, normalise_table
 
 # The default of ``commit(expected_head=...)``: "not given". None cannot mean that, because
@@ -92,6 +93,26 @@ class StagedTable:
     object_id: str
     rows: int
     change: dict[str, int]  # added / changed / removed, as TableChange.counts() gives them
+
+
+def stage_tables(
+    tables: Mapping[str, pd.DataFrame],
+    head: int | None,
+    read: Callable[[str, int], pd.DataFrame],
+    put: Callable[[pd.DataFrame], str],
+) -> dict[str, StagedTable]:
+    """Store each incoming table (conformed) and count what it changes against ``head``.
+
+    ``read(name, head)`` and ``put(frame)`` are the backend's I/O; per table the old version
+    is read and compared before the new one is written, in the order the backends rely on.
+    """
+    staged: dict[str, StagedTable] = {}
+    for name, frame in tables.items():
+        frame = normalise_table(name, frame)
+        old = read(name, head) if head else empty_table(name)
+        change = diff_tables(old, frame, name).counts()
+        staged[name] = StagedTable(put(frame), len(frame), change)
+    return staged
 
 
 def timestamp() -> str:
