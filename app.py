@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages._auth import current_analyst, sign_out
-from app_pages._common import report_damage, settle, synthetic_banner
+from app_pages._common import begin_run, report_damage, settle, synthetic_banner
 
 # A local icon: a ":material/...:" page icon makes browsers fetch the favicon from Google's CDN.
 ICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
@@ -36,6 +36,7 @@ READ = [
         url_path="sources",
     ),
 ]
+begin_run()
 report_damage()
 synthetic_banner()
 analyst = current_analyst()

@@ -76,7 +76,7 @@ def per_version(key: tuple[object, ...], build: Callable[[], T]) -> T:
     besides the stored tables (page, country, choices); the result is shared, so it is never
     modified.
     """
-    return _derived(location(), store().head(), key, build)
+    return _derived(location(), version(), key, build)
 
 
 def table(name: str) -> pd.DataFrame:
@@ -85,11 +85,8 @@ def table(name: str) -> pd.DataFrame:
     A damaged or missing stored table is reported with how to recover, and the page goes on
     with that table empty, so everything that is intact is still served.
     """
-    s = store()
-    head = s.head()
-    _release_older_versions(head)
     try:
-        return _table(location(), name, head)
+        return _table(location(), name, version())
     except StoreError as exc:
         st.warning(
             f"The stored {name} table cannot be used: {exc}. Other data is shown. "
@@ -97,6 +94,27 @@ def table(name: str) -> pd.DataFrame:
             "(or the History page) to a version whose tables are intact."
         )
         return empty_table(name)
+
+
+_VERSION_KEY = "_store_version"
+
+
+def begin_run() -> None:
+    """Read the store's version once, at the start of each run (app.py).
+
+    Every table, figure and count of the page then comes from that one version (a commit
+    landing during the run shows on the next one), and the store is asked once per run.
+    """
+    head = store().head()
+    _release_older_versions(head)
+    st.session_state[_VERSION_KEY] = head
+
+
+def version() -> int | None:
+    """The store version this run shows."""
+    if _VERSION_KEY not in st.session_state:
+        begin_run()
+    return st.session_state[_VERSION_KEY]  # type: ignore[no-any-return]
 
 
 _last_head: list[int | None] = []  # the store version this process last served
@@ -110,7 +128,6 @@ def _release_older_versions(head: int | None) -> None:
     """
     if _last_head and _last_head[-1] != head:
         _table.clear()
-        _entity_names.clear()
         _derived.clear()
         gc.unfreeze()  # let the collector reach objects of the old version (see settle)
     _last_head[:] = [head]
@@ -144,8 +161,7 @@ def _damage(root: str, version: int | None) -> list[str]:
 
 def report_damage() -> None:
     """On start (once per store version), say which stored tables are damaged and how to recover."""
-    s = store()
-    damaged = _damage(location(), s.head())
+    damaged = _damage(location(), version())
     if damaged:
         st.error(
             "Damaged data found: " + "; ".join(damaged) + ". Everything intact is still "
@@ -157,19 +173,7 @@ def report_damage() -> None:
 def countries() -> pd.Series:
     """Display names by entity code, for every non-pseudo entity that has any data."""
     frames = table("rankings"), table("incidents"), table("events")
-    return _entity_names(location(), store().head(), *frames)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _entity_names(
-    location: str,
-    version: int | None,
-    _rankings: pd.DataFrame,
-    _incidents: pd.DataFrame,
-    _events: pd.DataFrame,
-) -> pd.Series:
-    """Once per store version (the frames are that version's; underscored: not hashed)."""
-    return entity_names(_rankings, _incidents, _events)
+    return per_version(("countries",), lambda: entity_names(*frames))
 
 
 def include_synthetic() -> bool:

@@ -14,15 +14,13 @@ from app_pages._common import (
     download_later,
     guarded,
     include_synthetic,
-    location,
-    store,
+    per_version,
     table,
     today,
     url_choice,
     year_range,
 )
 from indicators.aggregate import (
-    FilterOptions,
     IncidentFilter,
     case_chain,
     filter_incidents,
@@ -53,17 +51,12 @@ def _geojson(path: str, country: str, on: date) -> tuple[dict, list[str]]:  # ty
 LISTED = 1_000  # incidents shown in the table; the download holds them all
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _options(
-    location: str, version: int | None, country: str, synthetic: bool, _incidents: pd.DataFrame
-) -> FilterOptions:
-    """Once per store version and country (the frame is that version's; not hashed)."""
-    return filter_options(_incidents, country, include_synthetic=synthetic)
-
-
 def _filters(incidents: pd.DataFrame, iso3: str) -> IncidentFilter:
     synthetic = include_synthetic()
-    options = _options(location(), store().head(), iso3, synthetic, incidents)
+    options = per_version(
+        ("incident-filters", iso3, synthetic),
+        lambda: filter_options(incidents, iso3, include_synthetic=synthetic),
+    )
     this_year = today().year
     start, end = year_range(options.years or (this_year, this_year))
     statutes = load_reference().statutes.set_index("key")
@@ -101,8 +94,9 @@ def page() -> None:
     st.title("Incidents against journalists, bloggers, activists and outlets")
     incidents = table("incidents")
     rows = filter_incidents(incidents, _filters(incidents, iso3))
+    total = rows["incident_id"].nunique()
     st.caption(
-        f"{rows['incident_id'].nunique():,} distinct incidents match the filters. Counts are "
+        f"{total:,} distinct incidents match the filters. Counts are "
         "of distinct incidents; by statute, only statutes applied to the target count."
     )
     by = url_choice("by", ["statute", "category"], "Break down by")
@@ -163,7 +157,6 @@ def page() -> None:
     st.dataframe(chain, hide_index=True)
     st.caption("Cases (person and statute) that reached each stage, where the records say so.")
     st.subheader("The incidents")
-    total = rows["incident_id"].nunique()
     listing = latest_incidents(rows, LISTED)
     if total > LISTED:
         st.caption(
