@@ -356,10 +356,6 @@ def read_table(
         return read_xlsx(source, sheet=sheet, header_row=header_row)
     _check_binary(source)
     text, encoding = decode(source)
-    if "\r" in text and "\n" not in text:
-        # Old Mac line ends (CR only): pandas' parser shifts a row's cells one column to the
-        # left after an empty line, so read them as the same lines ended by LF.
-        text = text.replace("\r", "\n")
     if _blank_text(text):
         raise ValidationFailed(
             [Problem(source.name, "the file is empty", fix="check that the right file was chosen")]
@@ -435,6 +431,10 @@ def parse_delimited(name: str, text: str, delimiter: str, *, header_row: int = 0
     Large texts are read by pyarrow when it certainly gives the frame pandas would (several
     times faster); anything else, and every error, goes to pandas and its precise messages.
     """
+    if "\r" in text and "\n" not in text:
+        # Old Mac line ends (CR only): pandas' parser shifts a row's cells one column to the
+        # left after an empty line, so both readers get the same lines ended by LF.
+        text = text.replace("\r", "\n")
     widths = _first_widths(name, text, delimiter, header_row)
     frame = None
     if header_row == 0 and len(text) > FAST_PATH_MIN_CHARS:
