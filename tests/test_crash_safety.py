@@ -24,24 +24,9 @@ import pytest
 from indicators.ingest import ingest, prepare
 from indicators.reading import SourceFile
 from indicators.store import LocalStore, StaleVersion, StoreError
+from tests.test_store_backends import BASE, ISOS, _marked, _marker
 
 KILLS = 120
-ISOS = ["NOR", "FIN", "EST", "KAZ", "KGZ", "RUS"]
-BASE = "ISO;Rank;Score;Year (N)\n" + "".join(
-    f"{iso};{i + 1};{90 - 3 * i},5;2025\n" for i, iso in enumerate(ISOS)
-)
-
-
-def _marked(table: pd.DataFrame, marker: int) -> pd.DataFrame:
-    """The base rankings with NOR's score set to a marker that names the commit."""
-    out = table.copy()
-    out.loc[out["iso3"] == "NOR", "score"] = 50.0 + marker / 1000
-    return out
-
-
-def _marker(store: LocalStore) -> int:
-    ranks = store.table("rankings")
-    return round((float(ranks.loc[ranks["iso3"] == "NOR", "score"].iloc[0]) - 50.0) * 1000)
 
 
 def _child_commit(root: Path, table: pd.DataFrame, marker: int, expected: int, ready: int) -> None:
