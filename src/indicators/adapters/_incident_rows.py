@@ -353,9 +353,6 @@ class _Plan:
         has_text = ((coded_codes >= 0) | (written_codes >= 0)) & ~slow
         self.statute = np.full(n, -1, dtype=np.int64)
         self.statute_values: list[list[tuple[str | None, str | None, str | None]]] = []
-        # The text resolved is the coded cell, else the written one: many (coded, written)
-        # pairs share it, so each (text, country, day) is resolved once.
-        resolved = lru_cache(maxsize=None)(resolve_statutes)
 
         def statutes(
             key: tuple[int, ...],
@@ -369,7 +366,6 @@ class _Plan:
                 self.countries[c],
                 day,
                 ctx.ref,
-                resolved,
             )
             if any(m.key is None for m, _ in found):
                 return None  # an error or a note: the row-by-row code words it
@@ -677,12 +673,7 @@ def _categories(ref: Reference) -> pd.Series:
 
 
 def _statute_matches(
-    coded: str | None,
-    written: str | None,
-    country: str,
-    on: date,
-    ref: Reference,
-    resolve: Callable[[str, str, date, Reference], list[StatuteMatch]] = resolve_statutes,
+    coded: str | None, written: str | None, country: str, on: date, ref: Reference
 ) -> list[tuple[StatuteMatch, tuple[str | None, str | None, str | None]]]:
     """Each statute reference in the row, with its (key, category, as written) row values."""
     text = coded or written
@@ -690,7 +681,7 @@ def _statute_matches(
         return []
     category = _categories(ref)
     out: list[tuple[StatuteMatch, tuple[str | None, str | None, str | None]]] = []
-    for m in resolve(text, country, on, ref):
+    for m in resolve_statutes(text, country, on, ref):
         shown = written if (coded and written) else m.written
         cat = category.get(m.key) if m.key else None
         out.append((m, (m.key, None if cat is None else str(cat), shown)))
