@@ -144,14 +144,6 @@ def sheet_names(source: SourceFile) -> list[str]:
         return list(wb.sheetnames)
 
 
-def _trimmed(row: tuple[object, ...]) -> tuple[object, ...]:
-    """A row without its trailing empty cells (declared sheet sizes can pad rows hugely)."""
-    end = len(row)
-    while end and row[end - 1] in (None, ""):
-        end -= 1
-    return row[:end]
-
-
 def _too_many_cells(source: SourceFile, title: str) -> ValidationFailed:
     return ValidationFailed(
         [
@@ -164,29 +156,67 @@ def _too_many_cells(source: SourceFile, title: str) -> ValidationFailed:
     )
 
 
-def _read_rows(source: SourceFile, ws: Any) -> list[tuple[object, ...]]:
-    """Every row of a sheet, trailing empty cells dropped, within the row and column limits."""
-    if hasattr(ws, "reset_dimensions"):
-        ws.reset_dimensions()  # never trust the declared size: read the cells that exist
-    rows: list[tuple[object, ...]] = []
+def _present_rows(ws: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """The rows the sheet's XML holds, as (spreadsheet row, cells), gaps not filled in.
+
+    openpyxl's read-only ``iter_rows`` yields an empty row for every row number missing between
+    two rows, so one cell at row 1,000,000 costs a million rows; its own sheet parser (the one
+    ``iter_rows`` wraps, with the same arguments) yields only the rows that exist.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    wb = ws.parent
+    with ws._get_source() as src:
+        parser = WorkSheetParser(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        yield from parser.parse()
+
+
+def _values(source: SourceFile, number: int, cells: list[dict[str, Any]]) -> tuple[object, ...]:
+    """A row's values by column (gaps as None), without trailing empty cells."""
+    present = [c for c in cells if c["value"] not in (None, "")]
+    if not present:
+        return ()
+    width = max(c["column"] for c in present)
+    if width > MAX_COLUMNS:
+        raise ValidationFailed(
+            [
+                Problem(
+                    source.name,
+                    f"row has {width:,} cells, above the limit of {MAX_COLUMNS:,} columns",
+                    number,
+                    fix="delete the unused columns, or split the table into narrower sheets",
+                )
+            ]
+        )
+    row: list[object] = [None] * width
+    for c in present:
+        row[c["column"] - 1] = c["value"]
+    return tuple(row)
+
+
+def _read_rows(source: SourceFile, ws: Any) -> list[tuple[int, tuple[object, ...]]]:
+    """The sheet's non-empty rows as (spreadsheet row, values), within the row and cell limits.
+
+    Empty rows are skipped, as blank lines of a CSV file are, and each kept row remembers its
+    spreadsheet row number, so a declared or padded size never costs anything.
+    """
+    rows: list[tuple[int, tuple[object, ...]]] = []
     cells = 0
-    for r in ws.iter_rows(values_only=True):
-        row = _trimmed(tuple(r))
+    for number, raw in _present_rows(ws):
+        row = _values(source, number, raw)
+        if not row:
+            continue
         cells += len(row)
         if cells > MAX_XLSX_CELLS:
             raise _too_many_cells(source, str(ws.title))
-        if len(row) > MAX_COLUMNS:
-            raise ValidationFailed(
-                [
-                    Problem(
-                        source.name,
-                        f"row has {len(row):,} cells, above the limit of {MAX_COLUMNS:,} columns",
-                        len(rows) + 1,
-                        fix="delete the unused columns, or split the table into narrower sheets",
-                    )
-                ]
-            )
-        rows.append(row)
+        rows.append((number, row))
         if len(rows) > MAX_ROWS + 20:
             raise ValidationFailed(
                 [
@@ -200,53 +230,63 @@ def _read_rows(source: SourceFile, ws: Any) -> list[tuple[object, ...]]:
     return rows
 
 
-def read_xlsx(
-    source: SourceFile, *, sheet: str | int | None = None, header_row: int | None = None
-) -> TextTable:
-    """Read one sheet of a workbook as text cells, finding the header row below any title rows."""
-    with _workbook(source) as wb:
-        names = list(wb.sheetnames)
-        if not names:
-            raise ValidationFailed([Problem(source.name, "the workbook has no sheets")])
-        if sheet is None:
-            ws = wb[names[0]]
-        elif isinstance(sheet, int):
-            if not -len(names) <= sheet < len(names):
-                raise ValidationFailed(
-                    [
-                        Problem(
-                            source.name,
-                            f"there is no sheet number {sheet + 1}; the sheets are: "
-                            + ", ".join(names),
-                        )
-                    ]
-                )
-            ws = wb[names[sheet]]
-        elif sheet in names:
-            ws = wb[sheet]
-        else:
+def _worksheet(source: SourceFile, wb: Any, sheet: str | int | None) -> Any:
+    """The sheet asked for (the first when none is named), or a problem naming the sheets."""
+    names = list(wb.sheetnames)
+    if not names:
+        raise ValidationFailed([Problem(source.name, "the workbook has no sheets")])
+    if sheet is None:
+        return wb[names[0]]
+    if isinstance(sheet, int):
+        if not -len(names) <= sheet < len(names):
             raise ValidationFailed(
                 [
                     Problem(
-                        source.name, f"no sheet named '{sheet}'; the sheets are: {', '.join(names)}"
+                        source.name,
+                        f"there is no sheet number {sheet + 1}; the sheets are: "
+                        + ", ".join(names),
                     )
                 ]
             )
+        return wb[names[sheet]]
+    if sheet in names:
+        return wb[sheet]
+    raise ValidationFailed(
+        [Problem(source.name, f"no sheet named '{sheet}'; the sheets are: {', '.join(names)}")]
+    )
+
+
+def _sheet_rows(
+    source: SourceFile, sheet: str | int | None
+) -> tuple[str, list[tuple[int, tuple[object, ...]]]]:
+    """The title and the non-empty rows of one sheet; damage anywhere becomes a problem."""
+    with _workbook(source) as wb:
+        ws = _worksheet(source, wb, sheet)
         title = str(getattr(ws, "title", sheet))
         if not hasattr(ws, "iter_rows"):
             raise ValidationFailed(
                 [Problem(source.name, f"sheet '{title}' is a chart, not a table of cells")]
             )
         try:
-            rows = _read_rows(source, ws)
+            return title, _read_rows(source, ws)
         except ValidationFailed:
             raise
         except Exception as exc:  # damaged sheet XML, bad compressed data, bad cell values
             raise _damaged(source, exc, f"sheet '{title}'") from exc
-    while rows and all(c in (None, "") for c in rows[-1]):
-        rows.pop()
-    if not rows:
+
+
+def read_xlsx(
+    source: SourceFile, *, sheet: str | int | None = None, header_row: int | None = None
+) -> TextTable:
+    """Read one sheet of a workbook as text cells, finding the header row below any title rows.
+
+    Empty rows are skipped (as a CSV file's blank lines are); ``header_row`` counts the
+    non-empty rows from 0, and every row keeps its spreadsheet row number.
+    """
+    title, numbered = _sheet_rows(source, sheet)
+    if not numbered:
         raise ValidationFailed([Problem(source.name, f"sheet '{title}' is empty")])
+    rows = [r for _, r in numbered]
     h = _header_index(rows) if header_row in (None, 0) else header_row
     if not 0 <= h < len(rows):
         raise ValidationFailed(
@@ -262,4 +302,6 @@ def read_xlsx(
     body = [[_cell_text(c) for c in list(r) + [None] * (width - len(r))] for r in rows[h + 1 :]]
     frame = pd.DataFrame(body, columns=pd.Index(header), dtype=str)
     frame = check_frame(source.name, frame)
-    return TextTable(source, frame, "xlsx", "", ".", sheet=title, first_row=h + 2)
+    numbers = tuple(n for n, _ in numbered[h + 1 :])
+    first = numbers[0] if numbers else numbered[h][0] + 1
+    return TextTable(source, frame, "xlsx", "", ".", sheet=title, first_row=first, rows=numbers)
