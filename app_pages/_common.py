@@ -10,6 +10,7 @@ from typing import TypeVar
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.elements.lib.column_types import ColumnConfig
 
 from indicators.embedded import open_default_store
 from indicators.export import to_safe_csv
@@ -18,7 +19,7 @@ from indicators.store import Store, StoreError
 from indicators.store.factory import configured_database_url
 from indicators.store.tables import empty_table
 from indicators.synthetic import synthetic_shown
-from indicators.text import escape_markdown
+from indicators.text import escape_markdown, one_line
 from indicators.views import entity_names
 
 PLOTLY_CONFIG = {
@@ -89,7 +90,7 @@ def table(name: str) -> pd.DataFrame:
         return _table(location(), name, version())
     except StoreError as exc:
         st.warning(
-            f"The stored {name} table cannot be used: {exc}. Other data is shown. "
+            f"The stored {name} table cannot be used: {escape_markdown(exc)}. Other data is shown. "
             "An analyst can recover with 'indicators check' and 'indicators rollback V' "
             "(or the History page) to a version whose tables are intact."
         )
@@ -164,7 +165,9 @@ def report_damage() -> None:
     damaged = _damage(location(), version())
     if damaged:
         st.error(
-            "Damaged data found: " + "; ".join(damaged) + ". Everything intact is still "
+            "Damaged data found: "
+            + escape_markdown("; ".join(damaged))
+            + ". Everything intact is still "
             "shown. To recover: run 'indicators check', then 'indicators rollback V' to the "
             "last version whose tables are intact (History page for analysts)."
         )
@@ -212,7 +215,7 @@ def country_picker(label: str = "Country") -> str:
     wanted = _wanted("country", DEFAULT_COUNTRY)
     index = codes.index(wanted) if wanted in codes else 0
     iso3 = st.sidebar.selectbox(
-        label, codes, index=index, format_func=lambda c: str(names.get(c, c)), key="country"
+        label, codes, index=index, format_func=lambda c: one_line(names.get(c, c)), key="country"
     )
     _remember("country", iso3)
     return str(iso3)
@@ -291,12 +294,17 @@ def plain(text: object) -> None:
     st.markdown(escape_markdown(text))
 
 
+def text_column(label: str) -> ColumnConfig:
+    """A table column of addresses from the data shown as text, never as a link."""
+    return st.column_config.TextColumn(label)
+
+
 def guarded(page: Callable[[], None]) -> None:
     """Run a page; explain failures in words instead of showing a stack trace."""
     try:
         page()
     except StoreError as exc:
-        st.error(f"The data store could not be read: {exc}")
+        st.error(f"The data store could not be read: {escape_markdown(exc)}")
     except Exception as exc:  # the page must never show a trace; log it for the operator
         import logging
 

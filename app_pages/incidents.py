@@ -16,6 +16,7 @@ from app_pages._common import (
     include_synthetic,
     per_version,
     table,
+    text_column,
     today,
     url_choice,
     year_range,
@@ -29,7 +30,8 @@ from indicators.aggregate import (
     latest_incidents,
     undated_in_month,
 )
-from indicators.charts import (
+from indicators.geo import configured_geojson, load_geojson, tile_layout
+from indicators.incident_charts import (
     chain_chart,
     choropleth,
     counts_over_time,
@@ -37,8 +39,8 @@ from indicators.charts import (
     reported_counts_chart,
     tile_grid_map,
 )
-from indicators.geo import configured_geojson, load_geojson, tile_layout
 from indicators.reference import load_reference, statute_labels
+from indicators.text import escape_markdown, one_line
 
 
 @st.cache_data(show_spinner=False)
@@ -62,20 +64,24 @@ def _filters(incidents: pd.DataFrame, iso3: str) -> IncidentFilter:
     statutes = load_reference().statutes.set_index("key")
     regions = options.regions
     with st.sidebar:
-        cats = st.multiselect("Statute category", options.categories, key="cats")
+        cats = st.multiselect(
+            "Statute category", options.categories, format_func=one_line, key="cats"
+        )
         chosen = st.multiselect(
             "Statute",
             options.statutes,
             key="statutes",
-            format_func=lambda k: f"{k} {statutes['title_en'].get(k, '')}",
+            format_func=lambda k: one_line(f"{k} {statutes['title_en'].get(k, '')}"),
         )
         picked = st.multiselect(
             "Region",
             sorted(regions),
             key="regions",
-            format_func=lambda c: str(regions.get(c, c)),
+            format_func=lambda c: one_line(regions.get(c, c)),
         )
-        targets = st.multiselect("Target type", options.target_types, key="targets")
+        targets = st.multiselect(
+            "Target type", options.target_types, format_func=one_line, key="targets"
+        )
     return IncidentFilter(
         country=iso3,
         start=date(start, 1, 1),
@@ -132,7 +138,10 @@ def page() -> None:
             shape, unmatched = _geojson(str(geo), iso3, today())
             chart(choropleth(by_region, shape, "id"), "incidents-choropleth")
             if unmatched:
-                st.caption("Boundary features not matched to a region: " + ", ".join(unmatched))
+                st.caption(
+                    "Boundary features not matched to a region: "
+                    + escape_markdown(", ".join(unmatched))
+                )
         elif layout is not None:
             chart(tile_grid_map(by_region, layout), "incidents-tiles")
             st.caption(
@@ -178,7 +187,7 @@ def page() -> None:
             ]
         ],
         hide_index=True,
-        column_config={"source_url": st.column_config.LinkColumn("source")},
+        column_config={"source_url": text_column("source")},
     )
     download_later(
         lambda: latest_incidents(rows),
@@ -191,7 +200,9 @@ def page() -> None:
     if not reported.empty:
         st.subheader("What monitors reported (their own counts)")
         measures = sorted(reported["measure"].unique())
-        shown = st.multiselect("Reported series", measures, default=measures[:3], key="reported")
+        shown = st.multiselect(
+            "Reported series", measures, default=measures[:3], format_func=one_line, key="reported"
+        )
         picked = reported[reported["measure"].isin(shown)]
         chart(reported_counts_chart(picked, events[events["country"] == iso3]), "reported-chart")
         with st.expander("Table: reported figures, with their sources"):
@@ -208,7 +219,7 @@ def page() -> None:
                     ]
                 ],
                 hide_index=True,
-                column_config={"source_url": st.column_config.LinkColumn("source")},
+                column_config={"source_url": text_column("source")},
             )
         st.caption(
             "These are the monitor's published monthly figures, shown as their own series. "

@@ -31,13 +31,13 @@ def page() -> None:
     iso3 = country_picker()
     rankings, incidents, events = table("rankings"), table("incidents"), table("events")
     h = headline(rankings, iso3)
-    st.title(f"Press freedom: {escape_markdown(h.country if h else iso3)}")
+    st.title("Press freedom: " + escape_markdown(h.country if h else iso3))
     if h is None:
         st.info("No RSF ranking is stored for this country yet. Analysts can upload one.")
     else:
         a, b, c, d = st.columns(4)
-        a.metric(
-            f"RSF {h.edition} (covering {h.period_label})",
+        a.metric(  # a metric's label, value, delta and help are all Markdown
+            escape_markdown(f"RSF {h.edition} (covering {h.period_label})"),
             f"{h.rank} of {h.n_ranked}",
             help="Rank as published by RSF; 1 is the freest.",
         )
@@ -46,14 +46,14 @@ def page() -> None:
             f"{h.position:.1f}",
             delta=None
             if h.position_change is None
-            else f"{h.position_change:+.1f} since {h.previous_edition}",
+            else f"{h.position_change:+.1f} since {escape_markdown(h.previous_edition)}",
             help="Share of the other ranked countries that did worse. Comparable across "
             "editions with different numbers of countries.",
         )
         c.metric(
             "Change over five editions",
             "n/a" if h.five_edition_change is None else f"{h.five_edition_change:+.1f}",
-            help=f"Position change since edition {h.five_edition_edition}.",
+            help=f"Position change since edition {escape_markdown(h.five_edition_edition)}.",
         )
         synthetic = include_synthetic()
 

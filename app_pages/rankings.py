@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages._common import chart, countries, country_picker, download, guarded, table, url_choice
 from indicators.charts import ERA_LABELS, position_chart, sub_indicator_chart
+from indicators.text import one_line
 from indicators.views import rankings_view
 
 PEER_GROUPS = {
@@ -45,7 +46,7 @@ def page() -> None:
         extra = st.multiselect(
             "Countries",
             [c for c in names.index if c != iso3],
-            format_func=lambda c: str(names[c]),
+            format_func=lambda c: one_line(names[c]),
             key="custom",
         )
         chosen = [iso3, *extra]
@@ -64,14 +65,16 @@ def page() -> None:
             "Method",
             eras,
             index=len(eras) - 1,
-            format_func=lambda e: ERA_LABELS.get(e, e),
+            format_func=lambda e: one_line(ERA_LABELS.get(e, e)),
             key="era",
         )
         view = view[view["methodology"] == era]
     events = table("events")
     events = events[events["country"].isin(chosen)]
     kinds = sorted(events["kind"].unique())
-    shown = st.multiselect("Event markers", kinds, default=kinds, key="event_kinds")
+    shown = st.multiselect(
+        "Event markers", kinds, default=kinds, format_func=one_line, key="event_kinds"
+    )
     chart(
         position_chart(view, measure, events[events["kind"].isin(shown)], chosen), "rankings-chart"
     )

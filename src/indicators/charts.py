@@ -7,6 +7,8 @@
 * Events are markers with a vertical rule, one trace per kind, so the legend toggles them.
 * Colours are the Okabe-Ito palette, distinguishable with the common colour-vision deficiencies;
   markers also differ by shape, so nothing relies on colour alone.
+* Every string from the data passes through :func:`plotly_text` (as ``_t``) before it reaches a
+  figure: plotly renders a subset of HTML (links included) in names, hover text and labels.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import plotly.graph_objects as go
 
 from indicators._values import is_missing
 from indicators.normalise import rank_phrase
+from indicators.text import plotly_text as _t
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon")
@@ -56,8 +59,8 @@ def hover_text(frame: pd.DataFrame) -> list[str]:
     for r in frame.itertuples():
         score = "" if is_missing(r.score) else f", score {r.score!s}"
         out.append(
-            f"{r.country}: {rank_phrase(r.rank, r.n_ranked)} - edition {r.edition}, "
-            f"covering {r.period_label}<br>position {r.position!s}{score}"
+            f"{_t(r.country)}: {rank_phrase(r.rank, r.n_ranked)} - edition {_t(r.edition)}, "
+            f"covering {_t(r.period_label)}<br>position {r.position!s}{score}"
         )
     return out
 
@@ -99,8 +102,8 @@ def add_event_markers(
             xs += [when, when, None]
             ys += [low, high, None]
             source = e.get("source_name")
-            label = f"{e['date']!s}: {e['title']!s} ({kind!s})" + (
-                f"<br>source: {source!s}" if isinstance(source, str) and source else ""
+            label = f"{_t(e['date'])}: {_t(e['title'])} ({_t(kind)})" + (
+                f"<br>source: {_t(source)}" if isinstance(source, str) and source else ""
             )
             texts += [label, label, ""]
         fig.add_trace(
@@ -108,7 +111,7 @@ def add_event_markers(
                 x=xs,
                 y=ys,
                 mode="lines+markers",
-                name=f"event: {kind}",
+                name=f"event: {_t(kind)}",
                 legendgroup=f"event-{kind}",
                 line={"color": "#888", "width": 1, "dash": "dot"},
                 marker={
@@ -146,7 +149,7 @@ def position_chart(
                     x=seg["_x"],
                     y=seg[measure].astype(float),
                     mode="lines+markers",
-                    name=f"{seg['country'].iloc[0]} ({ERA_LABELS.get(str(era), era)})",
+                    name=_t(f"{seg['country'].iloc[0]} ({ERA_LABELS.get(str(era), era)})"),
                     legendgroup=iso3,
                     line={"color": colour},
                     marker={"symbol": SYMBOLS[ei % len(SYMBOLS)], "size": 8, "color": colour},
@@ -169,7 +172,7 @@ def position_chart(
             showarrow=False,
             font={"size": 11},
             xanchor="left",
-            text=f"new RSF method ({edition})",
+            text=f"new RSF method ({_t(edition)})",
         )
     events = within_period(events, data)
     add_event_markers(fig, events, y_range)
@@ -197,7 +200,7 @@ def sub_indicator_chart(frame: pd.DataFrame, events: pd.DataFrame | None = None)
                 line={"color": PALETTE[i]},
                 marker={"symbol": SYMBOLS[i], "size": 8},
                 hovertext=[
-                    f"{name} {s!s} (rank {r!s}) - edition {e}"
+                    f"{name} {s!s} (rank {r!s}) - edition {_t(e)}"
                     for s, r, e in zip(
                         data[f"{name}_score"], data[f"{name}_rank"], data["edition"], strict=True
                     )
@@ -214,156 +217,26 @@ def sub_indicator_chart(frame: pd.DataFrame, events: pd.DataFrame | None = None)
     return fig
 
 
-def counts_over_time(
-    counts: pd.DataFrame, period: str, series: str, label: str, events: pd.DataFrame | None = None
-) -> go.Figure:
-    """Stacked bars of incident counts per period, one colour per series value."""
+def events_timeline(events: pd.DataFrame) -> go.Figure:
+    """The events of one country on a timeline: one row and marker shape per kind."""
     fig = go.Figure()
-    for i, (name, group) in enumerate(counts.groupby(series, sort=True)):
-        x = pd.to_datetime(group[period].astype(str), format="%Y" if period == "year" else "%Y-%m")
-        fig.add_trace(
-            go.Bar(
-                x=x,
-                y=group["incidents"],
-                name=str(name),
-                marker={
-                    "color": PALETTE[i % len(PALETTE)],
-                    "pattern": {"shape": ["", "/", "\\", "x", "-", "|", "+", "."][i % 8]},
-                },
-                hovertemplate=f"{name}<br>%{{x|%Y{'-%m' if period == 'month' else ''}}}: "
-                "%{y} incidents<extra></extra>",
-            )
-        )
-    top = float(counts.groupby(period)["incidents"].sum().max()) if len(counts) else 1.0
-    if len(counts) and events is not None:
-        first, last = str(counts[period].min()), str(counts[period].max())
-        when = events["date"].str.slice(0, len(first))
-        events = events[(when >= first) & (when <= last)]
-    add_event_markers(fig, events, (0.0, top))
-    fig.update_layout(
-        barmode="stack", yaxis_title="Incidents (distinct)", xaxis_title=label, **LAYOUT
-    )
-    return fig
-
-
-def ranked_bars(
-    counts: pd.DataFrame,
-    label_col: str,
-    value_col: str = "incidents",
-    title: str = "Incidents (distinct)",
-) -> go.Figure:
-    """Horizontal bars, largest at the top: the map-free view of regions or categories."""
-    data = counts.sort_values(value_col)
-    fig = go.Figure(
-        go.Bar(
-            x=data[value_col],
-            y=data[label_col].astype(str),
-            orientation="h",
-            marker={"color": PALETTE[0]},
-            text=data[value_col],
-            textposition="auto",
-        )
-    )
-    fig.update_layout(
-        xaxis_title=title, **{**LAYOUT, "margin": {"l": 180, "r": 20, "t": 20, "b": 40}}
-    )
-    return fig
-
-
-def tile_grid_map(counts: pd.DataFrame, layout: pd.DataFrame) -> go.Figure:
-    """A tile-grid map laid out by the project: one square per region, shaded by count."""
-    data = layout.merge(counts[["region_code", "incidents"]], on="region_code", how="left")
-    data["incidents"] = data["incidents"].fillna(0).astype(int)
-    top = max(int(data["incidents"].max()), 1)
-    fig = go.Figure(
-        go.Scatter(
-            x=data["col"],
-            y=data["row"],
-            mode="markers+text",
-            marker={
-                "symbol": "square",
-                "size": 58,
-                "color": data["incidents"],
-                "cmin": 0,
-                "cmax": top,
-                "colorscale": [[0, "#f7f7f7"], [1, "#0072B2"]],
-                "line": {"color": "#333", "width": 1},
-                "colorbar": {"title": "incidents"},
-            },
-            text=[f"{s}<br>{n}" for s, n in zip(data["short"], data["incidents"], strict=True)],
-            textfont={"size": 10},
-            hovertext=[
-                f"{n}: {c} incidents" for n, c in zip(data["name"], data["incidents"], strict=True)
-            ],
-            hoverinfo="text",
-        )
-    )
-    fig.update_xaxes(visible=False, range=[-0.6, data["col"].max() + 0.6])
-    fig.update_yaxes(visible=False, autorange="reversed", range=[-0.6, data["row"].max() + 0.6])
-    fig.update_layout(height=420, **{**LAYOUT, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}})
-    return fig
-
-
-def choropleth(counts: pd.DataFrame, geojson: dict[str, object], key: str) -> go.Figure:
-    """A true choropleth from a configured boundary file (no map tiles: nothing from the internet)."""
-    fig = go.Figure(
-        go.Choropleth(
-            geojson=geojson,
-            locations=counts["region_code"],
-            z=counts["incidents"],
-            featureidkey=key,
-            colorscale=[[0, "#f7f7f7"], [1, "#0072B2"]],
-            marker_line_color="#333",
-            text=counts.get("region_name"),
-            colorbar_title="incidents",
-        )
-    )
-    fig.update_geos(fitbounds="locations", visible=False)
-    fig.update_layout(height=460, **{**LAYOUT, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}})
-    return fig
-
-
-def reported_counts_chart(reported: pd.DataFrame, events: pd.DataFrame | None = None) -> go.Figure:
-    """A monitor's own figures as their own series (never added to incident records)."""
-    fig = go.Figure()
-    for i, (measure, group) in enumerate(reported.groupby("measure", sort=True)):
-        group = group.sort_values("period_start")
+    for i, (kind, group) in enumerate(events.groupby("kind")):
         fig.add_trace(
             go.Scatter(
-                x=pd.to_datetime(group["period_start"]),
-                y=group["value"].astype(float),
-                mode="lines+markers",
-                name=str(measure),
-                line={"color": PALETTE[i % len(PALETTE)]},
-                marker={"symbol": SYMBOLS[i % len(SYMBOLS)]},
+                x=group["date"],
+                y=[_t(kind)] * len(group),
+                mode="markers",
+                name=_t(kind),
+                marker={
+                    "size": 13,
+                    "symbol": SYMBOLS[i % len(SYMBOLS)],
+                    "color": PALETTE[i % len(PALETTE)],
+                },
                 hovertext=[
-                    f"{measure}: {v!s} ({s} to {e})"
-                    for v, s, e in zip(
-                        group["value"], group["period_start"], group["period_end"], strict=True
-                    )
+                    f"{_t(d)}: {_t(t)}" for d, t in zip(group["date"], group["title"], strict=True)
                 ],
                 hoverinfo="text",
             )
         )
-    if len(reported) and events is not None:
-        when = events["date"]
-        events = events[
-            (when >= reported["period_start"].min()) & (when <= reported["period_end"].max())
-        ]
-        top = float(reported["value"].astype(float).max())
-        add_event_markers(fig, events, (0.0, top))
-    fig.update_layout(yaxis_title="As reported by the monitor", xaxis_title="Month", **LAYOUT)
-    return fig
-
-
-def chain_chart(chain: pd.DataFrame) -> go.Figure:
-    """Cases reaching each stage: opened, charged, convicted."""
-    fig = go.Figure(
-        go.Funnel(
-            y=chain["stage"].str.replace("_", " "),
-            x=chain["cases"],
-            marker={"color": [PALETTE[0], PALETTE[1], PALETTE[3]]},
-        )
-    )
-    fig.update_layout(height=260, **{**LAYOUT, "margin": {"l": 160, "r": 20, "t": 10, "b": 10}})
+    fig.update_layout(height=360, xaxis_title="Date", **LAYOUT)
     return fig
