@@ -5,31 +5,30 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages._common import download, plain
-from indicators.ingest import Prepared
-from indicators.store.changes import ROW_KEYS
+from indicators.prepare_worker import Preview
+from indicators.text import escape_markdown
 
 
-def show_preview(prepared: Prepared, headline_lines: list[str]) -> None:
+def show_preview(preview: Preview) -> None:
     """What the commit would change, table by table, with old and new values."""
     st.subheader("Preview of the change")
-    for line in headline_lines:
+    for line in preview.headlines:
         plain(line)
-    for table, change in prepared.changes.items():
-        counts = change.counts()
+    for table, change in preview.tables.items():
+        counts = change.counts
         st.markdown(
-            f"**{table}**: {counts['added']} rows added, {counts['changed']} changed, "
-            f"{counts['removed']} removed"
+            f"**{escape_markdown(table)}**: {counts['added']:,} rows added, "
+            f"{counts['changed']:,} changed, {counts['removed']:,} removed"
         )
-        keys = ROW_KEYS[table]
         tabs = st.tabs(
             [
-                f"Added ({counts['added']})",
-                f"Changed ({counts['changed']})",
-                f"Removed ({counts['removed']})",
+                f"Added ({counts['added']:,})",
+                f"Changed ({counts['changed']:,})",
+                f"Removed ({counts['removed']:,})",
             ]
         )
         with tabs[0]:
-            st.dataframe(change.added.head(500), hide_index=True)
+            st.dataframe(change.added, hide_index=True)
         with tabs[1]:
             st.dataframe(change.changed.head(500), hide_index=True)
             if len(change.changed):
@@ -37,9 +36,6 @@ def show_preview(prepared: Prepared, headline_lines: list[str]) -> None:
                     change.changed, f"changed_{table}.csv", "Download the changed values (CSV)"
                 )
         with tabs[2]:
-            st.dataframe(
-                change.removed[[c for c in keys if c in change.removed.columns]].head(500),
-                hide_index=True,
-            )
-    for note in prepared.notes:
+            st.dataframe(change.removed, hide_index=True)
+    for note in preview.notes:
         plain(f"Note: {note}")

@@ -1,53 +1,45 @@
-"""Upload (analysts only): detect, check, map, preview, commit. Nothing is written before commit."""
+"""Upload (analysts only): detect, check, map, preview, commit. Nothing is written before commit.
+
+The files are parsed once, in a worker process, and the change they make is pinned to the
+version it was previewed on: Commit stores exactly that change, or is refused when another
+version was stored since, and then shows the preview against the new version.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from app_pages._common import analyst_name, download, guarded, plain, record_write, store, today
+from app_pages import _upload_jobs as jobs
+from app_pages._auth import record_profile_saved
+from app_pages._common import analyst_name, download, guarded, plain, store, today
 from app_pages._preview import show_preview
 from indicators.adapters import ParseOptions
 from indicators.adapters.events import EVENT_ALIASES
 from indicators.adapters.incidents import INCIDENT_ALIASES
 from indicators.column_aliases import COLUMN_ALIASES
-from indicators.fetch import describe_new_editions, fetch_and_prepare, parse_editions, resolve_base
-from indicators.ingest import Prepared, commit, parse_file, prepare
-from indicators.problems import Problem, ValidationFailed, problems_frame
+from indicators.fetch import RSF_ADAPTER, fetch_and_prepare, parse_editions, resolve_base
+from indicators.ingest import Prepared, commit, prepare
+from indicators.prepare_worker import Preview, failed_files, preview_of
+from indicators.problems import Problem, ValidationFailed, problem_count, problems_frame
 from indicators.profiles import Profile, load_profiles, save_profile
-from indicators.reading import MAX_FILE_BYTES, SourceFile, read_table
+from indicators.reading import MAX_FILE_BYTES, SourceFile, mebibytes
 from indicators.store import StaleVersion
-from indicators.store.changes import describe_changes
+from indicators.store.base import Version
 
 FIELDS = {
     "rankings": list(COLUMN_ALIASES),
     "incidents": list(INCIDENT_ALIASES),
     "events": list(EVENT_ALIASES),
 }
+KINDS = ["(detect)", "rankings", "incidents", "events"]
+APP_COMMIT = {"via": "app"}  # recorded in the commit's audit record
 
 
-def _sources(files: list) -> list[SourceFile]:  # type: ignore[type-arg]
-    out = []
-    progress = st.progress(0.0, text="Reading files...")
-    for i, f in enumerate(files, start=1):
-        if f.size > MAX_FILE_BYTES:
-            raise ValidationFailed(
-                [
-                    Problem(
-                        f.name,
-                        f"file is {f.size / 1e6:.0f} MB, above the "
-                        f"{MAX_FILE_BYTES / 1e6:.0f} MB limit",
-                        fix="split the file",
-                    )
-                ]
-            )
-        out.append(SourceFile(f.name, f.getvalue()))
-        progress.progress(i / len(files), text=f"Read {f.name}")
-    progress.empty()
-    return out
-
-
-def _mapping_form(sources: list[SourceFile]) -> ParseOptions:
+def _mapping_form(sources: list[SourceFile], user: str) -> ParseOptions:
     """Column mapping by hand (optional), from a saved profile or chosen here."""
     root = store().root
     profiles = load_profiles(root)
@@ -56,10 +48,8 @@ def _mapping_form(sources: list[SourceFile]) -> ParseOptions:
         base = profiles.get(chosen)
         kind = st.selectbox(
             "The files hold",
-            ["(detect)", "rankings", "incidents", "events"],
-            index=0
-            if base is None
-            else ["(detect)", "rankings", "incidents", "events"].index(base.kind),
+            KINDS,
+            index=0 if base is None else KINDS.index(base.kind),
             key="map_kind",
         )
         country = st.text_input(
@@ -69,30 +59,8 @@ def _mapping_form(sources: list[SourceFile]) -> ParseOptions:
         )
         mapping: dict[str, str] = dict(base.mapping) if base else {}
         if kind != "(detect)" and sources:
-            try:
-                columns = list(read_table(sources[0]).frame.columns)
-            except ValidationFailed:
-                columns = []
-            for field in FIELDS[kind]:
-                current = mapping.get(field)
-                options = ["(not in file)", *columns]
-                pick = st.selectbox(
-                    field,
-                    options,
-                    key=f"map_{field}",
-                    index=options.index(current) if current in options else 0,
-                )
-                if pick != "(not in file)":
-                    mapping[field] = pick
-                else:
-                    mapping.pop(field, None)
-            name = st.text_input("Save this mapping as", key="profile_name")
-            if st.button("Save profile", key="save_profile") and name:
-                try:
-                    save_profile(root, Profile(name, kind, mapping, country or None))
-                    st.success("Profile saved.")
-                except ValueError as exc:
-                    st.error(str(exc))
+            _pick_columns(kind, jobs.columns(sources[0]), mapping)
+            _save_profile_form(root, user, kind, mapping, country)
     return ParseOptions(
         kind=None if kind == "(detect)" else kind,
         mapping=mapping,
@@ -100,32 +68,63 @@ def _mapping_form(sources: list[SourceFile]) -> ParseOptions:
     )
 
 
-def _detected(sources: list[SourceFile], options: ParseOptions) -> list[Problem]:
-    rows, problems = [], []
-    for src in sources:
+def _pick_columns(kind: str, columns: list[str], mapping: dict[str, str]) -> None:
+    for field in FIELDS[kind]:
+        current = mapping.get(field)
+        options = ["(not in file)", *columns]
+        pick = st.selectbox(
+            field,
+            options,
+            key=f"map_{field}",
+            index=options.index(current) if current in options else 0,
+        )
+        if pick != "(not in file)":
+            mapping[field] = pick
+        else:
+            mapping.pop(field, None)
+
+
+def _save_profile_form(
+    root: Any, user: str, kind: str, mapping: dict[str, str], country: str
+) -> None:
+    name = st.text_input("Save this mapping as", key="profile_name")
+    if st.button("Save profile", key="save_profile") and name:
+        analyst_name()  # every write checks the analyst again
         try:
-            parsed = parse_file(src, options)
-            d = parsed.detected
-            rows.append(
-                {
-                    "file": src.name,
-                    "kind": parsed.kind,
-                    "format": parsed.adapter,
-                    "source": d.get("source", ""),
-                    "edition": d.get("edition", ""),
-                    "encoding": d.get("encoding", ""),
-                    "delimiter": repr(d.get("delimiter", "")),
-                    "decimal mark": d.get("decimal", ""),
-                    "rows": parsed.rows_read,
-                    "kept": len(parsed.frame),
-                }
-            )
-        except ValidationFailed as exc:
-            problems.extend(exc.problems)
-            rows.append({"file": src.name, "kind": "not recognised", "rows": None})
+            save_profile(root, Profile(name, kind, mapping, country or None))
+        except ValueError as exc:
+            st.error(str(exc))
+            return
+        record_profile_saved(name, {"kind": kind})
+        st.success("Profile saved.")
+
+
+def _detected(rows: list[dict[str, object]]) -> None:
     st.subheader("What was detected")
     st.dataframe(pd.DataFrame(rows), hide_index=True)
-    return problems
+
+
+def _commit_form(
+    preview: Preview, key: str, store_it: Callable[[str], Version], again: Callable[[], None]
+) -> Version | None:
+    """The message and the Commit button; a stale preview is prepared again and shown."""
+    notice = st.session_state.get(jobs.STALE)
+    if notice and notice[0] == key:
+        st.error(notice[1])
+    show_preview(preview)
+    message = st.text_input("Commit message (what is this change?)", key=f"message_{key}")
+    if not st.button("Commit", type="primary", key=f"commit_{key}", disabled=not message.strip()):
+        return None
+    analyst_name()  # every write checks the analyst again
+    try:
+        version = store_it(message.strip())
+    except StaleVersion as exc:
+        st.session_state[jobs.STALE] = (key, jobs.stale_notice(exc))
+        again()
+        st.rerun()
+    st.session_state.pop(jobs.STALE, None)  # the store audits the commit itself
+    st.cache_data.clear()
+    return version
 
 
 def _update_from_rsf(user: str) -> None:
@@ -149,28 +148,56 @@ def _update_from_rsf(user: str) -> None:
             except ValidationFailed as exc:
                 st.session_state.pop("_fetched", None)
                 _problems(exc.problems)
-        prepared = st.session_state.get("_fetched")
-        if prepared is not None:
-            _preview_and_commit(prepared, user, "rsf")
+        pinned: Prepared | None = st.session_state.get("_fetched")
+        if pinned is not None:
+            _rsf_commit(pinned, user)
 
 
-def _preview_and_commit(prepared: Prepared, user: str, key: str) -> None:
-    """Show what would change; commit it with a message."""
-    lines = [line for t, c in prepared.changes.items() for line in describe_changes(c, t, limit=5)]
-    show_preview(prepared, _headlines(prepared) or lines[:10])
-    message = st.text_input("Commit message (what is this change?)", key=f"message_{key}")
-    if st.button("Commit", type="primary", key=f"commit_{key}", disabled=not message.strip()):
-        try:
-            version = commit(store(), prepared, user=user, message=message.strip())
-        except StaleVersion as exc:
-            st.error(str(exc))
-            return
-        files = [f"{src.name} {src.sha256}" for src, _ in prepared.parsed]
-        record_write(
-            "commit", user, {"version": version.number, "message": message.strip(), "files": files}
-        )
+def _rsf_commit(prepared: Prepared, user: str) -> None:
+    """Commit the pinned RSF change (prepared on ``prepared.base_version``)."""
+
+    def again() -> None:
+        sources = [src for src, _ in prepared.parsed]
+        fresh = prepare(store(), sources, ParseOptions(adapter=RSF_ADAPTER))
+        st.session_state["_fetched"] = fresh
+
+    def store_it(message: str) -> Version:
+        return commit(store(), prepared, user=analyst_name(), message=message, details=APP_COMMIT)
+
+    version = _commit_form(preview_of(prepared, _country()), "rsf", store_it, again)
+    if version is not None:
         st.session_state.pop("_fetched", None)
-        st.cache_data.clear()
+        st.success(f"Stored as version {version.number}. Every page now shows it.")
+
+
+def _upload(files: list[Any], user: str) -> None:
+    try:
+        sources = jobs.sources(files)
+    except ValidationFailed as exc:
+        _problems(exc.problems)
+        return
+    options = _mapping_form(sources, user)
+    key = jobs.key_of(sources, options)
+    done = jobs.committed(key)
+    if done is not None:
+        st.success(f"Stored as version {done}. Every page now shows it.")
+        return
+    job = jobs.job_for(sources, options, _country())
+    result = jobs.wait_for(job)
+    if isinstance(result, ValidationFailed):
+        _detected(failed_files(sources, result.problems))
+        _problems(result.problems)
+        return
+    _detected(result.detected)
+    version = _commit_form(
+        result,
+        "upload",
+        lambda message: job.commit(analyst_name(), message, APP_COMMIT),
+        job.prepare_again,
+    )
+    if version is not None:
+        job.close()
+        st.session_state[jobs.DONE] = (key, version.number)
         st.success(f"Stored as version {version.number}. Every page now shows it.")
 
 
@@ -183,46 +210,36 @@ def page() -> None:
     )
     _update_from_rsf(user)
     files = st.file_uploader(
-        "CSV or XLSX files", type=["csv", "xlsx"], accept_multiple_files=True, key="uploads"
+        f"CSV or XLSX files (up to {mebibytes(MAX_FILE_BYTES)} each)",
+        type=["csv", "xlsx"],
+        accept_multiple_files=True,
+        key="uploads",
     )
     if not files:
+        jobs.drop_job()
         st.info(
             "Drop one or several files: RSF editions, Freedom House workbooks, your own "
             "ranking, incident or event files."
         )
         return
-    try:
-        sources = _sources(files)
-    except ValidationFailed as exc:
-        _problems(exc.problems)
-        return
-    options = _mapping_form(sources)
-    problems = _detected(sources, options)
-    if problems:
-        _problems(problems)
-        return
-    try:
-        prepared = prepare(store(), sources, options)
-    except ValidationFailed as exc:
-        _problems(exc.problems)
-        return
-    _preview_and_commit(prepared, user, "upload")
+    _upload(files, user)
 
 
-def _headlines(prepared: Prepared) -> list[str]:
-    if "rankings" not in prepared.changes:
-        return []
-    return describe_new_editions(prepared, str(st.session_state.get("_country", "KAZ")))
+def _country() -> str:
+    return str(st.session_state.get("_country", "KAZ"))
 
 
 def _problems(problems: list[Problem]) -> None:
     st.error(
-        f"{len(problems)} problem(s) found. Nothing was stored. Fix the file and upload it again."
+        f"{problem_count(problems):,} problem(s) found. Nothing was stored. "
+        "Fix the file and upload it again."
     )
     frame = problems_frame(problems)
     st.dataframe(frame, hide_index=True)
     download(frame, "problems.csv", "Download the problems (CSV)")
     plain("Each problem names the file, the row (as a spreadsheet numbers it) and the column.")
+    if len(frame) < problem_count(problems):
+        plain("The first 1,000 problems are listed; the others are counted by kind.")
 
 
 guarded(page)

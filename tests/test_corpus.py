@@ -193,9 +193,9 @@ CORPUS: dict[str, Expect] = {
     ),
     "many_columns.csv": Expect("row has 5,000 fields, above the limit of 1,000 columns", 1),
     "rows_2000001.csv": Expect("the file has more than 2,000,000 rows", None),
-    "size_200mb.csv": Expect("file is 200.0 MB, above the 100 MB limit", None),
+    "size_200mb.csv": Expect("file is 200 MiB, above the 100 MiB limit", None),
     "zip_bomb.xlsx": Expect(
-        r"the workbook would expand to 20\d MB \([\d,]+ times its size\): "
+        r"the workbook would expand to 20\d MiB \([\d,]+ times its size\): "
         r"refused as a possible zip bomb",
         None,
         match="regex",
@@ -569,7 +569,7 @@ def test_oversized_file_is_refused_without_reading_it(
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert err.value.problems[0].problem == "file is 200.0 MB, above the 100 MB limit"
+    assert err.value.problems[0].problem == "file is 200 MiB, above the 100 MiB limit"
     assert (
         err.value.problems[0].fix == "split the file into smaller files (for example one per year)"
     )

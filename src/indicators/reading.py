@@ -23,13 +23,14 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from indicators.problems import Problem, ValidationFailed
+from indicators.read_progress import reading
 
-_MB = 1024 * 1024  # sizes are shown in the binary megabytes the limits are set in
-MAX_FILE_BYTES = 100 * _MB
+MIB = 1024 * 1024  # limits are set, and sizes shown, in binary megabytes: "100 MiB", never "MB"
+MAX_FILE_BYTES = 100 * MIB
 MAX_ROWS = 2_000_000
 MAX_CELL_CHARS = 20_000
 MAX_COLUMNS = 1_000
-MAX_XLSX_UNCOMPRESSED = 200 * _MB
+MAX_XLSX_UNCOMPRESSED = 200 * MIB
 MAX_XLSX_RATIO = 200
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -107,11 +108,11 @@ class SourceFile:
             raise ValidationFailed([Problem(str(p.name), "file not found or not a regular file")])
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ValidationFailed([_too_big(p.name, size)])
+            raise ValidationFailed([too_big(p.name, size)])
         with p.open("rb") as fh:  # never more than the limit, even if the file grows meanwhile
             data = fh.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
-            raise ValidationFailed([_too_big(p.name, max(len(data), p.stat().st_size))])
+            raise ValidationFailed([too_big(p.name, max(len(data), p.stat().st_size))])
         return cls(p.name, data)
 
 
@@ -144,10 +145,17 @@ class TextTable:
         return f"CSV, {self.encoding}, {name}-separated, decimal {mark}"
 
 
-def _too_big(name: str, size: int) -> Problem:
+def mebibytes(size: int) -> str:
+    """A size as people are told it here: ``"100 MiB"``, ``"200.3 MiB"``."""
+    value = size / MIB
+    return f"{value:,.0f} MiB" if value.is_integer() else f"{value:,.1f} MiB"
+
+
+def too_big(name: str, size: int) -> Problem:
+    """The problem of a file above ``MAX_FILE_BYTES`` (the app and the CLI say the same)."""
     return Problem(
         name,
-        f"file is {size / _MB:.1f} MB, above the {MAX_FILE_BYTES / _MB:.0f} MB limit",
+        f"file is {mebibytes(size)}, above the {mebibytes(MAX_FILE_BYTES)} limit",
         fix="split the file into smaller files (for example one per year)",
     )
 
@@ -344,8 +352,9 @@ def read_table(
     source: SourceFile, *, sheet: str | int | None = None, header_row: int = 0
 ) -> TextTable:
     """Read a CSV or XLSX file into text cells (no type conversion), detecting its format."""
+    reading(source)
     if source.size > MAX_FILE_BYTES:
-        raise ValidationFailed([_too_big(source.name, source.size)])
+        raise ValidationFailed([too_big(source.name, source.size)])
     if _blank_text(source.data):
         raise ValidationFailed(
             [Problem(source.name, "the file is empty", fix="check that the right file was chosen")]

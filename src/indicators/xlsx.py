@@ -17,11 +17,13 @@ from typing import Any
 import pandas as pd
 
 from indicators.problems import Problem, ValidationFailed
+from indicators.read_progress import reading
 from indicators.reading import (
     MAX_COLUMNS,
     MAX_ROWS,
     MAX_XLSX_RATIO,
     MAX_XLSX_UNCOMPRESSED,
+    MIB,
     SourceFile,
     TextTable,
     check_frame,
@@ -64,7 +66,7 @@ def check_zip(source: SourceFile) -> None:
             [
                 Problem(
                     source.name,
-                    f"the workbook would expand to {total / 2**20:,.0f} MB "
+                    f"the workbook would expand to {total / MIB:,.0f} MiB "
                     f"({total / max(source.size, 1):,.0f} times its size): refused as a possible zip bomb",
                     fix="export the data you need as CSV",
                 )
@@ -260,6 +262,7 @@ def _sheet_rows(
     source: SourceFile, sheet: str | int | None
 ) -> tuple[str, list[tuple[int, tuple[object, ...]]]]:
     """The title and the non-empty rows of one sheet; damage anywhere becomes a problem."""
+    reading(source)
     with _workbook(source) as wb:
         ws = _worksheet(source, wb, sheet)
         title = str(getattr(ws, "title", sheet))
