@@ -6,6 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._common import country_picker, download, guarded, store
+from indicators.store.base import Version
+from indicators.text import escape_markdown
 
 METHODS = """
 ### How a rank becomes a comparable position
@@ -58,23 +60,17 @@ November 2011; editions up to 2010 covered September to September.
 """
 
 
-def page() -> None:
-    """Render provenance and methods."""
-    country_picker()
-    st.title("Sources and methods")
-    st.markdown(METHODS)
-    st.subheader("Datasets in the store")
-    s = store()
-    versions = s.versions()
-    if not versions:
-        st.info("The store is empty.")
-        return
-    files = pd.DataFrame(
+def provenance(versions: list[Version]) -> pd.DataFrame:
+    """Every ingested file with its version: what visitors may see of a version's files.
+
+    Built field by field (never from the whole manifest): who made a version is not shown to
+    visitors (analysts see it on the History page), and neither is anything a manifest gains.
+    """
+    return pd.DataFrame(
         [
             {
                 "version": v.number,
                 "ingested": v.created_at,
-                "by": v.user,
                 "file": f["name"],
                 "kind": f["kind"],
                 "format": f["adapter"],
@@ -87,33 +83,48 @@ def page() -> None:
             for f in v.files
         ]
     )
+
+
+def version_list(versions: list[Version]) -> pd.DataFrame:
+    """Every version, newest first, without who made it: number, time, action, message."""
+    return pd.DataFrame(
+        [
+            {
+                "version": v.number,
+                "when": v.created_at,
+                "action": v.action,
+                "message": v.message,
+                "changes": "; ".join(
+                    f"{t}: +{c['added']} ~{c['changed']} -{c['removed']}"
+                    for t, c in v.changes.items()
+                ),
+            }
+            for v in reversed(versions)
+        ]
+    )
+
+
+def page() -> None:
+    """Render provenance and methods."""
+    country_picker()
+    st.title("Sources and methods")
+    st.markdown(METHODS)
+    st.subheader("Datasets in the store")
+    s = store()
+    versions = s.versions()
+    if not versions:
+        st.info("The store is empty.")
+        return
+    files = provenance(versions)
     st.dataframe(files, hide_index=True)
     download(files, "provenance.csv", "Download the provenance table (CSV)")
     st.subheader("Versions")
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "version": v.number,
-                    "when": v.created_at,
-                    "by": v.user,
-                    "action": v.action,
-                    "message": v.message,
-                    "changes": "; ".join(
-                        f"{t}: +{c['added']} ~{c['changed']} -{c['removed']}"
-                        for t, c in v.changes.items()
-                    ),
-                }
-                for v in reversed(versions)
-            ]
-        ),
-        hide_index=True,
-    )
+    st.dataframe(version_list(versions), hide_index=True)
     damage = s.verify()
     if damage:
         st.error(
             "Some stored tables are damaged: "
-            + "; ".join(f"{d.table} ({d.problem})" for d in damage)
+            + escape_markdown("; ".join(f"{d.table} ({d.problem})" for d in damage))
         )
     else:
         st.success(f"All stored tables of version {s.head()} match their checksums.")
