@@ -1,5 +1,5 @@
 # Two commands on a fresh machine (Python 3.11+ and make):
-#   make run    install into .venv and start the app on the embedded data
+#   make run    install into .venv and start the app (server.py) on the embedded data
 #   make test   install into .venv and run lint, type checks and every test
 PYTHON ?= python3
 VENV   := .venv
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run server.py --server.port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,7 +1,8 @@
 """Streamlit entry point: a router; each page is a short module in app_pages/.
 
 Write pages (Upload, History) are registered only for a signed-in analyst, so no URL reaches
-them for anyone else; the pages check again before writing.
+them for anyone else (a visitor at /upload or /history is asked to sign in); the pages check
+again before writing. Serve it with ``streamlit run server.py``, which adds the sign-in route.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages._auth import current_analyst, sign_out
+from app_pages._auth import current_analyst, history_signin, sign_out, upload_signin
 from app_pages._common import begin_run, report_damage, settle, synthetic_banner
 
 # A local icon: a ":material/...:" page icon makes browsers fetch the favicon from Google's CDN.
@@ -45,7 +46,10 @@ if analyst is None:
         "Analysts": [
             st.Page(
                 "app_pages/signin.py", title="Sign in", icon=":material/login:", url_path="signin"
-            )
+            ),
+            # Opened directly, the write pages say "Sign in to continue" and come back after it.
+            st.Page(upload_signin, title="Upload data", url_path="upload", visibility="hidden"),
+            st.Page(history_signin, title="History", url_path="history", visibility="hidden"),
         ]
     }
 else:

@@ -1,16 +1,30 @@
-"""Who may write: a signed-in analyst (built-in account or the platform's OIDC login).
+"""Who may write: a signed-in analyst (a local account's session cookie, or the OIDC login).
 
-Anonymous visitors read. The write pages are registered in the navigation only for analysts
-(so no URL reaches them otherwise), and each write page checks again before doing anything.
+Nothing about the analyst is kept in ``st.session_state``: every run reads the session cookie
+the browser sent with its websocket (:func:`session_cookie`) and checks it against the
+session store, so someone replaying this browser's Streamlit session id without the cookie is
+a visitor. The write pages are registered only for analysts and check again before writing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from urllib.parse import quote
+
 import streamlit as st
 
+from app_pages._common import record_write
 from indicators.auth import analyst_emails, check_session, default_session_store, is_analyst_oidc
+from indicators.signin_web import SESSION_COOKIE, SIGNIN_PATH
 
-TOKEN = "_session_token"
+
+def session_cookie() -> str | None:
+    """The session cookie of this browser (AppTest cannot send cookies: tests replace this)."""
+    try:
+        value = st.context.cookies.get(SESSION_COOKIE)
+    except Exception:  # no browser connection (bare script run)
+        return None
+    return str(value) if value else None
 
 
 def oidc_configured() -> bool:
@@ -28,22 +42,21 @@ def _oidc_analyst() -> str | None:
         user = st.user
         if not user.is_logged_in:
             return None
-        email = str(user.get("email") or "")
+        email = user.get("email")
         allowed = analyst_emails(st.secrets)
         verified = user.get("email_verified")
-        return email if is_analyst_oidc(email, allowed, email_verified=verified) else None
+        return str(email) if is_analyst_oidc(email, allowed, email_verified=verified) else None
     except Exception:
         return None
 
 
 def current_analyst() -> str | None:
-    """The analyst's name for this browser session, or None for a visitor."""
-    token = st.session_state.get(TOKEN)
+    """The analyst's name for this browser, or None for a visitor."""
+    token = session_cookie()
     if token:
-        session = check_session(str(token))
+        session = check_session(token)
         if session is not None:
             return session.user
-        st.session_state.pop(TOKEN, None)  # expired, revoked, or the account changed
     return _oidc_analyst()
 
 
@@ -57,9 +70,43 @@ def require_analyst() -> str:
 
 
 def sign_out() -> None:
-    """End the built-in session (and the platform login, if any)."""
-    token = st.session_state.pop(TOKEN, None)
-    if token:
-        default_session_store().revoke(str(token))
+    """End this browser's session everywhere (every tab) and the platform login, if any."""
+    token = session_cookie()
+    session = check_session(token) if token else None
+    if session is not None:
+        default_session_store().revoke(token)
+        record_write("signout", session.user, {"via": "app"})
     if oidc_configured() and getattr(st.user, "is_logged_in", False):
         st.logout()
+
+
+def signin_url(next_path: str = "/") -> str:
+    """The sign-in route, returning to ``next_path`` afterwards."""
+    return f"{SIGNIN_PATH}?next={quote(next_path, safe='/')}"
+
+
+def _sign_in_to_continue(next_path: str) -> None:
+    st.title("Sign in to continue")
+    st.write("This page is for analysts who maintain the data. Everyone can read the dashboard.")
+    st.link_button("Sign in", signin_url(next_path), type="primary")
+    if oidc_configured() and st.button("Sign in with your organisation's account", key="oidc"):
+        st.login()
+
+
+def upload_signin() -> None:
+    """What a visitor sees at /upload: a way to sign in that comes back here."""
+    _sign_in_to_continue("/upload")
+
+
+def history_signin() -> None:
+    """What a visitor sees at /history: a way to sign in that comes back here."""
+    _sign_in_to_continue("/history")
+
+
+def record_profile_saved(profile: str, details: Mapping[str, object] | None = None) -> None:
+    """Record in the audit log that the signed-in analyst saved a mapping profile.
+
+    Call it right after the profile is written (app_pages/upload.py); it checks the analyst
+    again and stops the page for anyone else.
+    """
+    record_write("profile.save", require_analyst(), {"profile": profile, **dict(details or {})})

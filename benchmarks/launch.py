@@ -1,5 +1,8 @@
 """Start ``streamlit run`` on a free loopback port, and launch Debian's Chromium headless.
 
+The app is served as people run it: ``streamlit run server.py`` (:data:`SERVER`, the
+``st.App`` with the sign-in routes and the edge middleware around ``app.py``).
+
 Shared by the benchmarks (:mod:`benchmarks.server`, :mod:`benchmarks.browser`) and the browser
 tests (``tests/browser/conftest.py``; pytest puts the project folder on the path). Only the
 standard library is imported here: Playwright is imported when a browser is launched, and
@@ -22,6 +25,7 @@ from shutil import which
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+SERVER = ROOT / "server.py"  # what `make run` starts: app.py behind sign-in and the edges
 CHROMIUM = os.environ.get("INDICATORS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -1,4 +1,4 @@
-"""Local analyst accounts, lockout, sessions, the OIDC allow-list and `indicators users`."""
+"""Local analyst accounts, sign-in throttling, sessions, the OIDC allow-list and `indicators users`."""
 
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from indicators import audit, auth
+from indicators import accounts, audit, auth, private_files, sessions, throttle
 from indicators.cli_users import add_users_parser
 
 PASSWORD = "correct horse battery staple"
 T0 = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
-REAL_HASHER = auth._hasher
+REAL_HASHER = accounts._hasher
 
 
 def _fast_hasher() -> PasswordHasher:
@@ -35,7 +35,7 @@ def users_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "config" / "users.json"
     monkeypatch.setenv("INDICATORS_USERS_FILE", str(path))
     monkeypatch.setenv("INDICATORS_AUDIT_LOG", str(tmp_path / "audit.log"))
-    monkeypatch.setattr(auth, "_hasher", _fast_hasher)
+    monkeypatch.setattr(accounts, "_hasher", _fast_hasher)
     return path
 
 
@@ -44,13 +44,13 @@ def test_hash_is_argon2id_and_password_never_stored(
     users_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The file holds an argon2id hash with the default cost, never the password itself."""
-    monkeypatch.setattr(auth, "_hasher", REAL_HASHER)
+    monkeypatch.setattr(accounts, "_hasher", REAL_HASHER)
     auth.add_user("alice", PASSWORD, now=T0)
     text = users_file.read_text(encoding="utf-8")
     assert PASSWORD not in text and "horse" not in text
     (rec,) = json.loads(text)["users"]
     assert rec["hash"].startswith("$argon2id$v=19$m=65536,t=3,p=4$")
-    assert set(rec) == {"name", "role", "hash", "created_at", "failed_attempts", "locked_until"}
+    assert set(rec) == {"name", "role", "hash", "created_at"}
     assert rec["role"] == "analyst" and rec["created_at"] == "2025-01-01T12:00:00+00:00"
 
 
@@ -145,9 +145,9 @@ def test_corrupt_users_file_is_a_clear_error(users_file: Path) -> None:
 def test_wrong_password_and_unknown_user_same_message() -> None:
     """A wrong password and an unknown name are refused with the same reason."""
     auth.add_user("alice", PASSWORD)
-    wrong = auth.authenticate("alice", "not the password")
-    unknown = auth.authenticate("mallory", PASSWORD)
-    invalid = auth.authenticate("bad name!", PASSWORD)
+    wrong = auth.authenticate("alice", "not the password", client="192.0.2.1")
+    unknown = auth.authenticate("mallory", PASSWORD, client="192.0.2.2")
+    invalid = auth.authenticate("bad name!", PASSWORD, client="192.0.2.3")
     assert not wrong.ok and not unknown.ok and not invalid.ok
     assert wrong.reason == unknown.reason == invalid.reason == auth.WRONG_CREDENTIALS
     assert wrong.user is None and unknown.user is None
@@ -161,6 +161,47 @@ def test_correct_password_accepted_any_name_case() -> None:
     assert result.user.role == "analyst"
 
 
+def test_login_rehashes_a_weaker_hash(users_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hash made with weaker parameters is replaced at the next successful sign-in."""
+    auth.add_user("alice", PASSWORD)
+    monkeypatch.setattr(accounts, "_hasher", REAL_HASHER)
+    assert auth.authenticate("alice", PASSWORD).ok
+    (rec,) = json.loads(users_file.read_text(encoding="utf-8"))["users"]
+    assert "m=65536,t=3,p=4" in rec["hash"]
+
+
+# -- throttling --------------------------------------------------------------------------------
+def _at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def test_waits_grow_and_are_capped_at_60_seconds() -> None:
+    """The wait after n failures in a row is 0, 1, 2, 4, 8, 16, 32, then 60 seconds at most."""
+    waits = [auth.wait_after(n) for n in range(1, 12)]
+    assert waits == [0, 1, 2, 4, 8, 16, 32, 60, 60, 60, 60]
+
+
+def test_same_answer_for_existing_and_unknown_names_at_every_attempt() -> None:
+    """Attempts 1 to 20 on an existing and an unknown name get identical answers."""
+    auth.add_user("alice", PASSWORD)
+    for i in range(1, 21):
+        moment = _at(i * 0.75)  # fast enough that some attempts meet a wait, some do not
+        real = auth.authenticate("alice", f"guess {i}", client="192.0.2.1", now=moment)
+        ghost = auth.authenticate("mallory", f"guess {i}", client="192.0.2.2", now=moment)
+        invalid = auth.authenticate("no such name!", f"guess {i}", client="192.0.2.3", now=moment)
+        assert not real.ok and not ghost.ok and not invalid.ok
+        assert (
+            (real.reason, real.retry_at, real.throttled)
+            == (
+                ghost.reason,
+                ghost.retry_at,
+                ghost.throttled,
+            )
+            == (invalid.reason, invalid.retry_at, invalid.throttled)
+        ), f"attempt {i}"
+    assert real.throttled and "Wait" in real.reason and "locked" not in real.reason
+
+
 def test_unknown_user_still_runs_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     """An unknown or invalid name costs one argon2 verification, like a wrong password."""
     auth.add_user("alice", PASSWORD)
@@ -172,97 +213,110 @@ def test_unknown_user_still_runs_argon2(monkeypatch: pytest.MonkeyPatch) -> None
         return original(self, hash, password)
 
     monkeypatch.setattr(PasswordHasher, "verify", counting)
-    auth.authenticate("nobody", PASSWORD)
-    assert calls == ["verify"]
-    auth.authenticate("no such name!", PASSWORD)
-    assert len(calls) == 2
-    auth.authenticate("alice", "wrong password")
-    assert len(calls) == 3
+    auth.authenticate("nobody", PASSWORD, client="192.0.2.1", now=T0)
+    auth.authenticate("no such name!", PASSWORD, client="192.0.2.2", now=T0)
+    auth.authenticate("alice", "wrong password", client="192.0.2.3", now=T0)
+    assert calls == ["verify"] * 3
 
 
-def test_lockout_after_five_failures_and_release_after_period() -> None:
-    """Five failures lock the account for 15 minutes; afterwards the password works again."""
+def test_stranger_delays_the_analyst_by_at_most_the_cap() -> None:
+    """After a stranger's 100 failures on her name, the analyst waits at most 60 s, then signs in."""
+    auth.add_user("alice", PASSWORD)
+    counted = 0
+    for i in range(100):  # one attempt a second from the stranger's address
+        result = auth.authenticate("alice", f"guess {i}", client="203.0.113.9", now=_at(i))
+        counted += not result.throttled
+    assert counted < 15  # the throttle slowed the guessing down
+    last = _at(99)
+    first_try = auth.authenticate("alice", PASSWORD, client="198.51.100.7", now=last)
+    assert first_try.throttled and first_try.retry_at is not None
+    assert first_try.retry_at - last <= timedelta(seconds=60)
+    assert auth.authenticate("alice", PASSWORD, client="198.51.100.7", now=first_try.retry_at).ok
+
+
+def test_hammering_during_a_wait_does_not_extend_it() -> None:
+    """Attempts refused during a wait are not counted: the wait ends when it said it would."""
+    auth.add_user("alice", PASSWORD)
+    for i in range(8):
+        auth.authenticate("alice", "wrong", client="203.0.113.9", now=_at(i * 100))
+    before = auth.authenticate("alice", "wrong", client="203.0.113.9", now=_at(701))
+    for ms in range(0, 55_000, 500):
+        auth.authenticate("alice", "wrong", client="203.0.113.9", now=_at(702 + ms / 1000))
+    after = auth.authenticate("alice", "wrong", client="203.0.113.9", now=_at(759.9))
+    assert before.throttled and after.throttled and before.retry_at == after.retry_at
+    assert auth.authenticate("alice", PASSWORD, client="198.51.100.7", now=before.retry_at).ok
+
+
+def test_known_device_is_never_slowed_by_strangers() -> None:
+    """A browser that signed in before (device cookie) signs in at once during an attack."""
+    user = auth.add_user("alice", PASSWORD)
+    secret = auth.server_secret()
+    device = auth.device_for(auth.sign_device(user.name, secret), "ALICE", secret)
+    assert device is not None
+    assert auth.device_for(auth.sign_device("bob", secret), "alice", secret) is None
+    assert auth.device_for("forged.value", "alice", secret) is None
+    for i in range(30):
+        auth.authenticate("alice", "wrong", client="203.0.113.9", now=_at(i))
+    assert auth.authenticate("alice", PASSWORD, client="203.0.113.9", now=_at(30)).throttled
+    assert auth.authenticate("alice", PASSWORD, device=device, now=_at(30)).ok
+
+
+def test_address_throttle_spans_names_and_ipv6_networks() -> None:
+    """One address (an IPv6 /64 counts as one) is slowed whichever names it tries."""
+    for i, name in enumerate(["a1", "b2", "c3"]):
+        auth.authenticate(name, "x", client=f"2001:db8::{i + 1}", now=T0)
+    result = auth.authenticate("d4", "x", client="2001:db8::ffff", now=T0)
+    assert result.throttled
+    assert not auth.authenticate("d4", "x", client="2001:db8:1::1", now=T0).throttled
+
+
+def test_throttle_is_forgotten_and_cleared_by_success() -> None:
+    """A success clears the keys it used; a key is forgotten 15 minutes after its last failure."""
     auth.add_user("alice", PASSWORD)
     for i in range(4):
-        result = auth.authenticate("alice", "wrong", now=T0 + timedelta(seconds=i))
-        assert result.reason == auth.WRONG_CREDENTIALS
-    fifth = auth.authenticate("alice", "wrong", now=T0 + timedelta(seconds=4))
-    assert not fifth.ok and fifth.retry_at == T0 + timedelta(minutes=15, seconds=4)
-    assert "locked" in fifth.reason and "2025-01-01 12:15 UTC" in fifth.reason
-    (user,) = auth.list_users()
-    assert user.is_locked(T0 + timedelta(minutes=1))
-    later = T0 + timedelta(minutes=15, seconds=5)
-    assert not user.is_locked(later)
-    assert auth.authenticate("alice", PASSWORD, now=later).ok
-    assert auth.list_users()[0].failed_attempts == 0
+        auth.authenticate("alice", "wrong", client="192.0.2.1", now=_at(i * 10))
+    assert auth.get_user("alice") is not None
+    assert auth.list_users(now=_at(31))[0].is_locked(_at(31))
+    assert auth.authenticate("alice", PASSWORD, client="192.0.2.1", now=_at(40)).ok
+    assert not auth.authenticate("alice", "wrong", client="192.0.2.1", now=_at(41)).throttled
+    assert not auth.authenticate("alice", "wrong", client="192.0.2.1", now=_at(41)).throttled
+    late = _at(41 + 15 * 60 + 1)
+    assert auth.list_users(now=late)[0].failed_attempts == 0
 
 
-def test_correct_password_refused_during_lockout() -> None:
-    """During the lock even the right password is refused, with when to try again."""
-    auth.add_user("alice", PASSWORD)
-    for _ in range(5):
-        auth.authenticate("alice", "wrong", now=T0)
-    result = auth.authenticate("alice", PASSWORD, now=T0 + timedelta(minutes=10))
-    assert not result.ok and result.user is None
-    assert "Try again after 2025-01-01 12:15 UTC (in about 5 minutes)" in result.reason
-
-
-def test_success_resets_failure_count() -> None:
-    """A successful sign-in resets the count, so four more failures do not lock."""
-    auth.add_user("alice", PASSWORD)
-    for _ in range(4):
-        auth.authenticate("alice", "wrong", now=T0)
-    assert auth.list_users()[0].failed_attempts == 4
-    assert auth.authenticate("alice", PASSWORD, now=T0).ok
-    assert auth.list_users()[0].failed_attempts == 0
-    for _ in range(4):
-        auth.authenticate("alice", "wrong", now=T0)
-    assert auth.authenticate("alice", PASSWORD, now=T0).ok
-
-
-def test_failures_after_an_expired_lock_count_afresh() -> None:
-    """After a lock runs out, one more failure does not lock again at once."""
-    auth.add_user("alice", PASSWORD)
-    for _ in range(5):
-        auth.authenticate("alice", "wrong", now=T0)
-    after = T0 + timedelta(minutes=16)
-    assert auth.authenticate("alice", "wrong", now=after).reason == auth.WRONG_CREDENTIALS
-    (user,) = auth.list_users()
-    assert user.failed_attempts == 1 and user.locked_until is None
-
-
-def test_set_password_and_unlock_clear_lockout() -> None:
-    """An administrator's new password or unlock ends a lockout at once."""
+def test_set_password_and_unlock_clear_the_wait() -> None:
+    """An administrator's new password or unlock lifts the wait on a name at once."""
     auth.add_user("alice", PASSWORD)
     auth.add_user("bob", PASSWORD)
     for name in ("alice", "bob"):
-        for _ in range(5):
-            auth.authenticate(name, "wrong", now=T0)
+        for i in range(8):
+            auth.authenticate(name, "wrong", client=f"203.0.113.{i}", now=T0)
     auth.set_password("alice", "another long passphrase")
     auth.unlock_user("bob")
-    assert auth.authenticate("alice", "another long passphrase", now=T0).ok
-    assert auth.authenticate("bob", PASSWORD, now=T0).ok
+    assert auth.authenticate("alice", "another long passphrase", client="192.0.2.1", now=T0).ok
+    assert auth.authenticate("bob", PASSWORD, client="192.0.2.1", now=T0).ok
+    with pytest.raises(auth.UnknownUser):
+        auth.unlock_user("nobody")
 
 
-def test_login_rehashes_a_weaker_hash(users_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A hash made with weaker parameters is replaced at the next successful sign-in."""
-    auth.add_user("alice", PASSWORD)
-    monkeypatch.setattr(auth, "_hasher", REAL_HASHER)
-    assert auth.authenticate("alice", PASSWORD).ok
-    (rec,) = json.loads(users_file.read_text(encoding="utf-8"))["users"]
-    assert "m=65536,t=3,p=4" in rec["hash"]
+def test_throttle_file_holds_no_names_or_addresses(users_file: Path) -> None:
+    """The throttle file keeps keyed digests only, never a typed name or a client address."""
+    auth.authenticate("secret-name@ngo.org", "x", client="203.0.113.77", now=T0)
+    text = users_file.with_name("users.json.throttle").read_text(encoding="utf-8")
+    assert "secret-name" not in text and "203.0.113" not in text and "ngo" not in text
+    assert stat.S_IMODE(users_file.with_name("users.json.throttle").stat().st_mode) == 0o600
 
 
 def _fail_many(path: str, count: int, barrier: multiprocessing.synchronize.Barrier) -> None:
     """Worker: wait for the other process, then fail to sign in ``count`` times."""
-    policy = auth.LockoutPolicy(max_failures=1000)
+    policy = auth.ThrottlePolicy(max_delay=0)
     barrier.wait()
     for _ in range(count):
-        assert not auth.authenticate("alice", "wrong", path=path, policy=policy).ok
+        assert not auth.authenticate("alice", "wrong", path=path, policy=policy, now=T0).ok
 
 
 def test_concurrent_failures_from_two_processes_all_counted(users_file: Path) -> None:
-    """Failures from two processes at once are all recorded (the file lock loses none)."""
+    """Failures from two processes at once are all counted (the file lock loses none)."""
     auth.add_user("alice", PASSWORD)
     ctx = multiprocessing.get_context("fork")
     barrier = ctx.Barrier(2)
@@ -272,7 +326,7 @@ def test_concurrent_failures_from_two_processes_all_counted(users_file: Path) ->
     for p in procs:
         p.join(120)
         assert p.exitcode == 0
-    assert auth.list_users()[0].failed_attempts == 30
+    assert auth.list_users(now=T0)[0].failed_attempts == 30
 
 
 # -- sessions ----------------------------------------------------------------------------------
@@ -310,43 +364,76 @@ def test_session_ttl_is_the_idle_limit() -> None:
     assert store.check(session.token, T0 + timedelta(minutes=31)) is None
 
 
-def test_tokens_are_unique_and_long() -> None:
-    """Tokens are random URL-safe strings of at least 43 characters (256 bits), never repeated."""
+def test_tokens_are_unique_long_and_signed() -> None:
+    """Tokens carry 256 random bits and a signature; a changed character is refused."""
     store = auth.SessionStore()
     user = _user()
-    tokens = {store.issue(user, now=T0).token for _ in range(500)}
-    assert len(tokens) == 500
-    assert min(len(t) for t in tokens) >= 43
-    assert all(t.replace("-", "").replace("_", "").isalnum() for t in tokens)
+    tokens = {store.issue(user, now=T0).token for _ in range(200)}
+    assert len(tokens) == 200
+    assert min(len(t.split(".")[0]) for t in tokens) >= 43
+    token = next(iter(tokens))
+    assert store.check(token, T0) is not None
+    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert store.check(flipped, T0) is None
     assert store.check("not-a-token", T0) is None and store.check("", T0) is None
-    assert store.check(None, T0) is None
+    assert store.check(None, T0) is None and store.check("x" * 5000, T0) is None
 
 
-def test_sessions_end_when_account_changes() -> None:
-    """Changing the password or removing the account ends its sessions; sign-out ends one."""
+def test_forged_token_is_refused_without_reading_the_sessions_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cookie with a wrong signature is refused before any file is read."""
     store = auth.SessionStore()
+    store.issue(_user(), now=T0)
+    monkeypatch.setattr(private_files, "read_json", lambda path: pytest.fail(f"read {path}"))
+    monkeypatch.setattr(private_files, "stat_key", lambda path: pytest.fail(f"stat {path}"))
+    assert store.check("A" * 43 + "." + "B" * 43, T0) is None
+
+
+def test_sessions_survive_a_new_process_and_end_when_account_changes(users_file: Path) -> None:
+    """Another process sees a session; a new password, removal or sign-out ends it at once."""
     user = _user()
-    a, b, c = (store.issue(user, now=T0) for _ in range(3))
-    assert store.check(a.token, T0) is not None
+    a, b = (auth.issue_session(user) for _ in range(2))
+    code = (
+        "import sys; from indicators import auth; "
+        "sys.exit(0 if auth.check_session(sys.argv[1]) is not None else 1)"
+    )
+    assert subprocess.run([sys.executable, "-c", code, a.token], check=False).returncode == 0
+    assert auth.check_session(a.token) is not None
     auth.set_password("alice", "a new long passphrase")
-    assert store.check(a.token, T0) is None
+    assert auth.check_session(a.token) is None and auth.check_session(b.token) is None
+    assert auth.default_session_store().count() == 0  # revoked, not only refused
     fresh = auth.authenticate("alice", "a new long passphrase").user
     assert fresh is not None
-    d = store.issue(fresh, now=T0)
-    assert store.revoke(d.token) and store.check(d.token, T0) is None
-    e = store.issue(fresh, now=T0)
+    c, d = auth.issue_session(fresh), auth.issue_session(fresh)
+    assert auth.default_session_store().revoke(c.token) and auth.check_session(c.token) is None
+    assert auth.check_session(d.token) is not None
     auth.remove_user("alice")
-    assert store.check(e.token, T0) is None
-    assert store.check(b.token, T0, recheck_account=False) is not None
-    assert store.revoke_user("ALICE") == 2 and store.check(c.token, T0) is None
+    assert auth.check_session(d.token) is None
 
 
-def test_session_token_not_kept_in_store() -> None:
-    """The store keeps a digest of each token, not the token."""
-    store = auth.SessionStore()
-    session = store.issue(_user(), now=T0)
-    assert session.token not in repr(store._sessions)
-    assert session.token not in repr(session)
+def test_session_token_not_kept_in_store(users_file: Path) -> None:
+    """The sessions file keeps a digest of each token, not the token; it is mode 0600."""
+    session = auth.SessionStore().issue(_user(), now=T0)
+    path = sessions.sessions_path(users_file)
+    text = path.read_text(encoding="utf-8")
+    assert session.token.split(".")[0] not in text and session.token not in repr(session)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_session_secret_from_environment_or_private_file(
+    users_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signing key is $INDICATORS_SESSION_SECRET, else a 0600 file made on first use."""
+    made = auth.server_secret(users_file)
+    assert len(made) >= 32
+    assert stat.S_IMODE(sessions.secret_path(users_file).stat().st_mode) == 0o600
+    monkeypatch.setenv("INDICATORS_SESSION_SECRET", "s" * 40)
+    assert auth.server_secret(users_file) == b"s" * 40
+    monkeypatch.setenv("INDICATORS_SESSION_SECRET", "short")
+    with pytest.raises(auth.UsersFileError, match="at least 32"):
+        auth.server_secret(users_file)
+    assert throttle.address_key("::ffff:192.0.2.1") == "192.0.2.1"
 
 
 # -- OIDC allow-list ---------------------------------------------------------------------------
@@ -355,12 +442,20 @@ def test_analyst_emails_case_insensitive() -> None:
     secrets = {"auth": {"redirect_uri": "x"}, "analysts": {"emails": [" Ana@NGO.org ", "b@x.kz"]}}
     allowed = auth.analyst_emails(secrets)
     assert allowed == {"ana@ngo.org", "b@x.kz"}
-    assert auth.is_analyst_oidc("ana@ngo.org", allowed)
-    assert auth.is_analyst_oidc("ANA@ngo.ORG", allowed)
-    assert not auth.is_analyst_oidc("ana@ngo.org.evil.com", allowed)
-    assert not auth.is_analyst_oidc("", allowed) and not auth.is_analyst_oidc(None, allowed)
-    assert not auth.is_analyst_oidc("ana@ngo.org", allowed, email_verified=False)
-    assert auth.is_analyst_oidc("ana@ngo.org", ["ANA@ngo.org"])
+    assert auth.is_analyst_oidc("ana@ngo.org", allowed, email_verified=True)
+    assert auth.is_analyst_oidc("ANA@ngo.ORG", allowed, email_verified=True)
+    assert not auth.is_analyst_oidc("ana@ngo.org.evil.com", allowed, email_verified=True)
+    assert not auth.is_analyst_oidc("", allowed, email_verified=True)
+    assert not auth.is_analyst_oidc(None, allowed, email_verified=True)
+    assert auth.is_analyst_oidc("ana@ngo.org", ["ANA@ngo.org"], email_verified=True)
+
+
+@pytest.mark.parametrize("claim", [False, "false", "False", "true", "True", 0, 1, None, "", "yes"])
+def test_email_verified_must_be_exactly_true(claim: object) -> None:
+    """Only the claim True makes an allow-listed address an analyst; truthy strings do not."""
+    allowed = {"ana@ngo.org"}
+    assert auth.is_analyst_oidc("ana@ngo.org", allowed, email_verified=True)
+    assert not auth.is_analyst_oidc("ana@ngo.org", allowed, email_verified=claim)
 
 
 def test_analyst_emails_shapes() -> None:
@@ -379,10 +474,10 @@ def test_analyst_emails_shapes() -> None:
 
 
 def test_library_never_imports_streamlit() -> None:
-    """Importing auth, audit and cli_users does not import streamlit."""
+    """Importing the account, sign-in and edge modules does not import streamlit."""
     code = (
-        "import sys, indicators.auth, indicators.audit, indicators.cli_users; "
-        "assert 'streamlit' not in sys.modules"
+        "import sys, indicators.auth, indicators.audit, indicators.cli_users, "
+        "indicators.signin_web, indicators.edges; assert 'streamlit' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -462,10 +557,11 @@ def test_cli_interactive_passwords_must_match(
 def test_cli_list_passwd_unlock_remove(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """list shows lockouts; passwd, unlock and remove work and each is audited."""
+    """list shows a name's wait; passwd, unlock and remove work and each is audited."""
     run_users(["add", "alice", "--password-stdin"], monkeypatch, PASSWORD + "\n")
-    for _ in range(5):
-        auth.authenticate("alice", "wrong")
+    slow = auth.ThrottlePolicy(first_delay=60)
+    for _ in range(2):
+        auth.authenticate("alice", "wrong", policy=slow)
     capsys.readouterr()
     assert run_users(["list"], monkeypatch) == 0
     table = capsys.readouterr().out
@@ -477,7 +573,7 @@ def test_cli_list_passwd_unlock_remove(
     assert row["name"] == "alice" and row["status"] == "active" and "hash" not in row
     new = "a different long passphrase"
     assert run_users(["passwd", "alice", "--password-stdin"], monkeypatch, new + "\n") == 0
-    assert auth.authenticate("alice", new).ok
+    assert auth.authenticate("alice", new, client="192.0.2.9").ok
     assert run_users(["remove", "alice"], monkeypatch) == 0
     assert auth.list_users() == []
     actions = [e["action"] for e in audit.read(tmp_path / "audit.log")]

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-# Servers and Chromium are started as the benchmarks start them; the tests import
-# ROOT, free_port, start_streamlit and stop from here.
+# Servers and Chromium are started as the benchmarks start them (the server as `make run`
+# starts it: server.py); the tests import ROOT, SERVER, free_port, start_streamlit and stop.
 from benchmarks.launch import (
     CHROMIUM,
     ROOT,
+    SERVER,
     chromium,
     chromium_found,
     free_port,
@@ -42,7 +43,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = tmp_path_factory.mktemp("browser-store")
     env = {**os.environ, "INDICATORS_STORE": str(store)}
     port = free_port()
-    proc = start_streamlit(ROOT / "app.py", port, env)
+    proc = start_streamlit(SERVER, port, env)
     yield f"http://127.0.0.1:{port}"
     stop(proc)
 

@@ -1,0 +1,116 @@
+"""The server: the dashboard (app.py) behind the sign-in routes and the edge middleware.
+
+Start it with ``streamlit run server.py`` (``make run`` does): Streamlit finds the ``st.App``
+below and serves it with uvicorn, reading ``.streamlit/config.toml`` as usual. It adds
+
+* ``/account/signin`` and ``/account/signout`` (:mod:`indicators.signin_web`): analysts sign
+  in with a signed, HttpOnly, SameSite=Strict cookie that every page run checks;
+* :class:`indicators.edges.EdgeMiddleware`: uploads only with an analyst's cookie, no public
+  metrics, no cache clearing by visitors, and security headers on every response.
+
+``streamlit run app.py`` still serves the pages, but without these: nobody can sign in there.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from starlette.middleware import Middleware
+from streamlit.proto.BackMsg_pb2 import BackMsg
+
+from indicators import audit, auth
+from indicators.edges import EdgeMiddleware
+from indicators.signin_web import SESSION_COOKIE, SignInConfig, signin_routes
+
+# Messages a visitor's websocket may not send: clear_cache empties the caches of every visitor.
+DROPPED_MESSAGES = frozenset({"clear_cache", "set_run_on_save"})
+
+
+def _inline_script_hashes() -> list[str]:
+    """CSP hashes of the inline scripts in Streamlit's own index.html (one tiny one today)."""
+    index = Path(st.__file__).resolve().parent / "static" / "index.html"
+    scripts = re.findall(r"<script>(.*?)</script>", index.read_text(encoding="utf-8"), re.S)
+    return [
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+        for s in scripts
+    ]
+
+
+def content_security_policy() -> str:
+    """As strict as Streamlit allows: its inline styles need 'unsafe-inline' for styles only."""
+    return (
+        "default-src 'self'; "
+        f"script-src 'self' {' '.join(_inline_script_hashes())}; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+        "connect-src 'self'; media-src 'self' blob: data:; worker-src 'self' blob:; "
+        "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    )
+
+
+def dropped(data: bytes) -> bool:
+    """Whether a websocket message from the browser is one a visitor may not send."""
+    msg = BackMsg()
+    try:
+        msg.ParseFromString(data)
+    except Exception:
+        return False  # Streamlit itself closes the connection on a malformed message
+    return msg.WhichOneof("type") in DROPPED_MESSAGES
+
+
+def _oidc_analyst(cookies: Mapping[str, str]) -> bool:
+    """Whether Streamlit's own login cookie names an allow-listed, verified analyst."""
+    from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
+    from streamlit.web.server.starlette.starlette_websocket import _get_signed_cookie_with_chunks
+
+    from app_pages._auth import oidc_configured
+
+    if not any(name.startswith(USER_COOKIE_NAME) for name in cookies) or not oidc_configured():
+        return False
+    try:
+        raw = _get_signed_cookie_with_chunks(dict(cookies), USER_COOKIE_NAME)
+        payload: Any = json.loads(raw) if raw else {}
+        return bool(payload.get("is_logged_in")) and auth.is_analyst_oidc(
+            payload.get("email"),
+            auth.analyst_emails(st.secrets),
+            email_verified=payload.get("email_verified"),
+        )
+    except Exception:
+        return False
+
+
+def is_analyst(cookies: Mapping[str, str]) -> bool:
+    """Whether a request's cookies belong to a signed-in analyst (local session or OIDC)."""
+    token = cookies.get(SESSION_COOKIE)
+    if token and auth.check_session(token) is not None:
+        return True
+    return _oidc_analyst(cookies)
+
+
+def record(action: str, user: str, details: Mapping[str, Any]) -> None:
+    """Append a sign-in event to the audit log beside the store the app uses."""
+    from app_pages._common import location
+    from indicators.store.factory import open_store
+
+    audit.record(action, user, dict(details), store_root=open_store(location()).root)
+
+
+app = st.App(
+    "app.py",
+    routes=signin_routes(SignInConfig(audit=record)),
+    middleware=[
+        Middleware(
+            EdgeMiddleware,
+            is_analyst=is_analyst,
+            csp=content_security_policy(),
+            drop_message=dropped,
+        )
+    ],
+)

@@ -1,0 +1,200 @@
+"""Sign-in throttling: growing waits after failures, per name and per client address.
+
+After ``n`` failed sign-ins in a row on one key, the next attempt on that key is answered only
+after :func:`wait_after` ``(n)`` seconds: 0 after the first failure, then 1, 2, 4, 8, 16, 32
+and at most :data:`MAX_DELAY` (60 s). A key is forgotten :data:`FORGET_AFTER` (15 minutes)
+after its last failure, and a successful sign-in clears the keys it used. An attempt that
+arrives during a wait is refused without checking the password and is *not* counted, so a
+stranger who keeps trying cannot push the wait beyond 60 s after their last counted failure.
+
+The keys are HMACs (with the server secret) of ``name:<lower-case name>``, ``addr:<client
+address>`` (an IPv6 address by its /64 network) or ``device:<id>``, so the file beside the
+users file (``<users file>.throttle``) holds no typed names or addresses. It is shared by every
+process that uses the same users file, and holds at most :data:`MAX_ENTRIES` keys (the oldest
+go first).
+
+This module never imports streamlit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import ipaddress
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from indicators import private_files
+from indicators.accounts import UsersFileError, name_key, now_utc, users_file_path
+from indicators.sessions import server_secret
+
+FIRST_DELAY = 1.0  # seconds, after the second failure in a row
+MAX_DELAY = 60.0  # seconds: the longest wait anyone can impose on a name or an address
+FREE_FAILURES = 1  # failures answered without any wait (a typo)
+FORGET_AFTER = timedelta(minutes=15)
+MAX_ENTRIES = 10_000
+THROTTLE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    """The numbers of the throttle (see the module docstring)."""
+
+    first_delay: float = FIRST_DELAY
+    max_delay: float = MAX_DELAY
+    free_failures: int = FREE_FAILURES
+    forget_after: timedelta = FORGET_AFTER
+    max_entries: int = MAX_ENTRIES
+
+
+DEFAULT_POLICY = ThrottlePolicy()
+
+
+def wait_after(failures: int, policy: ThrottlePolicy = DEFAULT_POLICY) -> float:
+    """Seconds to wait after ``failures`` failures in a row: 0, 1, 2, 4, ... at most 60."""
+    if failures <= policy.free_failures:
+        return 0.0
+    return min(policy.max_delay, policy.first_delay * 2 ** (failures - policy.free_failures - 1))
+
+
+def address_key(address: object) -> str:
+    """A client address as the throttle counts it (IPv6 by /64: one subscriber's network)."""
+    text = str(address or "unknown")[:100]
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return text
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def sign_in_keys(name: object, address: object, device: str | None = None) -> list[tuple[str, str]]:
+    """What one sign-in attempt counts against.
+
+    A browser holding a valid device cookie for this name (it signed in as this name before)
+    is throttled by that device alone, so strangers failing on the name or from the same
+    address never slow it down; anyone else by the name and by the address.
+    """
+    if device:
+        return [("device", device)]
+    typed = name_key(name[:256]) if isinstance(name, str) else ""
+    return [("name", typed), ("addr", address_key(address))]
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    try:
+        with private_files.locked(path):
+            yield
+    except private_files.PrivateFileError as exc:
+        raise UsersFileError(f"the sign-in throttle: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether an attempt may go on; if not, when it may, and whether to record the refusal."""
+
+    allowed: bool
+    retry_at: datetime | None = None
+    first_refusal: bool = False  # the first refusal since the last counted failure
+
+
+class Throttle:
+    """The throttle file beside a users file (``None``: the configured users file)."""
+
+    def __init__(
+        self, users_path: str | Path | None = None, policy: ThrottlePolicy = DEFAULT_POLICY
+    ) -> None:
+        self._users_path = Path(users_path) if users_path is not None else None
+        self.policy = policy
+
+    @property
+    def path(self) -> Path:
+        """The throttle file."""
+        users = self._users_path or users_file_path()
+        return users.with_name(users.name + ".throttle")
+
+    def _digest(self, key: tuple[str, str]) -> str:
+        secret = server_secret(self._users_path)
+        text = f"{key[0]}:{key[1]}".encode()
+        return hmac.new(secret, b"throttle:" + text, hashlib.sha256).hexdigest()[:40]
+
+    def _read(self) -> dict[str, list[Any]]:
+        try:
+            data = private_files.read_json(self.path)
+        except private_files.PrivateFileError as exc:
+            raise UsersFileError(f"the sign-in throttle: {exc}") from exc
+        if not isinstance(data, dict) or not isinstance(data.get("entries"), dict):
+            return {}  # absent, or damaged: start afresh (it only ever slows sign-in down)
+        return dict(data["entries"])
+
+    def _write(self, entries: dict[str, list[Any]], now: float) -> None:
+        oldest = now - self.policy.forget_after.total_seconds()
+        live = {k: e for k, e in entries.items() if float(e[1]) > oldest}
+        if len(live) > self.policy.max_entries:
+            newest = sorted(live, key=lambda k: float(live[k][1]))[-self.policy.max_entries :]
+            live = {k: live[k] for k in newest}
+        try:
+            private_files.write_json(self.path, {"format": THROTTLE_FORMAT, "entries": live})
+        except private_files.PrivateFileError as exc:
+            raise UsersFileError(f"the sign-in throttle: {exc}") from exc
+
+    def _until(self, entry: list[Any] | None, now: float) -> float | None:
+        if entry is None or float(entry[1]) <= now - self.policy.forget_after.total_seconds():
+            return None
+        until = float(entry[1]) + wait_after(int(entry[0]), self.policy)
+        return until if until > now else None
+
+    def attempt(self, keys: list[tuple[str, str]], now: datetime | None = None) -> Decision:
+        """Refuse during a wait on any key; otherwise count the attempt as a failure on each
+        key at once (so concurrent attempts are throttled too) and let it go on."""
+        moment = now_utc(now).timestamp()
+        digests = [self._digest(k) for k in keys]
+        with _locked(self.path):
+            entries = self._read()
+            waits = [u for d in digests if (u := self._until(entries.get(d), moment)) is not None]
+            if waits:
+                first = False
+                for d in digests:
+                    entry = entries.get(d)
+                    if entry is not None and self._until(entry, moment) is not None:
+                        first = first or entry[2] != entry[1]
+                        entry[2] = entry[1]
+                if first:
+                    self._write(entries, moment)
+                return Decision(False, datetime.fromtimestamp(max(waits), UTC), first)
+            forget = moment - self.policy.forget_after.total_seconds()
+            for d in digests:
+                entry = entries.get(d)
+                count = int(entry[0]) + 1 if entry is not None and float(entry[1]) > forget else 1
+                entries[d] = [count, moment, None]
+            self._write(entries, moment)
+        return Decision(True)
+
+    def clear(self, keys: list[tuple[str, str]], now: datetime | None = None) -> None:
+        """Forget these keys (a successful sign-in, or an administrator's unlock)."""
+        digests = [self._digest(k) for k in keys]
+        with _locked(self.path):
+            entries = self._read()
+            if any(d in entries for d in digests):
+                for d in digests:
+                    entries.pop(d, None)
+                self._write(entries, now_utc(now).timestamp())
+
+    def state(
+        self, key: tuple[str, str], now: datetime | None = None
+    ) -> tuple[int, datetime | None]:
+        """Failures in a row on one key and until when it must wait (``None``: no wait)."""
+        moment = now_utc(now).timestamp()
+        entry = self._read().get(self._digest(key))
+        if entry is None or float(entry[1]) <= moment - self.policy.forget_after.total_seconds():
+            return 0, None
+        until = self._until(entry, moment)
+        return int(entry[0]), None if until is None else datetime.fromtimestamp(until, UTC)
