@@ -1,29 +1,30 @@
 """The ``indicators`` command line: ingest, validate, query and inspect the store.
 
 Every command that reads files prints problems as a table (file, row, column, value, problem,
-fix) and exits with status 1, leaving the store exactly as it was.
+fix) and exits with status 1, leaving the store exactly as it was. Everything printed goes
+through :func:`indicators.terminal.safe_output`: no terminal control character from a file,
+a title or a commit message reaches the terminal. ``--user`` is a label (the audit record
+also holds the operating-system account). A full disk is one error line, nothing stored.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TextIO
 
 import pandas as pd
 
 from indicators.adapters import ParseOptions
 from indicators.aggregate import BY_COLUMNS, IncidentFilter, filter_incidents, incident_counts
-from indicators.audit import record
+from indicators.audit import AuditError
 from indicators.claims import describe_claim, match_claim
+from indicators.cli_output import emit
+from indicators.cli_store import USER_HELP, add_store_parsers, store_from_args
 from indicators.cli_users import add_users_parser
-from indicators.embedded import open_default_store
-from indicators.export import to_safe_csv
 from indicators.fetch import add_fetch_parser
 from indicators.ingest import commit as commit_prepared
 from indicators.ingest import parse_files, prepare
@@ -31,10 +32,8 @@ from indicators.normalisers.dates import parse_date
 from indicators.problems import ValidationFailed, problems_frame
 from indicators.reading import SourceFile
 from indicators.reference import load_reference
-from indicators.store import Store, StoreError
-from indicators.store.changes import describe_changes
-from indicators.store.factory import open_store
-from indicators.versions import diff_versions
+from indicators.store import StoreError
+from indicators.terminal import safe_output
 from indicators.views import UnknownCountry, rankings_view, resolve_countries_arg
 
 FORMATS = ("table", "csv", "json")
@@ -42,32 +41,6 @@ FORMATS = ("table", "csv", "json")
 
 class UsageError(ValueError):
     """A command-line value a person gave cannot be used; the message says why."""
-
-
-def _store(args: argparse.Namespace) -> Store:
-    """--store DIR or URL, else the configured default store (INDICATORS_DATABASE_URL or local)."""
-    return open_store(args.store) if args.store else open_default_store()
-
-
-def _emit(frame: pd.DataFrame, fmt: str, out: TextIO) -> None:
-    if fmt == "csv":
-        out.write(to_safe_csv(frame))
-    elif fmt == "json":
-        out.write(frame.to_json(orient="records", force_ascii=False, indent=1) + "\n")
-    elif frame.empty:
-        out.write("(no rows)\n")
-    else:
-        with pd.option_context(
-            "display.max_rows",
-            500,
-            "display.max_columns",
-            20,
-            "display.width",
-            160,
-            "display.max_colwidth",
-            40,
-        ):
-            out.write(frame.to_string(index=False) + "\n")
 
 
 def _report_problems(exc: ValidationFailed) -> int:
@@ -96,13 +69,14 @@ def _sources(paths: Sequence[str]) -> list[SourceFile]:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Validate files and store them as a new version."""
-    store = _store(args)
+    store = store_from_args(args)
     prepared = prepare(store, _sources(args.files), _options(args))
     version = commit_prepared(
         store,
         prepared,
         user=args.user,
         message=args.message or "ingest " + ", ".join(Path(f).name for f in args.files),
+        details={"via": "cli"},
     )
     for src, parsed in prepared.parsed:
         detected = "; ".join(f"{k}: {v}" for k, v in parsed.detected.items())
@@ -115,18 +89,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"{kind}: {c['added']} added, {c['changed']} changed, {c['removed']} removed")
     for note in prepared.notes:
         print(f"note: {note}")
-    record(
-        "ingest",
-        args.user,
-        {
-            "version": version.number,
-            "message": version.message,
-            "files": [f"{f.name} {f.sha256}" for f in prepared.file_records()],
-            "via": "cli",
-        },
-        store_root=store.root,
-    )
-    print(f"stored as version {version.number} in {store.root}")
+    print(f"stored as version {version.number} in {store.location}")
     return 0
 
 
@@ -143,52 +106,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_rankings(args: argparse.Namespace) -> int:
     """Print the canonical normalised rankings table."""
-    store = _store(args)
+    store = store_from_args(args)
     countries = resolve_countries_arg(args.country) if args.country else None
     view = rankings_view(store.table("rankings"), countries, args.index)
-    _emit(view, args.format, sys.stdout)
+    emit(view, args.format)
     return 0
 
 
 def cmd_match_claim(args: argparse.Namespace) -> int:
     """Say which editions put a country at 'N of M'."""
-    store = _store(args)
+    store = store_from_args(args)
     iso3 = resolve_countries_arg([args.country])[0]
     result = match_claim(store.table("rankings"), iso3, args.rank, args.of, args.index)
     print(describe_claim(result, args.country, args.rank, args.of))
     if result.holds:
-        _emit(result.matches, args.format, sys.stdout)
+        emit(result.matches, args.format)
     return 0 if result.holds else 3
-
-
-def cmd_history(args: argparse.Namespace) -> int:
-    """List the store's versions with their provenance."""
-    store = _store(args)
-    rows = []
-    for v in store.versions():
-        changes = "; ".join(
-            f"{t}: +{c['added']} ~{c['changed']} -{c['removed']}" for t, c in v.changes.items()
-        )
-        files = "; ".join(
-            f"{f['name']} ({f['sha256'][:12]}, {f['rows_kept']}/{f['rows_read']} rows)"
-            for f in v.files
-        )
-        rows.append(
-            {
-                "version": v.number,
-                "created_at": v.created_at,
-                "user": v.user,
-                "action": v.action,
-                "message": v.message,
-                "changes": changes,
-                "files": files,
-            }
-        )
-    if args.format == "json":
-        print(json.dumps([v.as_dict() for v in store.versions()], indent=1, ensure_ascii=False))
-    else:
-        _emit(pd.DataFrame(rows), args.format, sys.stdout)
-    return 0
 
 
 INCIDENT_LIST_COLUMNS = [
@@ -219,7 +152,7 @@ def _date_arg(text: str | None, label: str) -> date | None:
 
 def cmd_incidents(args: argparse.Namespace) -> int:
     """Count incidents by statute, region, period ... or list them."""
-    store = _store(args)
+    store = store_from_args(args)
     country = resolve_countries_arg([args.country])[0] if args.country else None
     chosen = IncidentFilter(
         country=country,
@@ -229,19 +162,19 @@ def cmd_incidents(args: argparse.Namespace) -> int:
     rows = filter_incidents(store.table("incidents"), chosen)
     if not args.by:
         listing = rows.drop_duplicates("incident_id")[INCIDENT_LIST_COLUMNS].sort_values("date")
-        _emit(listing.reset_index(drop=True), args.format, sys.stdout)
+        emit(listing.reset_index(drop=True), args.format)
         return 0
     counts = incident_counts(rows, args.by)
     if "statute" in args.by:
         titles = load_reference().statutes.set_index("key")["title_en"]
         counts.insert(1, "statute_title", counts["statute_key"].map(titles))
-    _emit(counts, args.format, sys.stdout)
+    emit(counts, args.format)
     return 0
 
 
 def cmd_events(args: argparse.Namespace) -> int:
     """List events (the markers on every time chart)."""
-    store = _store(args)
+    store = store_from_args(args)
     events = store.table("events")
     if args.country:
         events = events[events["country"] == resolve_countries_arg([args.country])[0]]
@@ -255,106 +188,47 @@ def cmd_events(args: argparse.Namespace) -> int:
         "source_name",
         "source_url",
     ]
-    _emit(events.sort_values("date")[columns].reset_index(drop=True), args.format, sys.stdout)
+    emit(events.sort_values("date")[columns].reset_index(drop=True), args.format)
     return 0
 
 
-def cmd_diff(args: argparse.Namespace) -> int:
-    """Show what changed between two versions."""
-    store = _store(args)
-    for name, change in diff_versions(store, args.v1, args.v2).items():
-        counts = change.counts()
-        if not any(counts.values()):
-            continue
-        print(
-            f"{name}: {counts['added']} added, {counts['changed']} changed, {counts['removed']} removed"
-        )
-        for line in describe_changes(change, name, limit=args.limit):
-            print(f"  {line}")
-    return 0
+def _with_store(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument("--store", help="store folder (default: the embedded default store)")
+    return p
 
 
-def cmd_rollback(args: argparse.Namespace) -> int:
-    """Make a new version whose tables are those of version V (nothing is erased)."""
-    store = _store(args)
-    version = store.rollback(args.version, user=args.user, message=args.message)
-    record(
-        "rollback",
-        args.user,
-        {"to": args.version, "version": version.number, "via": "cli"},
-        store_root=store.root,
+def _with_reading(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", help="CSV or XLSX files")
+    p.add_argument(
+        "--kind",
+        choices=["rankings", "incidents", "events", "reported_counts"],
+        help="what the files hold, when it cannot be told from their columns",
     )
-    counts = "; ".join(
-        f"{t}: +{c['added']} ~{c['changed']} -{c['removed']}" for t, c in version.changes.items()
+    p.add_argument("--adapter", help="force a source format by adapter name")
+    p.add_argument(
+        "--map",
+        action="append",
+        metavar="FIELD=COLUMN",
+        help="explicit column mapping, e.g. --map rank=Place (repeatable)",
     )
-    print(f"version {version.number} restores version {args.version} ({counts})")
-    return 0
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    """Verify the checksums of the current version's stored tables."""
-    store = _store(args)
-    damage = store.verify()
-    if not damage:
-        print(f"store {store.root}: version {store.head()} intact")
-        return 0
-    for d in damage:
-        print(f"{d.table}: object {d.object_id[:16]} is {d.problem}", file=sys.stderr)
-    print(
-        "Recover with 'indicators rollback V' to a version whose tables are intact.",
-        file=sys.stderr,
+    p.add_argument("--index-id", help="index id for an analyst's own file")
+    p.add_argument(
+        "--country",
+        dest="default_country",
+        help="country of every row, for files that hold one country's records",
     )
-    return 1
+    p.add_argument("--source-name", help="who published the records, if the file does not say")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
-    parser = argparse.ArgumentParser(prog="indicators", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    def with_store(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--store", help="store folder (default: the embedded default store)")
-        return p
-
-    def with_reading(p: argparse.ArgumentParser) -> None:
-        p.add_argument("files", nargs="+", help="CSV or XLSX files")
-        p.add_argument(
-            "--kind",
-            choices=["rankings", "incidents", "events", "reported_counts"],
-            help="what the files hold, when it cannot be told from their columns",
-        )
-        p.add_argument("--adapter", help="force a source format by adapter name")
-        p.add_argument(
-            "--map",
-            action="append",
-            metavar="FIELD=COLUMN",
-            help="explicit column mapping, e.g. --map rank=Place (repeatable)",
-        )
-        p.add_argument("--index-id", help="index id for an analyst's own file")
-        p.add_argument(
-            "--country",
-            dest="default_country",
-            help="country of every row, for files that hold one country's records",
-        )
-        p.add_argument("--source-name", help="who published the records, if the file does not say")
-
-    p = with_store(sub.add_parser("ingest", help="validate files and store a new version"))
-    with_reading(p)
-    p.add_argument("--user", default=getpass.getuser(), help="who is ingesting (recorded)")
-    p.add_argument("--message", "-m", default="", help="what this change is")
-    p.set_defaults(func=cmd_ingest)
-
-    p = sub.add_parser("validate", help="check files, writing nothing")
-    with_reading(p)
-    p.set_defaults(func=cmd_validate)
-
-    p = with_store(sub.add_parser("rankings", help="the canonical normalised rankings"))
+def _add_query_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """rankings, match-claim, incidents, events: reading the current version."""
+    p = _with_store(sub.add_parser("rankings", help="the canonical normalised rankings"))
     p.add_argument("--country", action="append", help="ISO3 code or name (repeatable)")
     p.add_argument("--index", help="index id, e.g. rsf_wpfi")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=cmd_rankings)
 
-    p = with_store(sub.add_parser("match-claim", help="which editions match 'Nth of M'"))
+    p = _with_store(sub.add_parser("match-claim", help="which editions match 'Nth of M'"))
     p.add_argument("--country", required=True)
     p.add_argument("--rank", type=int, required=True)
     p.add_argument("--of", type=int)
@@ -362,7 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=cmd_match_claim)
 
-    p = with_store(sub.add_parser("incidents", help="incident counts (or the list of incidents)"))
+    p = _with_store(sub.add_parser("incidents", help="incident counts (or the list of incidents)"))
     p.add_argument("--country", help="ISO3 code or name")
     p.add_argument(
         "--by",
@@ -375,29 +249,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=cmd_incidents)
 
-    p = with_store(sub.add_parser("events", help="events: the markers on every time chart"))
+    p = _with_store(sub.add_parser("events", help="events: the markers on every time chart"))
     p.add_argument("--country", help="ISO3 code or name")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=cmd_events)
 
-    p = with_store(sub.add_parser("history", help="the store's versions with provenance"))
-    p.add_argument("--format", choices=FORMATS, default="table")
-    p.set_defaults(func=cmd_history)
 
-    p = with_store(sub.add_parser("diff", help="what changed between two versions"))
-    p.add_argument("v1", type=int)
-    p.add_argument("v2", type=int)
-    p.add_argument("--limit", type=int, default=50, help="rows to list per kind of change")
-    p.set_defaults(func=cmd_diff)
-
-    p = with_store(sub.add_parser("rollback", help="restore version V as a new version"))
-    p.add_argument("version", type=int)
-    p.add_argument("--user", default=getpass.getuser(), help="who is rolling back (recorded)")
-    p.add_argument("--message", "-m", default="", help="why")
-    p.set_defaults(func=cmd_rollback)
-
-    p = with_store(sub.add_parser("check", help="verify stored tables against their checksums"))
-    p.set_defaults(func=cmd_check)
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="indicators", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = _with_store(sub.add_parser("ingest", help="validate files and store a new version"))
+    _with_reading(p)
+    p.add_argument("--user", default=getpass.getuser(), help=USER_HELP)
+    p.add_argument("--message", "-m", default="", help="what this change is")
+    p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("validate", help="check files, writing nothing")
+    _with_reading(p)
+    p.set_defaults(func=cmd_validate)
+    _add_query_parsers(sub)
+    add_store_parsers(sub, _with_store, FORMATS, getpass.getuser())
     add_fetch_parser(sub)
     add_users_parser(sub)
     return parser
@@ -405,16 +276,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (no stack traces for expected errors)."""
-    args = build_parser().parse_args(argv)
-    try:
-        return int(args.func(args))
-    except ValidationFailed as exc:
-        return _report_problems(exc)
-    except (StoreError, UnknownCountry, UsageError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        return 0
+    with safe_output():
+        args = build_parser().parse_args(argv)
+        try:
+            return int(args.func(args))
+        except ValidationFailed as exc:
+            return _report_problems(exc)
+        except (StoreError, UnknownCountry, UsageError, AuditError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        except BrokenPipeError:
+            return 0
+        except OSError as exc:  # a full disk, a folder that cannot be written: one line
+            where = f" ({exc.filename})" if exc.filename else ""
+            print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+            return 2
 
 
 if __name__ == "__main__":

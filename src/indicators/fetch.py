@@ -34,7 +34,6 @@ import pandas as pd
 from indicators import reading
 from indicators._values import is_missing
 from indicators.adapters import ParseOptions
-from indicators.audit import record
 from indicators.embedded import open_default_store
 from indicators.ingest import Prepared, commit, parse_file, prepare
 from indicators.problems import Problem, ValidationFailed, problems_frame
@@ -567,24 +566,17 @@ def cmd_fetch_rsf(args: argparse.Namespace) -> int:
     names = ", ".join(file_name(y) for y in years)
     message = args.message or f"fetch RSF {names} from {base}"
     try:
-        version = commit(store, prepared, user=args.user, message=message)
+        version = commit(
+            store,
+            prepared,
+            user=args.user,
+            message=message,
+            details={"via": "fetch", "base": base, "editions": years},
+        )  # audited by the store: the record is in the manifest, the line in the audit log
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    root = getattr(store, "root", None)
-    record(
-        "fetch",
-        args.user,
-        {
-            "version": version.number,
-            "base": base,
-            "editions": years,
-            "files": [f"{s.name} {s.sha256}" for s, _ in prepared.parsed],
-            "via": "cli",
-        },
-        store_root=root,
-    )
-    print(f"stored as version {version.number} in {root or 'the store'}")
+    print(f"stored as version {version.number} in {store.location}")
     return 0
 
 
@@ -604,7 +596,12 @@ def add_fetch_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
     )
     p.add_argument("--store", help="store folder (default: the embedded default store)")
     p.add_argument("--yes", action="store_true", help="commit the change (default: preview only)")
-    p.add_argument("--user", default=getpass.getuser(), help="who is fetching (recorded)")
+    p.add_argument(
+        "--user",
+        default=getpass.getuser(),
+        help="a label for who is fetching, recorded with the change (the audit record also "
+        "holds the operating-system account)",
+    )
     p.add_argument("--message", "-m", default="", help="what this change is")
     p.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for the server")
     p.add_argument("--country", default="KAZ", help="country to describe in the preview")

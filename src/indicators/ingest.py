@@ -6,7 +6,7 @@ with ``ingest``; a file that fails any check raises before anything is written.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -241,14 +241,28 @@ def prepare(
     return Prepared(list(zip(sources, parsed, strict=True)), tables, changes, base, notes)
 
 
-def commit(store: Store, prepared: Prepared, *, user: str, message: str) -> Version:
-    """Commit a prepared change; refused if the store moved since it was prepared."""
+def commit(
+    store: Store,
+    prepared: Prepared,
+    *,
+    user: str,
+    message: str,
+    details: Mapping[str, object] | None = None,
+) -> Version:
+    """Commit a prepared change; refused if the store moved since it was prepared.
+
+    The commit is audited by the store itself: its audit record (``user`` as the name given,
+    the operating-system account, host, time, files, message and ``details`` such as
+    ``{"via": "app"}``) is part of the new version's manifest, and its line is appended to
+    the audit log. Callers must not write a commit line of their own.
+    """
     return store.commit(
         prepared.tables,
         user=user,
         message=message,
         files=prepared.file_records(),
         expected_head=prepared.base_version,
+        details=details,
     )
 
 
@@ -259,9 +273,12 @@ def ingest(
     user: str,
     message: str = "",
     options: ParseOptions | None = None,
+    details: Mapping[str, object] | None = None,
 ) -> tuple[Prepared, Version]:
-    """Prepare and commit in one step."""
+    """Prepare and commit in one step (audited by the store, as :func:`commit`)."""
     prepared = prepare(store, sources, options)
     names = ", ".join(s.name for s in sources)
-    version = commit(store, prepared, user=user, message=message or f"ingest {names}")
+    version = commit(
+        store, prepared, user=user, message=message or f"ingest {names}", details=details
+    )
     return prepared, version

@@ -7,6 +7,7 @@ never copied, a rollback is a new manifest pointing at old objects, and damage i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,10 +54,21 @@ class Version:
     tables: dict[str, dict[str, Any]]
     files: list[dict[str, Any]] = field(default_factory=list)
     changes: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Written since manifests are chained (absent from legacy manifests): the digest of the
+    # parent's manifest, the audit record of the commit, and the tables whose changes could
+    # not be counted because the parent's copy was unreadable (table -> why).
+    parent_digest: str | None = None
+    audit: dict[str, Any] = field(default_factory=dict)
+    unknown_changes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def legacy(self) -> bool:
+        """Whether this manifest was written before manifests were chained (no audit record)."""
+        return not self.audit
 
     def as_dict(self) -> dict[str, Any]:
         """The manifest as a plain dictionary (for JSON)."""
-        return {
+        d: dict[str, Any] = {
             "version": self.number,
             "parent": self.parent,
             "created_at": self.created_at,
@@ -67,6 +79,11 @@ class Version:
             "files": self.files,
             "changes": self.changes,
         }
+        if not self.legacy:
+            d["parent_digest"] = self.parent_digest
+            d["audit"] = self.audit
+            d["unknown_changes"] = self.unknown_changes
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Version:
@@ -81,16 +98,50 @@ class Version:
             d["tables"],
             d.get("files", []),
             d.get("changes", {}),
+            d.get("parent_digest"),
+            d.get("audit") or {},
+            d.get("unknown_changes") or {},
         )
 
 
 @dataclass(frozen=True)
 class Damage:
-    """A stored object that is missing or whose checksum does not match."""
+    """A stored object that is missing or whose checksum does not match, or a damaged manifest.
+
+    ``table`` is the table's name, or ``"manifest"`` when the version's manifest itself is
+    damaged (then ``object_id`` is empty); ``version`` is the version that needs it.
+    """
 
     table: str
     object_id: str
     problem: str
+    version: int | None = None
+
+    def describe(self) -> str:
+        """One line for people: 'version 2: events table (object 1a2b3c4d5e6f) is missing'."""
+        where = f"version {self.version}: " if self.version is not None else ""
+        if self.table == "manifest":
+            return f"{where}manifest is {self.problem}"
+        return f"{where}{self.table} table (object {self.object_id[:12]}) is {self.problem}"
+
+
+@dataclass(frozen=True)
+class VersionState:
+    """One version as ``history()`` finds it: its manifest, or why it cannot be trusted.
+
+    ``problem`` is None for a manifest that is intact (its digest matches the one recorded
+    after it) or legacy (written before manifests were chained, so nothing records its
+    digest); ``version`` is None when the manifest cannot be read at all.
+    """
+
+    number: int
+    version: Version | None
+    problem: str | None = None
+
+    @property
+    def legacy(self) -> bool:
+        """Whether nothing records this manifest's digest (a store of the previous format)."""
+        return self.problem is None and self.version is not None and self.version.legacy
 
 
 class Store(Protocol):
@@ -101,7 +152,12 @@ class Store(Protocol):
         ...
 
     def versions(self) -> list[Version]:
-        """Every version, oldest first."""
+        """Every version whose manifest can be read, oldest first (damaged ones are left out)."""
+        ...
+
+    def history(self) -> list[VersionState]:
+        """Every version up to the current one, each with its manifest's state (never raises
+        for a damaged manifest: it is listed with its problem)."""
         ...
 
     def version(self, number: int) -> Version:
@@ -121,16 +177,28 @@ class Store(Protocol):
         action: str = "ingest",
         files: list[FileRecord] | None = None,
         expected_head: object = None,
+        details: Mapping[str, object] | None = None,
     ) -> Version:
-        """Atomically record new versions of the given tables; refuse if head moved."""
+        """Atomically record new versions of the given tables with their audit record;
+        refuse if head moved."""
         ...
 
     def verify(self) -> list[Damage]:
-        """Check every object the current version needs; list what is missing or damaged."""
+        """Check every manifest and object of every version; list what is missing or damaged.
+
+        Also completes the audit log with any commit whose line a crash left out."""
         ...
 
-    def rollback(self, number: int, *, user: str, message: str = "") -> Version:
-        """Make a new version whose tables are those of version ``number``."""
+    def rollback(
+        self,
+        number: int,
+        *,
+        user: str,
+        message: str = "",
+        expected_head: object = None,
+        details: Mapping[str, object] | None = None,
+    ) -> Version:
+        """Make a new version whose tables are those of version ``number`` (audited)."""
         ...
 
     def locked(self) -> AbstractContextManager[None]:

@@ -2,15 +2,17 @@
 
 Layout::
 
-    STORE/HEAD                    current version number (replaced atomically)
-    STORE/versions/000001.json    one manifest per version, never modified
+    STORE/HEAD                    current version number and its manifest's digest (replaced
+                                  atomically); a bare number in stores of the previous format
+    STORE/versions/000001.json    one manifest per version, never modified, chained by digests
     STORE/objects/<sha256>.parquet  immutable table snapshots named by their checksum
     STORE/lock                    commits hold an exclusive lock on this file
 
 A commit writes objects and the manifest to temporary files, fsyncs them, renames them into
 place, and only then replaces HEAD. Killing the process at any moment leaves HEAD naming either
 the previous complete version or the new complete one. Manifests above HEAD are leftovers of
-an interrupted commit and are ignored (and overwritten by the next commit).
+an interrupted commit and are ignored (and overwritten by the next commit). A commit that
+fails (a full disk) removes the objects and the manifest it wrote before saying so.
 """
 
 from __future__ import annotations
@@ -18,53 +20,43 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-import os
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from indicators.store.base import Damage, FileRecord, StoreError, Version
+from indicators.store import audit_trail
+from indicators.store.base import TABLES, Damage, FileRecord, StoreError, Version, VersionState
+from indicators.store.files import atomic_write, fsync_dir, write_error
+from indicators.store.integrity import (
+    Raw,
+    check_history,
+    find_damage,
+    head_text,
+    manifest_digest,
+    object_ids,
+    parse_head,
+    parse_manifest,
+)
 from indicators.store.tables import empty_table
 from indicators.store.versioning import (
     UNSET,
     check_base,
+    check_previous,
     check_table_names,
     check_version_number,
     decode_table,
     encode_table,
-    find_damage,
     next_version,
     object_id,
     plan_rollback,
+    restorable,
     stage_tables,
     timestamp,
 )
 
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write bytes to a temporary file beside ``path``, fsync, and rename over it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
+Head = tuple[int, str | None]  # the version number HEAD names, and its manifest's digest
 
 
 class LocalStore:
@@ -73,6 +65,7 @@ class LocalStore:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
         self._cache: dict[str, pd.DataFrame] = {}
+        self._sums: dict[str, tuple[tuple[int, int, int], str]] = {}
 
     @property
     def location(self) -> str:
@@ -83,54 +76,87 @@ class LocalStore:
     def _head_file(self) -> Path:
         return self.root / "HEAD"
 
-    def head(self) -> int | None:
-        """The current version number, or None when nothing was ever committed."""
+    def _head(self) -> Head | None:
+        """What HEAD names, or None when nothing was ever committed."""
+        damaged = f"{self._head_file()} is damaged (it should hold a version number)"
         try:
-            text = self._head_file().read_bytes().decode("ascii").strip()
+            text = self._head_file().read_bytes().decode("ascii")
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError) as exc:
-            raise StoreError(
-                f"{self._head_file()} is damaged (it should hold a version number)"
-            ) from exc
-        if not text.isascii() or not text.isdigit() or int(text) < 1:
-            raise StoreError(f"{self._head_file()} is damaged (it should hold a version number)")
-        return int(text)
+            raise StoreError(damaged) from exc
+        parsed = parse_head(text)
+        if parsed is None:
+            raise StoreError(damaged)
+        return parsed
+
+    def head(self) -> int | None:
+        """The current version number, or None when nothing was ever committed."""
+        head = self._head()
+        return head[0] if head else None
 
     def _manifest_path(self, number: int) -> Path:
         return self.root / "versions" / f"{number:06d}.json"
 
+    def _raw(self, number: int) -> Raw:
+        """A manifest's JSON object, or why it cannot be read."""
+        try:
+            data = self._manifest_path(number).read_bytes()
+        except FileNotFoundError:
+            return "missing"
+        except OSError as exc:
+            return f"unreadable ({exc.strerror})"
+        try:
+            raw = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return "damaged (truncated or not JSON)"
+        return raw if isinstance(raw, dict) else "damaged (not a JSON object)"
+
+    def _manifest(self, number: int, head: Head | None) -> tuple[Version, dict[str, Any]]:
+        """A manifest as a version and as stored; the current one is checked against HEAD."""
+        check_version_number(number, head[0] if head else None)
+        raw = self._raw(number)
+        if raw == "missing":
+            raise StoreError(f"the manifest of version {number} is missing")
+        try:
+            if isinstance(raw, str):
+                raise ValueError(raw)
+            version = parse_manifest(number, raw)
+        except ValueError as exc:
+            raise StoreError(f"the manifest of version {number} is damaged ({exc})") from exc
+        if head and number == head[0] and head[1] and manifest_digest(raw) != head[1]:
+            raise StoreError(
+                f"the manifest of version {number} is damaged (edited: its digest is not the "
+                "one HEAD records)"
+            )
+        return version, raw
+
     def version(self, number: int) -> Version:
         """The manifest of one version."""
-        check_version_number(number, self.head())
-        try:
-            raw = json.loads(self._manifest_path(number).read_bytes().decode("utf-8"))
-            version = Version.from_dict(raw)
-            if version.number != number or not all(
-                isinstance(e, dict) and isinstance(e.get("object"), str)
-                for e in version.tables.values()
-            ):
-                raise ValueError("inconsistent manifest")
-            return version
-        except FileNotFoundError as exc:
-            raise StoreError(f"the manifest of version {number} is missing") from exc
-        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
-            raise StoreError(f"the manifest of version {number} is damaged") from exc
+        return self._manifest(number, self._head())[0]
+
+    def history(self) -> list[VersionState]:
+        """Every version up to the current one with its manifest's state (see integrity)."""
+        head = self._head()
+        if head is None:
+            return []
+        raws = {n: self._raw(n) for n in range(1, head[0] + 1)}
+        return check_history(head[0], head[1], raws)
 
     def versions(self) -> list[Version]:
-        """All versions, oldest first."""
-        head = self.head()
-        return [self.version(n) for n in range(1, (head or 0) + 1)]
+        """All versions whose manifest is intact, oldest first (history() lists the others)."""
+        return [s.version for s in self.history() if s.version is not None]
 
     def _object_path(self, object_id: str) -> Path:
         return self.root / "objects" / f"{object_id}.parquet"
 
     def table(self, name: str, version: int | None = None) -> pd.DataFrame:
         """A canonical table as of a version (default: current); empty if never stored."""
-        number = self.head() if version is None else version
+        head = self._head()
+        number = head[0] if head and version is None else version
         if number is None:
             return empty_table(name)
-        entry = self.version(number).tables.get(name)
+        entry = self._manifest(number, head)[0].tables.get(name)
         if not entry:
             return empty_table(name)
         wanted = entry["object"]
@@ -151,18 +177,32 @@ class LocalStore:
             self._cache[wanted] = decode_table(name, data)
         return self._cache[wanted].copy()
 
+    def _checksum(self, wanted: str) -> str | None:
+        """The SHA-256 of an object's bytes (None if absent), remembered while the file stays."""
+        path = self._object_path(wanted)
+        try:
+            st = path.stat()
+            key = (st.st_ino, st.st_size, st.st_mtime_ns)
+            known = self._sums.get(wanted)
+            if known is None or known[0] != key:
+                self._sums[wanted] = (key, object_id(path.read_bytes()))
+        except FileNotFoundError:
+            return None
+        return self._sums[wanted][1]
+
     def verify(self) -> list[Damage]:
-        """Check the objects of the current version; return what is missing or damaged."""
-        head = self.head()
-        if head is None:
-            return []
-        tables = self.version(head).tables
-        checksums: dict[str, str] = {}
-        for entry in tables.values():
-            path = self._object_path(entry["object"])
-            if path.exists():
-                checksums[entry["object"]] = object_id(path.read_bytes())
-        return find_damage(tables, checksums)
+        """Check every manifest and object of every version; list what is damaged.
+
+        Also adds to the audit log the line of any commit a crash left without one.
+        """
+        states = self.history()
+        checksums = {}
+        for wanted in object_ids(states):
+            found = self._checksum(wanted)
+            if found is not None:
+                checksums[wanted] = found
+        audit_trail.reconcile(self)
+        return find_damage(states, checksums)
 
     # -- writing -------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -176,12 +216,30 @@ class LocalStore:
             finally:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
-    def _put_object(self, frame: pd.DataFrame) -> str:
+    def _put_object(self, frame: pd.DataFrame, written: list[Path]) -> str:
         data, stored_as = encode_table(frame)
         path = self._object_path(stored_as)
         if not path.exists():
-            _atomic_write(path, data)
+            written.append(path)  # before writing: a failed write is cleaned up too
+            atomic_write(path, data)
         return stored_as
+
+    def _parent(self, head: Head | None) -> tuple[Mapping[str, Any] | StoreError, str | None]:
+        """The head's tables (or why they cannot be read) and the digest a child records.
+
+        HEAD's digest is recorded whenever HEAD has one, even for a damaged manifest: an
+        edited manifest is never vouched for by the versions after it. The head's audit
+        line is completed here if a crash left it out.
+        """
+        if head is None:
+            return {}, None
+        try:
+            version, raw = self._manifest(head[0], head)
+        except StoreError as exc:
+            return exc, head[1]
+        digest = head[1] or manifest_digest(raw)
+        audit_trail.complete_log([(version, digest)], self.location, self.root)
+        return version.tables, digest
 
     def commit(
         self,
@@ -192,43 +250,96 @@ class LocalStore:
         action: str = "ingest",
         files: list[FileRecord] | None = None,
         expected_head: object = UNSET,
+        details: Mapping[str, object] | None = None,
     ) -> Version:
         """Record new versions of ``tables`` as one new version, all or nothing.
 
         ``expected_head`` is the version the change was prepared against; when another
-        commit landed since, the commit is refused with :class:`StaleVersion`.
+        commit landed since, the commit is refused with :class:`StaleVersion`. The audit
+        record (with ``details``) is part of the new manifest; its audit log line follows.
         """
         check_table_names(tables)
         (self.root / "objects").mkdir(parents=True, exist_ok=True)
         (self.root / "versions").mkdir(parents=True, exist_ok=True)
         with self.locked():
-            head = self.head()
-            check_base(expected_head, head)
-            previous = self.version(head).tables if head else {}
-            staged = stage_tables(tables, head, self.table, self._put_object)
-            _fsync_dir(self.root / "objects")
-            version = next_version(
-                head,
-                previous,
-                staged,
-                user=user,
-                message=message,
-                action=action,
-                files=files,
-                created_at=timestamp(),
-            )
-            manifest = json.dumps(version.as_dict(), indent=2, ensure_ascii=False).encode()
-            _atomic_write(self._manifest_path(version.number), manifest)
-            _atomic_write(self._head_file(), f"{version.number}\n".encode())
-            return version
+            head = self._head()
+            check_base(expected_head, head[0] if head else None)
+            previous, parent_digest = self._parent(head)
+            kept = check_previous(previous, tables)
+            written: list[Path] = []
+            try:
+                staged = stage_tables(
+                    tables,
+                    head[0] if head else None,
+                    self.table,
+                    lambda frame: self._put_object(frame, written),
+                )
+                version = next_version(
+                    head[0] if head else None,
+                    kept,
+                    staged,
+                    user=user,
+                    message=message,
+                    action=action,
+                    files=files,
+                    created_at=timestamp(),
+                    parent_digest=parent_digest,
+                    audit=audit_trail.audit_record(files, details),
+                )
+                digest = self._write_version(version, written)
+            except BaseException as exc:
+                self._undo(written, head)
+                if isinstance(exc, OSError):
+                    raise StoreError(write_error(self.root, exc)) from exc
+                raise
+        audit_trail.append(version, digest, self.location, self.root)
+        return version
 
-    def rollback(self, number: int, *, user: str, message: str = "") -> Version:
-        """Make a new version whose tables are those of version ``number`` (nothing is erased)."""
-        target = self.version(number)
-        with self.locked():
-            head = self.head()
-        restored = {name: self.table(name, number) for name in target.tables}
-        plan = plan_rollback(number, restored, self.version(head).tables if head else {}, message)
+    def _write_version(self, version: Version, written: list[Path]) -> str:
+        """Write the manifest, then move HEAD to it (the moment the commit lands)."""
+        fsync_dir(self.root / "objects")
+        raw = version.as_dict()
+        digest = manifest_digest(raw)
+        path = self._manifest_path(version.number)
+        written.append(path)
+        atomic_write(path, json.dumps(raw, indent=2, ensure_ascii=False).encode())
+        atomic_write(self._head_file(), head_text(version.number, digest).encode())
+        written.clear()  # HEAD moved: everything written belongs to the new version
+        return digest
+
+    def _undo(self, written: list[Path], head: Head | None) -> None:
+        """Remove what a failed commit wrote, unless HEAD moved to it after all."""
+        with contextlib.suppress(StoreError):
+            if self._head() != head:
+                return
+        for path in written:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+    def rollback(
+        self,
+        number: int,
+        *,
+        user: str,
+        message: str = "",
+        expected_head: object = UNSET,
+        details: Mapping[str, object] | None = None,
+    ) -> Version:
+        """Make a new version whose tables are those of version ``number`` (nothing is erased).
+
+        Only version ``number`` must be intact: the current version's tables and manifest
+        are not read (what they held is recorded as unknown in the new version's changes).
+        """
+        head = self.head()
+        check_base(expected_head, head)
+        target = restorable(self.history(), number, head)
+        restored = {name: self.table(name, number) for name in target.tables if name in TABLES}
+        plan = plan_rollback(number, restored, message)
         return self.commit(
-            plan.tables, user=user, message=plan.message, action=plan.action, expected_head=head
+            plan.tables,
+            user=user,
+            message=plan.message,
+            action=plan.action,
+            expected_head=head,
+            details={**(details or {}), "to": number},
         )

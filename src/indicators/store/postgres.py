@@ -5,14 +5,18 @@ others at their next read. Tables (created on first use)::
 
     objects(id text primary key, data bytea not null)   Parquet bytes named by their SHA-256
     versions(number int primary key, parent int, manifest jsonb not null, created_at timestamptz)
-    head(singleton bool primary key, number int)          one row: the current version
+    head(singleton bool primary key, number int, digest text)   one row: the current version
+                                                           and its manifest's digest
 
 A commit is one transaction: it locks the ``head`` row (``SELECT ... FOR UPDATE``), which
 serialises commits from every process and server, refuses a stale commit, inserts the new
 objects (``ON CONFLICT DO NOTHING``: unchanged tables are never copied), the manifest, and
 moves ``head``. A crash or a killed process rolls the whole transaction back, so readers see
 the previous version or the new one, never a mixture. Object ids are re-checked on every read
-and by :meth:`PostgresStore.verify` (in the database, with ``sha256()``).
+and by :meth:`PostgresStore.verify` (in the database, with ``sha256()``). Manifests are
+chained by digests as in the local store (:mod:`indicators.store.integrity`): each manifest
+records its parent's, the ``head`` row the current one's. A database made by the previous
+format gets the ``digest`` column on first use; its manifests are reported as legacy.
 
 The connection URL may hold a password; it is never printed (see :func:`redact_url`). To keep
 the store in its own schema, add ``?options=-csearch_path%3Dindicators`` to the URL (the schema
@@ -24,61 +28,53 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 import psycopg
 from psycopg.types.json import Jsonb
 
 from indicators.paths import default_store_dir
-from indicators.store.base import Damage, FileRecord, StoreError, Version, is_database_url
+from indicators.store import audit_trail
+from indicators.store.base import (
+    TABLES,
+    Damage,
+    FileRecord,
+    StoreError,
+    Version,
+    VersionState,
+    is_database_url,
+)
+from indicators.store.integrity import (
+    Raw,
+    check_history,
+    find_damage,
+    manifest_digest,
+    object_ids,
+    parse_manifest,
+)
+from indicators.store.postgres_sql import database_error, ensure_schema, put_object, redact_url
 from indicators.store.tables import empty_table
 from indicators.store.versioning import (
     UNSET,
     check_base,
+    check_previous,
     check_table_names,
     check_version_number,
     decode_table,
-    encode_table,
-    find_damage,
     next_version,
     object_id,
     plan_rollback,
+    restorable,
     stage_tables,
     timestamp,
 )
 
+Head = tuple[int, str | None]  # the current version number, and its manifest's digest
+
 SIDE_DIR_ENV = "INDICATORS_STORE_SIDE_DIR"
-# Any constant: every process creating the schema at once takes this transaction lock first.
-_SCHEMA_LOCK = 0x1D1CA7025
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS objects (id text PRIMARY KEY, data bytea NOT NULL);
-CREATE TABLE IF NOT EXISTS versions (
-    number int PRIMARY KEY,
-    parent int REFERENCES versions (number),
-    manifest jsonb NOT NULL,
-    created_at timestamptz
-);
-CREATE TABLE IF NOT EXISTS head (
-    singleton bool PRIMARY KEY DEFAULT true CHECK (singleton),
-    number int REFERENCES versions (number)
-);
-INSERT INTO head (singleton, number) VALUES (true, NULL) ON CONFLICT DO NOTHING;
-"""
-
-
-def redact_url(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
 
 
 class PostgresStore:
@@ -127,47 +123,79 @@ class PostgresStore:
         try:
             with conn:
                 if not self._schema_ready:
-                    _ensure_schema(conn)
+                    ensure_schema(conn)
                     self._schema_ready = True
                 yield conn
         except psycopg.Error as exc:
-            raise StoreError(f"the store database {self.location} failed: {exc}") from exc
+            raise StoreError(database_error(self.location, exc)) from exc
 
     @staticmethod
-    def _head_in(conn: psycopg.Connection[Any], *, lock: bool = False) -> int | None:
-        sql = "SELECT number FROM head WHERE singleton" + (" FOR UPDATE" if lock else "")
+    def _head_in(conn: psycopg.Connection[Any], *, lock: bool = False) -> Head | None:
+        sql = "SELECT number, digest FROM head WHERE singleton" + (" FOR UPDATE" if lock else "")
         row = conn.execute(sql).fetchone()
         if row is None:
             raise StoreError("the store's head row is missing; restore the database from a backup")
-        return None if row[0] is None else int(row[0])
+        return None if row[0] is None else (int(row[0]), row[1])
 
     @staticmethod
-    def _version_in(conn: psycopg.Connection[Any], number: int, head: int | None) -> Version:
-        check_version_number(number, head)
+    def _raw_in(conn: psycopg.Connection[Any], number: int) -> Raw:
         row = conn.execute("SELECT manifest FROM versions WHERE number = %s", (number,)).fetchone()
         if row is None:
+            return "missing"
+        return row[0] if isinstance(row[0], dict) else "damaged (not a JSON object)"
+
+    def _version_in(
+        self, conn: psycopg.Connection[Any], number: int, head: Head | None
+    ) -> tuple[Version, dict[str, Any]]:
+        """A manifest as a version and as stored; the current one is checked against head."""
+        check_version_number(number, head[0] if head else None)
+        raw = self._raw_in(conn, number)
+        if raw == "missing":
             raise StoreError(f"the manifest of version {number} is missing")
-        return _manifest_version(number, row[0])
+        try:
+            if isinstance(raw, str):
+                raise ValueError(raw)
+            version = parse_manifest(number, raw)
+        except ValueError as exc:
+            raise StoreError(f"the manifest of version {number} is damaged ({exc})") from exc
+        if head and number == head[0] and head[1] and manifest_digest(raw) != head[1]:
+            raise StoreError(
+                f"the manifest of version {number} is damaged (edited: its digest is not the "
+                "one the head row records)"
+            )
+        return version, raw
+
+    def _history_in(self, conn: psycopg.Connection[Any], head: Head | None) -> list[VersionState]:
+        if head is None:
+            return []
+        rows = conn.execute(
+            "SELECT number, manifest FROM versions WHERE number <= %s", (head[0],)
+        ).fetchall()
+        raws: dict[int, Raw] = {
+            int(n): m if isinstance(m, dict) else "damaged (not a JSON object)" for n, m in rows
+        }
+        return check_history(head[0], head[1], raws)
 
     # -- reading -------------------------------------------------------------------------
     def head(self) -> int | None:
         """The current version number, or None when nothing was ever committed."""
         with self._connect() as conn:
-            return self._head_in(conn)
+            head = self._head_in(conn)
+        return head[0] if head else None
 
     def version(self, number: int) -> Version:
         """The manifest of one version."""
         with self._connect() as conn:
-            return self._version_in(conn, number, self._head_in(conn))
+            return self._version_in(conn, number, self._head_in(conn))[0]
+
+    def history(self) -> list[VersionState]:
+        """Every version up to the current one with its manifest's state (see integrity)."""
+        with self._connect() as conn:
+            return self._history_in(conn, self._head_in(conn))
 
     def versions(self) -> list[Version]:
-        """All versions, oldest first."""
-        with self._connect() as conn:
-            rows = conn.execute(
-                "SELECT number, manifest FROM versions "
-                "WHERE number <= (SELECT coalesce(number, 0) FROM head) ORDER BY number"
-            ).fetchall()
-        return [_manifest_version(int(n), m) for n, m in rows]
+        """All versions whose manifest is intact, oldest first (history() lists the others)."""
+        return [s.version for s in self.history() if s.version is not None]
 
     def table(self, name: str, version: int | None = None) -> pd.DataFrame:
         """A canonical table as of a version (default: current); empty if never stored."""
@@ -175,12 +203,12 @@ class PostgresStore:
             return self._table_in(conn, name, version, self._head_in(conn))
 
     def _table_in(
-        self, conn: psycopg.Connection[Any], name: str, version: int | None, head: int | None
+        self, conn: psycopg.Connection[Any], name: str, version: int | None, head: Head | None
     ) -> pd.DataFrame:
-        number = head if version is None else version
+        number = head[0] if head and version is None else version
         if number is None:
             return empty_table(name)
-        entry = self._version_in(conn, number, head).tables.get(name)
+        entry = self._version_in(conn, number, head)[0].tables.get(name)
         if not entry:
             return empty_table(name)
         wanted = entry["object"]
@@ -203,17 +231,18 @@ class PostgresStore:
         return self._cache[wanted].copy()
 
     def verify(self) -> list[Damage]:
-        """Check the objects of the current version; return what is missing or damaged."""
+        """Check every manifest and object of every version; list what is damaged.
+
+        Also adds to the audit log the line of any commit a crash left without one.
+        """
         with self._connect() as conn:
-            head = self._head_in(conn)
-            if head is None:
-                return []
-            entries = self._version_in(conn, head, head).tables
-            ids = [entry["object"] for entry in entries.values()]
+            states = self._history_in(conn, self._head_in(conn))
             rows = conn.execute(
-                "SELECT id, encode(sha256(data), 'hex') FROM objects WHERE id = ANY(%s)", (ids,)
+                "SELECT id, encode(sha256(data), 'hex') FROM objects WHERE id = ANY(%s)",
+                (sorted(object_ids(states)),),
             ).fetchall()
-        return find_damage(entries, dict(rows))
+        audit_trail.reconcile(self)
+        return find_damage(states, dict(rows))
 
     # -- writing -------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -227,6 +256,21 @@ class PostgresStore:
             self._head_in(conn, lock=True)
             yield
 
+    def _parent(
+        self, conn: psycopg.Connection[Any], head: Head | None
+    ) -> tuple[Mapping[str, Any] | StoreError, str | None]:
+        """The head's tables (or why they cannot be read) and the digest a child records
+        (the head row's, whenever it has one; see the local store)."""
+        if head is None:
+            return {}, None
+        try:
+            version, raw = self._version_in(conn, head[0], head)
+        except StoreError as exc:
+            return exc, head[1]
+        digest = head[1] or manifest_digest(raw)
+        audit_trail.complete_log([(version, digest)], self.location, self.root)
+        return version.tables, digest
+
     def commit(
         self,
         tables: dict[str, pd.DataFrame],
@@ -236,88 +280,81 @@ class PostgresStore:
         action: str = "ingest",
         files: list[FileRecord] | None = None,
         expected_head: object = UNSET,
+        details: Mapping[str, object] | None = None,
     ) -> Version:
         """Record new versions of ``tables`` as one new version, all or nothing.
 
         ``expected_head`` is the version the change was prepared against; when another
-        commit landed since, the commit is refused with :class:`StaleVersion`.
+        commit landed since, the commit is refused with :class:`StaleVersion`. The audit
+        record (with ``details``) is part of the new manifest; its audit log line follows.
         """
         check_table_names(tables)
         with self._connect() as conn, conn.transaction():
             head = self._head_in(conn, lock=True)
-            check_base(expected_head, head)
-            previous = self._version_in(conn, head, head).tables if head else {}
+            number = head[0] if head else None
+            check_base(expected_head, number)
+            previous, parent_digest = self._parent(conn, head)
             staged = stage_tables(
                 tables,
-                head,
-                lambda name, number: self._table_in(conn, name, number, number),
-                lambda frame: _put_object(conn, frame),
+                number,
+                lambda name, n: self._table_in(conn, name, n, head),
+                lambda frame: put_object(conn, frame),
             )
             version = next_version(
-                head,
-                previous,
+                number,
+                check_previous(previous, tables),
                 staged,
                 user=user,
                 message=message,
                 action=action,
                 files=files,
                 created_at=timestamp(),
+                parent_digest=parent_digest,
+                audit=audit_trail.audit_record(files, details),
             )
+            raw = version.as_dict()
             conn.execute(
                 "INSERT INTO versions (number, parent, manifest, created_at) "
                 "VALUES (%s, %s, %s, %s)",
-                (version.number, head, Jsonb(version.as_dict()), version.created_at),
+                (version.number, number, Jsonb(raw), version.created_at),
             )
-            conn.execute("UPDATE head SET number = %s WHERE singleton", (version.number,))
-            return version
+            conn.execute(
+                "UPDATE head SET number = %s, digest = %s WHERE singleton",
+                (version.number, manifest_digest(raw)),
+            )
+        audit_trail.append(version, manifest_digest(raw), self.location, self.root)
+        return version
 
-    def rollback(self, number: int, *, user: str, message: str = "") -> Version:
-        """Make a new version whose tables are those of version ``number`` (nothing is erased)."""
+    def rollback(
+        self,
+        number: int,
+        *,
+        user: str,
+        message: str = "",
+        expected_head: object = UNSET,
+        details: Mapping[str, object] | None = None,
+    ) -> Version:
+        """Make a new version whose tables are those of version ``number`` (nothing is erased).
+
+        Only version ``number`` must be intact: the current version's tables and manifest
+        are not read (what they held is recorded as unknown in the new version's changes).
+        """
         with self._connect() as conn:
             head = self._head_in(conn)
-            target = self._version_in(conn, number, head)
-            restored = {name: self._table_in(conn, name, number, head) for name in target.tables}
-            current = self._version_in(conn, head, head).tables if head else {}
-        plan = plan_rollback(number, restored, current, message)
+            current = head[0] if head else None
+            check_base(expected_head, current)
+            target = restorable(self._history_in(conn, head), number, current)
+            restored = {
+                name: self._table_in(conn, name, number, head)
+                for name in target.tables
+                if name in TABLES
+            }
+        plan = plan_rollback(number, restored, message)
         return self.commit(
-            plan.tables, user=user, message=plan.message, action=plan.action, expected_head=head
+            plan.tables,
+            user=user,
+            message=plan.message,
+            action=plan.action,
+            expected_head=current,
+            details={**(details or {}), "to": number},
         )
-
-
-def _ensure_schema(conn: psycopg.Connection[Any]) -> None:
-    """Create the tables if any is missing (so a role without CREATE can use a made store)."""
-    found = conn.execute(
-        "SELECT to_regclass('objects'), to_regclass('versions'), to_regclass('head')"
-    ).fetchone()
-    if found is not None and all(found):
-        return
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-        conn.execute(SCHEMA)
-
-
-def _put_object(conn: psycopg.Connection[Any], frame: pd.DataFrame) -> str:
-    """Store a table's Parquet bytes under their SHA-256 unless an object of that id exists."""
-    data, stored_as = encode_table(frame)
-    if conn.execute("SELECT 1 FROM objects WHERE id = %s", (stored_as,)).fetchone() is None:
-        conn.execute(
-            "INSERT INTO objects (id, data) VALUES (%s, %b) ON CONFLICT (id) DO NOTHING",
-            (stored_as, data),
-        )
-    return stored_as
-
-
-def _manifest_version(number: int, manifest: object) -> Version:
-    try:
-        if not isinstance(manifest, dict):
-            raise TypeError("not an object")
-        version = Version.from_dict(manifest)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise StoreError(f"the manifest of version {number} is damaged") from exc
-    if version.number != number:
-        raise StoreError(f"the manifest of version {number} is damaged (it names {version.number})")
-    if not all(
-        isinstance(e, dict) and isinstance(e.get("object"), str) for e in version.tables.values()
-    ):
-        raise StoreError(f"the manifest of version {number} is damaged (a table names no object)")
-    return version

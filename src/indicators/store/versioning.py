@@ -21,7 +21,14 @@ from typing import Any, Final
 
 import pandas as pd
 
-from indicators.store.base import TABLES, Damage, FileRecord, StaleVersion, StoreError, Version
+from indicators.store.base import (
+    TABLES,
+    FileRecord,
+    StaleVersion,
+    StoreError,
+    Version,
+    VersionState,
+)
 from indicators.store.changes import diff_tables
 from indicators.store.tables import empty_table, normalise_table
 
@@ -92,7 +99,8 @@ class StagedTable:
 
     object_id: str
     rows: int
-    change: dict[str, int]  # added / changed / removed, as TableChange.counts() gives them
+    change: dict[str, int] | None  # added / changed / removed (TableChange.counts()), or
+    unknown: str = ""  # ... None, and why: the parent's copy of the table cannot be read
 
 
 def stage_tables(
@@ -105,14 +113,38 @@ def stage_tables(
 
     ``read(name, head)`` and ``put(frame)`` are the backend's I/O; per table the old version
     is read and compared before the new one is written, in the order the backends rely on.
+    A head table that cannot be read (damaged, missing) does not stop the commit, which
+    stores whole tables: its change is recorded as unknown, with the reason.
     """
     staged: dict[str, StagedTable] = {}
     for name, frame in tables.items():
         frame = normalise_table(name, frame)
-        old = read(name, head) if head else empty_table(name)
-        change = diff_tables(old, frame, name).counts()
-        staged[name] = StagedTable(put(frame), len(frame), change)
+        change, unknown = None, ""
+        try:
+            old = read(name, head) if head else empty_table(name)
+            change = diff_tables(old, frame, name).counts()
+        except StoreError as exc:
+            unknown = f"unknown: the {name} table of version {head} cannot be read ({exc})"
+        staged[name] = StagedTable(put(frame), len(frame), change, unknown)
     return staged
+
+
+def check_previous(
+    previous: Mapping[str, dict[str, Any]] | StoreError, tables: Iterable[str]
+) -> Mapping[str, dict[str, Any]]:
+    """The head's tables a commit keeps, or the head manifest's error when it is needed.
+
+    A commit that stores every table (a rollback) keeps nothing from the head, so it goes on
+    even when the head's manifest is damaged: that is how a damaged store is recovered.
+    """
+    if not isinstance(previous, StoreError):
+        return previous
+    if set(TABLES) <= set(tables):
+        return {}
+    raise StoreError(
+        f"{previous}; only a rollback can be stored on top of it: run 'indicators check' and "
+        "'indicators rollback V' to an intact version"
+    )
 
 
 def timestamp() -> str:
@@ -130,11 +162,15 @@ def next_version(
     action: str,
     files: list[FileRecord] | None,
     created_at: str,
+    parent_digest: str | None,
+    audit: dict[str, Any],
 ) -> Version:
     """The version a commit on top of ``head`` makes (its manifest, as both backends store it).
 
     Tables not in ``staged`` keep the objects of ``previous`` (the head's tables): a commit
     that changes one table points at the same objects as its parent for all the others.
+    ``parent_digest`` chains the new manifest to its parent's; ``audit`` is the commit's
+    audit record (see :mod:`indicators.store.audit_trail`).
     """
     tables = dict(previous)
     for name, table in staged.items():
@@ -148,11 +184,28 @@ def next_version(
         action=action,
         tables=tables,
         files=[f.__dict__ for f in files or []],
-        changes={name: table.change for name, table in staged.items()},
+        changes={n: t.change for n, t in staged.items() if t.change is not None},
+        parent_digest=parent_digest,
+        audit=audit,
+        unknown_changes={n: t.unknown for n, t in staged.items() if t.change is None},
     )
 
 
 # -- rollback -------------------------------------------------------------------------------
+def restorable(states: Iterable[VersionState], number: int, head: int | None) -> Version:
+    """Version ``number``'s manifest, if a rollback may restore it (its manifest is intact)."""
+    check_version_number(number, head)
+    for state in states:
+        if state.number == number and state.version is not None:
+            return state.version
+        if state.number == number:
+            raise StoreError(
+                f"version {number} cannot be restored: its manifest is {state.problem}; "
+                "choose another version ('indicators check' names the damaged ones)"
+            )
+    raise StoreError(f"the manifest of version {number} is missing")
+
+
 @dataclass(frozen=True)
 class Rollback:
     """The commit that rolls back: the tables to store, and how the new version records it."""
@@ -162,42 +215,13 @@ class Rollback:
     action: str
 
 
-def plan_rollback(
-    number: int,
-    restored: dict[str, pd.DataFrame],
-    current: Iterable[str],
-    message: str = "",
-) -> Rollback:
+def plan_rollback(number: int, restored: dict[str, pd.DataFrame], message: str = "") -> Rollback:
     """The commit that makes version ``number``'s tables current again, as a new version.
 
-    ``restored`` holds the tables of version ``number``; ``current`` names the head's tables.
-    A table the head has but version ``number`` had not is committed empty, so the rollback
-    really restores that version. Nothing is erased: the versions after ``number`` stay.
+    ``restored`` holds the tables of version ``number``. Every table is committed (those
+    version ``number`` had not, empty), so the rollback really restores that version and
+    needs nothing from the current version: it works when the head's tables or manifest are
+    damaged. Nothing is erased: the versions after ``number`` stay.
     """
-    tables = dict(restored)
-    for name in current:
-        tables.setdefault(name, empty_table(name))
-    return Rollback(
-        tables,
-        message or f"roll back to version {number}",
-        f"rollback to {number}",
-    )
-
-
-# -- verification -------------------------------------------------------------------------------
-def find_damage(
-    tables: Mapping[str, Mapping[str, Any]], checksums: Mapping[str, str]
-) -> list[Damage]:
-    """The objects of a manifest's ``tables`` that are missing or fail their checksum.
-
-    ``checksums`` maps each object id the backend found to the SHA-256 of its stored bytes;
-    an id absent from it is missing.
-    """
-    damage: list[Damage] = []
-    for name, entry in tables.items():
-        wanted = entry["object"]
-        if wanted not in checksums:
-            damage.append(Damage(name, wanted, "missing"))
-        elif checksums[wanted] != wanted:
-            damage.append(Damage(name, wanted, "checksum mismatch"))
-    return damage
+    tables = {name: restored.get(name, empty_table(name)) for name in TABLES}
+    return Rollback(tables, message or f"roll back to version {number}", f"rollback to {number}")
