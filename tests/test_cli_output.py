@@ -110,3 +110,22 @@ def test_strip_controls_leaves_no_control_and_is_idempotent(text: str) -> None:
 def test_strip_controls_keeps_text_without_controls(text: str) -> None:
     """Text with no control or format characters is printed exactly as it is."""
     assert strip_controls(text) == text
+
+
+def test_users_output_has_no_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`indicators users list` names a users file whose path holds controls without them."""
+    users = tmp_path / f"users{HOSTILE}.json"
+    assert main(["users", "list", "--users-file", str(users)]) == 0
+    out = capsys.readouterr().out
+    assert "no local accounts" in out and not FORBIDDEN.search(out)
+
+
+def test_user_is_documented_as_a_label(capsys: pytest.CaptureFixture[str]) -> None:
+    """--user is described as a label, with the operating-system account recorded as well."""
+    for command in ("ingest", "rollback"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        assert "a label for who is making the change" in text and "operating-system" in text
