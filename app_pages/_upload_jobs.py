@@ -20,7 +20,6 @@ from indicators.adapters import ParseOptions
 from indicators.prepare_worker import Preview, PreviewJob, read_columns
 from indicators.problems import ValidationFailed
 from indicators.reading import MAX_FILE_BYTES, SourceFile, too_big
-from indicators.store import StaleVersion
 from indicators.text import escape_markdown
 
 JOB = "_upload_job"  # (key, PreviewJob): the pinned preview of the files on the page
@@ -99,12 +98,12 @@ def wait_for(job: PreviewJob) -> Preview | ValidationFailed:
     return result
 
 
-def stale_notice(exc: StaleVersion) -> str:
+def stale_notice() -> str:
     """Why a commit was refused: which version came since the preview, and when."""
     s = store()
     head = s.head()
     if head is None:
-        return f"The data changed since the preview ({exc}). Nothing was stored."
+        return "The data changed since the preview. Nothing was stored."
     when = s.version(head).created_at
     return (
         f"The data changed since your preview: version {head} was stored at {when}. "

@@ -23,7 +23,7 @@ from indicators.adapters.incidents import INCIDENT_ALIASES
 from indicators.column_aliases import COLUMN_ALIASES
 from indicators.fetch import RSF_ADAPTER, fetch_and_prepare, parse_editions, resolve_base
 from indicators.ingest import Prepared, commit, prepare
-from indicators.prepare_worker import Preview, failed_files, preview_of
+from indicators.prepare_worker import Preview, PreviewGone, failed_files, preview_of
 from indicators.problems import Problem, ValidationFailed, problem_count, problems_frame
 from indicators.profiles import Profile, load_profiles, save_profile
 from indicators.reading import MAX_FILE_BYTES, SourceFile, mebibytes
@@ -36,7 +36,7 @@ FIELDS = {
     "events": list(EVENT_ALIASES),
 }
 KINDS = ["(detect)", "rankings", "incidents", "events"]
-APP_COMMIT = {"via": "app"}  # recorded in the commit's audit record
+APP_COMMIT: dict[str, object] = {"via": "app"}  # recorded in the commit's audit record
 
 
 def _mapping_form(sources: list[SourceFile], user: str) -> ParseOptions:
@@ -105,21 +105,34 @@ def _detected(rows: list[dict[str, object]]) -> None:
 
 
 def _commit_form(
-    preview: Preview, key: str, store_it: Callable[[str], Version], again: Callable[[], None]
+    preview: Preview,
+    key: str,
+    pin: str,
+    store_it: Callable[[str], Version],
+    again: Callable[[], None],
 ) -> Version | None:
-    """The message and the Commit button; a stale preview is prepared again and shown."""
+    """The message and the Commit button; a stale preview is prepared again and shown.
+
+    ``pin`` names what is previewed (files and options); the click commits only the change
+    the previous run showed (same pin, same base version), never one prepared at the click.
+    """
     notice = st.session_state.get(jobs.STALE)
     if notice and notice[0] == key:
         st.error(notice[1])
+    shown, seen_key = (pin, preview.base_version), f"_seen_{key}"
+    seen = st.session_state.get(seen_key)
+    st.session_state[seen_key] = shown
     show_preview(preview)
     message = st.text_input("Commit message (what is this change?)", key=f"message_{key}")
     if not st.button("Commit", type="primary", key=f"commit_{key}", disabled=not message.strip()):
         return None
     analyst_name()  # every write checks the analyst again
     try:
+        if seen != shown:
+            raise StaleVersion("the preview shown before the click was another one")
         version = store_it(message.strip())
-    except StaleVersion as exc:
-        st.session_state[jobs.STALE] = (key, jobs.stale_notice(exc))
+    except (StaleVersion, PreviewGone):
+        st.session_state[jobs.STALE] = (key, jobs.stale_notice())
         again()
         st.rerun()
     st.session_state.pop(jobs.STALE, None)  # the store audits the commit itself
@@ -164,19 +177,14 @@ def _rsf_commit(prepared: Prepared, user: str) -> None:
     def store_it(message: str) -> Version:
         return commit(store(), prepared, user=analyst_name(), message=message, details=APP_COMMIT)
 
-    version = _commit_form(preview_of(prepared, _country()), "rsf", store_it, again)
+    preview = preview_of(prepared, _country())
+    version = _commit_form(preview, "rsf", " ".join(preview.files), store_it, again)
     if version is not None:
         st.session_state.pop("_fetched", None)
         st.success(f"Stored as version {version.number}. Every page now shows it.")
 
 
-def _upload(files: list[Any], user: str) -> None:
-    try:
-        sources = jobs.sources(files)
-    except ValidationFailed as exc:
-        _problems(exc.problems)
-        return
-    options = _mapping_form(sources, user)
+def _upload(sources: list[SourceFile], options: ParseOptions) -> None:
     key = jobs.key_of(sources, options)
     done = jobs.committed(key)
     if done is not None:
@@ -192,6 +200,7 @@ def _upload(files: list[Any], user: str) -> None:
     version = _commit_form(
         result,
         "upload",
+        key,
         lambda message: job.commit(analyst_name(), message, APP_COMMIT),
         job.prepare_again,
     )
@@ -215,14 +224,20 @@ def page() -> None:
         accept_multiple_files=True,
         key="uploads",
     )
-    if not files:
+    try:
+        sources = jobs.sources(files or [])
+    except ValidationFailed as exc:
+        _problems(exc.problems)
+        return
+    options = _mapping_form(sources, user)  # before the files too: one parse with the options
+    if not sources:
         jobs.drop_job()
         st.info(
             "Drop one or several files: RSF editions, Freedom House workbooks, your own "
             "ranking, incident or event files."
         )
         return
-    _upload(files, user)
+    _upload(sources, options)
 
 
 def _country() -> str:

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 import indicators.ingest
 import indicators.reading
+from indicators import prepare_worker
 from indicators.ingest import ingest
 from indicators.prepare_worker import PreviewJob
 from indicators.reading import SourceFile
@@ -97,6 +98,26 @@ def test_commit_after_another_commit_is_refused_and_nothing_lost(analyst_env: Pa
     versions = LocalStore(analyst_env).versions()
     assert [v.message for v in versions][-2:] == ["correction", "my correction"]
     assert versions[-1].user == "amina"
+
+
+def test_commit_after_the_worker_stopped_commits_only_what_was_seen(analyst_env: Path) -> None:
+    """The worker holding the preview stops (idle) and version 3 comes meanwhile: the click
+    prepares again but stores nothing unseen; the next click stores the preview shown."""
+    at = signed_in_upload_page()
+    at.get("file_uploader")[0].set_value(("2026.csv", rsf_2026("34,42"), "text/csv")).run()
+    at.text_input(key="message_upload").input("my correction").run()
+    for job in list(prepare_worker._live.values()):
+        job.close()
+    ingest(LocalStore(analyst_env), [SourceFile("2026.csv", rsf_2026("35,00"))], user="cli")
+
+    at = at.button(key="commit_upload").click().run()
+    assert not at.exception
+    assert LocalStore(analyst_env).head() == 3 and kaz_score(analyst_env) == 35.0
+    assert at.error and "version 3" in at.error[0].value
+
+    at = at.button(key="commit_upload").click().run()
+    assert at.success and "Stored as version 4" in at.success[0].value
+    assert kaz_score(analyst_env) == 34.42
 
 
 def test_rsf_update_commit_refused_when_stale(

@@ -17,7 +17,10 @@ At most ``MAX_LIVE`` workers live at once; the least recently used is stopped to
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -34,7 +37,8 @@ from indicators.problems import Problem, ValidationFailed
 from indicators.reading import SourceFile
 
 MAX_LIVE = 3  # worker processes (each may hold a prepared million-row change)
-IDLE_SECONDS = 30 * 60
+IDLE_SECONDS = 15 * 60
+WORKER_NICENESS = 10  # a worker yields the processor to the server (and its visitors)
 PREVIEW_ROWS = 500  # rows of each change shown and sent to the server
 CHANGED_ROWS = 100_000  # changed cells sent for the download
 
@@ -116,6 +120,8 @@ _state: dict[str, Any] = {}
 
 def _start_worker(queue: Any) -> None:
     _state["queue"] = queue
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)  # on a busy machine the server's reruns go first
 
 
 def _say(fraction: float, text: str) -> None:
@@ -144,8 +150,11 @@ def _prepare(location: str, sources: list[SourceFile], options: ParseOptions, co
         except ValidationFailed as exc:
             return exc  # returned, not raised: the problems are the answer, not a failure
     _say(0.9, "Working out the preview")
+    preview = preview_of(prepared, country)
+    prepared.changes = {}  # the diff is shown, not needed to commit: let its rows go
     _state["prepared"] = prepared
-    return preview_of(prepared, country)
+    gc.collect()
+    return preview
 
 
 def _commit(user: str, message: str, details: dict[str, object]) -> Any:
@@ -181,6 +190,10 @@ def _context() -> Any:
     return context
 
 
+class PreviewGone(Exception):
+    """The worker holding a prepared change stopped (idle too long, or out of memory)."""
+
+
 @dataclass
 class PreviewJob:
     """One upload's worker: it prepares the change, then commits it (or prepares it again)."""
@@ -191,6 +204,7 @@ class PreviewJob:
     country: str = "KAZ"
     progress: Progress = field(default=Progress(0.0, "Starting"))
     used: float = field(default_factory=time.monotonic)
+    history: list[Progress] = field(default_factory=list)  # every progress message polled
 
     def __post_init__(self) -> None:
         context = _context()
@@ -213,6 +227,7 @@ class PreviewJob:
             while True:
                 fraction, text = self._queue.get_nowait()
                 self.progress = Progress(fraction, text)
+                self.history.append(self.progress)
         except (Empty, OSError, ValueError):
             return self.progress
 
@@ -231,13 +246,22 @@ class PreviewJob:
         raise TypeError(f"unexpected worker result {type(result).__name__}")
 
     def commit(self, user: str, message: str, details: dict[str, object]) -> Any:
-        """Store the previewed change; raises StaleVersion if another version came first."""
+        """Store the previewed change; raises StaleVersion if another version came first,
+        PreviewGone if the worker (and the change it held) is gone."""
         self.used = time.monotonic()
-        return self._pool.submit(_commit, user, message, details).result()
+        if self.closed:
+            raise PreviewGone("the preview was closed")
+        try:
+            return self._pool.submit(_commit, user, message, details).result()
+        except (BrokenProcessPool, RuntimeError) as exc:
+            self.close()
+            raise PreviewGone(str(exc)) from exc
 
     def prepare_again(self) -> None:
-        """Prepare the same files against the store's current version (after StaleVersion)."""
-        self.future = self._submit()
+        """Prepare the same files against the store's current version (after StaleVersion);
+        a closed job is replaced by a new one when its page is next drawn."""
+        if not self.closed:
+            self.future = self._submit()
 
     def close(self) -> None:
         """Stop the worker (its prepared change goes with it)."""
@@ -255,14 +279,34 @@ _live: OrderedDict[int, PreviewJob] = OrderedDict()
 
 def _register(job: PreviewJob) -> None:
     """Count a new worker in; stop idle ones and the least recently used beyond MAX_LIVE."""
-    now = time.monotonic()
     with _lock:
         _live[id(job)] = job
-        stale = [j for j in _live.values() if j is not job and now - j.used > IDLE_SECONDS]
         others = sorted((j for j in _live.values() if j is not job), key=lambda j: j.used)
-        stale += others[: max(0, len(_live) - MAX_LIVE)]
-    for old in stale:
+        crowded = others[: max(0, len(_live) - MAX_LIVE)]
+        if not _reaper:
+            _reaper.append(threading.Thread(target=_reap, name="preview-reaper", daemon=True))
+            _reaper[0].start()
+    for old in crowded:
         old.close()
+    _close_idle()
+
+
+def _close_idle() -> None:
+    """Stop the workers unused for IDLE_SECONDS (a preview left open, a closed tab)."""
+    now = time.monotonic()
+    with _lock:
+        idle = [j for j in _live.values() if now - j.used > IDLE_SECONDS]
+    for job in idle:
+        job.close()
+
+
+def _reap() -> None:
+    while True:
+        time.sleep(60)
+        _close_idle()
+
+
+_reaper: list[threading.Thread] = []
 
 
 def _worker_died(sources: list[SourceFile]) -> Problem:
