@@ -42,7 +42,9 @@ def seed(store: Store, root: Path | None = None) -> None:
     with store.locked():
         head = store.head()
     if head is not None:
-        history = store.versions()
+        history = store.versions()  # intact versions only
+        if len(history) != head:
+            return  # a damaged version: never reseed over it (an analyst recovers it)
         if any(v.user != EMBEDDED_USER for v in history) or history[-1].message == mark:
             return
     from indicators.ingest import ingest  # parsing and validation only when seeding
