@@ -98,12 +98,16 @@ def wait_for(job: PreviewJob) -> Preview | ValidationFailed:
     return result
 
 
-def stale_notice() -> str:
-    """Why a commit was refused: which version came since the preview, and when."""
+def stale_notice(seen_base: int | None) -> str:
+    """Why a commit was refused: which version came since the preview (seen on version
+    ``seen_base``), and when; or that the preview was prepared again before the click."""
     s = store()
     head = s.head()
-    if head is None:
-        return "The data changed since the preview. Nothing was stored."
+    if head is None or head == seen_base:
+        return (
+            "The preview was prepared again just before your click, so nothing was stored. "
+            "Check the preview below and commit again if it is still what you want."
+        )
     when = s.version(head).created_at
     return (
         f"The data changed since your preview: version {head} was stored at {when}. "

@@ -29,6 +29,7 @@ from indicators.profiles import Profile, load_profiles, save_profile
 from indicators.reading import MAX_FILE_BYTES, SourceFile, mebibytes
 from indicators.store import StaleVersion
 from indicators.store.base import Version
+from indicators.text import escape_markdown
 
 FIELDS = {
     "rankings": list(COLUMN_ALIASES),
@@ -132,7 +133,7 @@ def _commit_form(
             raise StaleVersion("the preview shown before the click was another one")
         version = store_it(message.strip())
     except (StaleVersion, PreviewGone):
-        st.session_state[jobs.STALE] = (key, jobs.stale_notice())
+        st.session_state[jobs.STALE] = (key, jobs.stale_notice(seen[1] if seen else None))
         again()
         st.rerun()
     st.session_state.pop(jobs.STALE, None)  # the store audits the commit itself
@@ -215,7 +216,8 @@ def page() -> None:
     st.title("Upload data")
     user = analyst_name()
     st.caption(
-        f"Signed in as {user}. Files are checked and previewed; nothing is stored until you commit."
+        f"Signed in as {escape_markdown(user)}. Files are checked and previewed; nothing is "
+        "stored until you commit."
     )
     _update_from_rsf(user)
     files = st.file_uploader(
@@ -254,7 +256,7 @@ def _problems(problems: list[Problem]) -> None:
     download(frame, "problems.csv", "Download the problems (CSV)")
     plain("Each problem names the file, the row (as a spreadsheet numbers it) and the column.")
     if len(frame) < problem_count(problems):
-        plain("The first 1,000 problems are listed; the others are counted by kind.")
+        st.caption("The first 1,000 problems are listed; the others are counted by kind.")
 
 
 guarded(page)

@@ -19,6 +19,7 @@ from indicators.ingest import ingest
 from indicators.prepare_worker import PreviewJob
 from indicators.reading import SourceFile
 from indicators.store import LocalStore
+from indicators.synthetic import COLUMNS, synthetic_incidents
 from tests.conftest import shared_file
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -64,7 +65,7 @@ def signed_in_upload_page() -> AppTest:
 
 def texts(at: AppTest) -> str:
     """Every message and text the page shows, in one string."""
-    parts: list[Any] = [*at.error, *at.success, *at.markdown, *at.warning, *at.info]
+    parts: list[Any] = [*at.error, *at.success, *at.markdown, *at.caption, *at.warning, *at.info]
     return "\n".join(str(p.value) for p in parts)
 
 
@@ -175,3 +176,17 @@ def test_problems_listed_with_count(analyst_env: Path) -> None:
     at.get("file_uploader")[0].set_value(("notes.csv", b"a;b\n1;2\n", "text/csv")).run()
     assert at.error and "1 problem(s) found. Nothing was stored." in at.error[0].value
     assert LocalStore(analyst_env).head() == 2
+
+
+def test_many_problems_capped_on_the_page(analyst_env: Path) -> None:
+    """1,500 unreadable dates: the page counts 1,500, lists 1,000 and counts the rest."""
+    frame = synthetic_incidents(1_500)
+    frame["date"] = "not a date"
+    data = frame[[c for c in COLUMNS if c != "synthetic"]].to_csv(index=False).encode()
+    at = signed_in_upload_page()
+    at.text_input(key="map_country").input("KAZ").run()
+    at.get("file_uploader")[0].set_value(("incidents.csv", data, "text/csv")).run()
+    assert at.error and at.error[0].value.startswith("1,500 problem(s) found.")
+    table = at.dataframe[-1].value
+    assert len(table) == 1_001 and table["problem"].iloc[-1] == "and 500 more: not a date"
+    assert "The first 1,000 problems are listed" in texts(at)
