@@ -94,6 +94,116 @@ def _filters(incidents: pd.DataFrame, iso3: str) -> IncidentFilter:
     )
 
 
+def counts_over_time_section(rows: pd.DataFrame, events: pd.DataFrame, iso3: str) -> None:
+    """Counts by statute or category, per year or month, with events, table and download."""
+    by = url_choice("by", ["statute", "category"], "Break down by")
+    freq = url_choice("freq", ["year", "month"], "Per")
+    counts = incident_counts(rows, [by, freq])
+    series = "statute_key" if by == "statute" else "statute_category"
+    if by == "statute":
+        labels = statute_labels(load_reference())
+        counts.insert(1, "statute", counts["statute_key"].map(lambda k: labels.get(k, k)))
+        series = "statute"
+    chart(counts_over_time(counts, freq, series, freq.capitalize(), events), "incidents-time")
+    if freq == "month":
+        st.caption(
+            f"{undated_in_month(rows)} incidents are dated only to the year and are not in "
+            "the monthly bars."
+        )
+    with st.expander("Table of these counts"):
+        st.dataframe(counts, hide_index=True)
+        download(counts, f"incidents_by_{by}_{freq}_{iso3}.csv")
+
+
+def by_region_section(rows: pd.DataFrame, iso3: str) -> None:
+    """Incidents by region: a choropleth (with a boundary file) or tile map, and bars."""
+    by_region = incident_counts(rows, ["region"])
+    st.subheader("By region")
+    layout = tile_layout(iso3)
+    geo = configured_geojson()
+    if geo is not None:
+        shape, unmatched = _geojson(str(geo), iso3, today())
+        chart(choropleth(by_region, shape, "id"), "incidents-choropleth")
+        if unmatched:
+            st.caption(
+                "Boundary features not matched to a region: "
+                + escape_markdown(", ".join(unmatched))
+            )
+    elif layout is not None:
+        chart(tile_grid_map(by_region, layout), "incidents-tiles")
+        st.caption(
+            "A tile map: one square per region, roughly in place; no boundary file "
+            "is needed. Regions are those in force on each incident's date."
+        )
+    chart(ranked_bars(by_region, "region_name"), "incidents-regions")
+    with st.expander("Table: incidents by region"):
+        st.dataframe(by_region, hide_index=True)
+
+
+def by_type_section(rows: pd.DataFrame) -> None:
+    """Incidents by incident type and by target type."""
+    st.subheader("By incident type and target")
+    by_type = incident_counts(rows, ["type"])
+    by_target = incident_counts(rows, ["target"])
+    chart(ranked_bars(by_type, "incident_type"), "incidents-types")
+    chart(ranked_bars(by_target, "target_type"), "incidents-targets")
+    with st.expander("Table: incidents by type and by target"):
+        st.dataframe(by_type, hide_index=True)
+        st.dataframe(by_target, hide_index=True)
+
+
+LISTING = ["date", "place_as_written", "region_name", "target_name", "target_type"]
+LISTING += ["incident_type", "statute_as_written", "source_name", "source_url"]
+
+
+def listing_section(rows: pd.DataFrame, total: int, iso3: str) -> None:
+    """The most recent incidents (addresses as text) and the download of all of them."""
+    st.subheader("The incidents")
+    listing = latest_incidents(rows, LISTED)
+    if total > LISTED:
+        st.caption(
+            f"The {LISTED:,} most recent of {total:,} incidents are listed; "
+            "the download below holds all of them."
+        )
+    st.dataframe(
+        listing[LISTING], hide_index=True, column_config={"source_url": text_column("source")}
+    )
+    download_later(
+        lambda: latest_incidents(rows),
+        f"incidents_{iso3}.csv",
+        "Download the incident list (CSV)",
+        rows=total,
+    )
+
+
+REPORTED = ["period_start", "period_end", "group", "measure", "value", "unit", "source_url"]
+
+
+def reported_section(events: pd.DataFrame, iso3: str) -> None:
+    """A monitor's own monthly counts, as their own series (never added to the records)."""
+    reported = table("reported_counts")
+    reported = reported[(reported["country"] == iso3) & (reported["period_kind"] == "month")]
+    if reported.empty:
+        return
+    st.subheader("What monitors reported (their own counts)")
+    measures = sorted(reported["measure"].unique())
+    shown = st.multiselect(
+        "Reported series", measures, default=measures[:3], format_func=one_line, key="reported"
+    )
+    picked = reported[reported["measure"].isin(shown)]
+    chart(reported_counts_chart(picked, events), "reported-chart")
+    with st.expander("Table: reported figures, with their sources"):
+        st.dataframe(
+            picked[REPORTED],
+            hide_index=True,
+            column_config={"source_url": text_column("source")},
+        )
+    st.caption(
+        "These are the monitor's published monthly figures, shown as their own series. "
+        "They are never added to the incident records above (which are a sample)."
+    )
+
+
 def page() -> None:
     """Render the incidents page."""
     iso3 = country_picker()
@@ -105,126 +215,21 @@ def page() -> None:
         f"{total:,} distinct incidents match the filters. Counts are "
         "of distinct incidents; by statute, only statutes applied to the target count."
     )
-    by = url_choice("by", ["statute", "category"], "Break down by")
-    freq = url_choice("freq", ["year", "month"], "Per")
-    counts = incident_counts(rows, [by, freq])
-    series = "statute_key" if by == "statute" else "statute_category"
-    if by == "statute":
-        labels = statute_labels(load_reference())
-        counts.insert(1, "statute", counts["statute_key"].map(lambda k: labels.get(k, k)))
-        series = "statute"
     events = table("events")
-    chart(
-        counts_over_time(
-            counts, freq, series, freq.capitalize(), events[events["country"] == iso3]
-        ),
-        "incidents-time",
-    )
-    if freq == "month":
-        st.caption(
-            f"{undated_in_month(rows)} incidents are dated only to the year and are not in "
-            "the monthly bars."
-        )
-    with st.expander("Table of these counts"):
-        st.dataframe(counts, hide_index=True)
-        download(counts, f"incidents_by_{by}_{freq}_{iso3}.csv")
+    events = events[events["country"] == iso3]
+    counts_over_time_section(rows, events, iso3)
     left, right = st.columns(2)
-    by_region = incident_counts(rows, ["region"])
     with left:
-        st.subheader("By region")
-        layout = tile_layout(iso3)
-        geo = configured_geojson()
-        if geo is not None:
-            shape, unmatched = _geojson(str(geo), iso3, today())
-            chart(choropleth(by_region, shape, "id"), "incidents-choropleth")
-            if unmatched:
-                st.caption(
-                    "Boundary features not matched to a region: "
-                    + escape_markdown(", ".join(unmatched))
-                )
-        elif layout is not None:
-            chart(tile_grid_map(by_region, layout), "incidents-tiles")
-            st.caption(
-                "A tile map: one square per region, roughly in place; no boundary file "
-                "is needed. Regions are those in force on each incident's date."
-            )
-        chart(ranked_bars(by_region, "region_name"), "incidents-regions")
-        with st.expander("Table: incidents by region"):
-            st.dataframe(by_region, hide_index=True)
+        by_region_section(rows, iso3)
     with right:
-        st.subheader("By incident type and target")
-        by_type = incident_counts(rows, ["type"])
-        by_target = incident_counts(rows, ["target"])
-        chart(ranked_bars(by_type, "incident_type"), "incidents-types")
-        chart(ranked_bars(by_target, "target_type"), "incidents-targets")
-        with st.expander("Table: incidents by type and by target"):
-            st.dataframe(by_type, hide_index=True)
-            st.dataframe(by_target, hide_index=True)
+        by_type_section(rows)
     st.subheader("From case to conviction")
     chain = case_chain(rows)
     chart(chain_chart(chain), "incidents-chain")
     st.dataframe(chain, hide_index=True)
     st.caption("Cases (person and statute) that reached each stage, where the records say so.")
-    st.subheader("The incidents")
-    listing = latest_incidents(rows, LISTED)
-    if total > LISTED:
-        st.caption(
-            f"The {LISTED:,} most recent of {total:,} incidents are listed; "
-            "the download below holds all of them."
-        )
-    st.dataframe(
-        listing[
-            [
-                "date",
-                "place_as_written",
-                "region_name",
-                "target_name",
-                "target_type",
-                "incident_type",
-                "statute_as_written",
-                "source_name",
-                "source_url",
-            ]
-        ],
-        hide_index=True,
-        column_config={"source_url": text_column("source")},
-    )
-    download_later(
-        lambda: latest_incidents(rows),
-        f"incidents_{iso3}.csv",
-        "Download the incident list (CSV)",
-        rows=total,
-    )
-    reported = table("reported_counts")
-    reported = reported[(reported["country"] == iso3) & (reported["period_kind"] == "month")]
-    if not reported.empty:
-        st.subheader("What monitors reported (their own counts)")
-        measures = sorted(reported["measure"].unique())
-        shown = st.multiselect(
-            "Reported series", measures, default=measures[:3], format_func=one_line, key="reported"
-        )
-        picked = reported[reported["measure"].isin(shown)]
-        chart(reported_counts_chart(picked, events[events["country"] == iso3]), "reported-chart")
-        with st.expander("Table: reported figures, with their sources"):
-            st.dataframe(
-                picked[
-                    [
-                        "period_start",
-                        "period_end",
-                        "group",
-                        "measure",
-                        "value",
-                        "unit",
-                        "source_url",
-                    ]
-                ],
-                hide_index=True,
-                column_config={"source_url": text_column("source")},
-            )
-        st.caption(
-            "These are the monitor's published monthly figures, shown as their own series. "
-            "They are never added to the incident records above (which are a sample)."
-        )
+    listing_section(rows, total, iso3)
+    reported_section(events, iso3)
 
 
 guarded(page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app_pages._common import (
@@ -17,6 +18,7 @@ from app_pages._common import (
 )
 from indicators.charts import position_chart
 from indicators.overview import (
+    Headline,
     headline,
     incidents_this_and_last_year,
     latest_year_with_incidents,
@@ -24,6 +26,69 @@ from indicators.overview import (
 )
 from indicators.text import escape_markdown
 from indicators.views import rankings_view
+
+
+def headline_metrics(h: Headline, incidents: pd.DataFrame, iso3: str) -> None:
+    """The four headline figures and the plain sentences (every data text escaped: a metric's
+    label, value, delta and help are all Markdown)."""
+    a, b, c, d = st.columns(4)
+    a.metric(
+        escape_markdown(f"RSF {h.edition} (covering {h.period_label})"),
+        f"{h.rank} of {h.n_ranked}",
+        help="Rank as published by RSF; 1 is the freest.",
+    )
+    b.metric(
+        "Position (0-100, 100 = freest)",
+        f"{h.position:.1f}",
+        delta=None
+        if h.position_change is None
+        else f"{h.position_change:+.1f} since {escape_markdown(h.previous_edition)}",
+        help="Share of the other ranked countries that did worse. Comparable across "
+        "editions with different numbers of countries.",
+    )
+    c.metric(
+        "Change over five editions",
+        "n/a" if h.five_edition_change is None else f"{h.five_edition_change:+.1f}",
+        help=f"Position change since edition {escape_markdown(h.five_edition_edition)}.",
+    )
+    synthetic = include_synthetic()
+
+    def counts() -> tuple[int, int, int]:
+        year = latest_year_with_incidents(incidents, iso3, today(), include_synthetic=synthetic)
+        return (
+            year,
+            *incidents_this_and_last_year(incidents, iso3, year, include_synthetic=synthetic),
+        )
+
+    year, this, last = per_version(("overview-incidents", iso3, synthetic, today()), counts)
+    d.metric(
+        f"Incidents recorded in {year}",
+        this,
+        delta=f"{this - last:+d} vs {year - 1}",
+        delta_color="inverse",
+    )
+    st.subheader("In plain words")
+    for sentence in summary_sentences(h, (year, this, last)):
+        plain(sentence)
+
+
+def position_over_time(rankings: pd.DataFrame, events: pd.DataFrame, iso3: str) -> None:
+    """The position chart, the figures behind it and their download."""
+    view = per_version(("overview-view", iso3), lambda: rankings_view(rankings, [iso3], "rsf_wpfi"))
+    st.subheader("Position over time")
+    figure = per_version(("overview-chart", iso3), lambda: position_chart(view, "position", events))
+    chart(figure, "overview-chart")
+    st.caption(
+        "Each point is an RSF edition, drawn at the middle of the period it covers (edition 2025 "
+        "covers 2024). Position = share of the other ranked countries that did worse, so 116th of "
+        "139 (2002) and 141st of 180 (2025) can be compared. Dashed lines mark RSF's method "
+        "changes (2013, 2022): the line is broken there on purpose. Grey markers are events; "
+        "click a legend entry to hide a kind. The chart's toolbar downloads it as SVG."
+    )
+    columns = ["edition", "period_label", "rank", "n_ranked", "position", "methodology"]
+    with st.expander("The figures behind the chart (table)"):
+        st.dataframe(view[[*columns, "citation"]], hide_index=True)
+    download(view, f"rankings_{iso3}.csv")
 
 
 def page() -> None:
@@ -35,75 +100,9 @@ def page() -> None:
     if h is None:
         st.info("No RSF ranking is stored for this country yet. Analysts can upload one.")
     else:
-        a, b, c, d = st.columns(4)
-        a.metric(  # a metric's label, value, delta and help are all Markdown
-            escape_markdown(f"RSF {h.edition} (covering {h.period_label})"),
-            f"{h.rank} of {h.n_ranked}",
-            help="Rank as published by RSF; 1 is the freest.",
-        )
-        b.metric(
-            "Position (0-100, 100 = freest)",
-            f"{h.position:.1f}",
-            delta=None
-            if h.position_change is None
-            else f"{h.position_change:+.1f} since {escape_markdown(h.previous_edition)}",
-            help="Share of the other ranked countries that did worse. Comparable across "
-            "editions with different numbers of countries.",
-        )
-        c.metric(
-            "Change over five editions",
-            "n/a" if h.five_edition_change is None else f"{h.five_edition_change:+.1f}",
-            help=f"Position change since edition {escape_markdown(h.five_edition_edition)}.",
-        )
-        synthetic = include_synthetic()
-
-        def counts() -> tuple[int, int, int]:
-            year = latest_year_with_incidents(incidents, iso3, today(), include_synthetic=synthetic)
-            return (
-                year,
-                *incidents_this_and_last_year(incidents, iso3, year, include_synthetic=synthetic),
-            )
-
-        year, this, last = per_version(("overview-incidents", iso3, synthetic, today()), counts)
-        d.metric(
-            f"Incidents recorded in {year}",
-            this,
-            delta=f"{this - last:+d} vs {year - 1}",
-            delta_color="inverse",
-        )
-        st.subheader("In plain words")
-        for sentence in summary_sentences(h, (year, this, last)):
-            plain(sentence)
-    view = per_version(("overview-view", iso3), lambda: rankings_view(rankings, [iso3], "rsf_wpfi"))
+        headline_metrics(h, incidents, iso3)
     country_events = events[events["country"] == iso3]
-    st.subheader("Position over time")
-    figure = per_version(
-        ("overview-chart", iso3), lambda: position_chart(view, "position", country_events)
-    )
-    chart(figure, "overview-chart")
-    st.caption(
-        "Each point is an RSF edition, drawn at the middle of the period it covers (edition 2025 "
-        "covers 2024). Position = share of the other ranked countries that did worse, so 116th of "
-        "139 (2002) and 141st of 180 (2025) can be compared. Dashed lines mark RSF's method "
-        "changes (2013, 2022): the line is broken there on purpose. Grey markers are events; "
-        "click a legend entry to hide a kind. The chart's toolbar downloads it as SVG."
-    )
-    with st.expander("The figures behind the chart (table)"):
-        st.dataframe(
-            view[
-                [
-                    "edition",
-                    "period_label",
-                    "rank",
-                    "n_ranked",
-                    "position",
-                    "methodology",
-                    "citation",
-                ]
-            ],
-            hide_index=True,
-        )
-    download(view, f"rankings_{iso3}.csv")
+    position_over_time(rankings, country_events, iso3)
     st.subheader("Latest events")
     latest = country_events.sort_values("date", ascending=False).head(5)
     st.dataframe(latest[["date", "kind", "title", "source_name"]], hide_index=True)

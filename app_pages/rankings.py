@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app_pages._common import chart, countries, country_picker, download, guarded, table, url_choice
@@ -30,27 +31,27 @@ PEER_GROUPS = {
 MEASURE_LABELS = {"position": "Position", "rank": "Rank", "score_normalised": "Score"}
 
 
-def page() -> None:
-    """Render the rankings page."""
-    iso3 = country_picker()
-    st.title("Rankings over time")
-    rankings = table("rankings")
+def chosen_countries(iso3: str) -> list[str]:
+    """The country and the peers chosen to compare it with."""
     names = countries()
     group = st.selectbox(
         "Compare with", ["Only this country", *PEER_GROUPS, "Custom list"], key="peers"
     )
-    chosen = [iso3]
     if group in PEER_GROUPS:
-        chosen = [iso3] + [c for c in PEER_GROUPS[group] if c != iso3 and c in names.index]
-    elif group == "Custom list":
+        return [iso3] + [c for c in PEER_GROUPS[group] if c != iso3 and c in names.index]
+    if group == "Custom list":
         extra = st.multiselect(
             "Countries",
             [c for c in names.index if c != iso3],
             format_func=lambda c: one_line(names[c]),
             key="custom",
         )
-        chosen = [iso3, *extra]
-    measure = url_choice("view", list(MEASURE_LABELS), "Show")
+        return [iso3, *extra]
+    return [iso3]
+
+
+def chosen_view(rankings: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
+    """The rankings of the chosen countries in the chosen index (and method, if asked)."""
     indexes = sorted(rankings["index"].unique())
     index = st.selectbox(
         "Index",
@@ -69,6 +70,39 @@ def page() -> None:
             key="era",
         )
         view = view[view["methodology"] == era]
+    return view
+
+
+TABLE_COLUMNS = ["country", "edition", "period_label", "rank", "n_ranked", "position", "score"]
+TABLE_COLUMNS += ["score_normalised", "methodology", "rank_change", "citation"]
+
+
+def sub_indicators(own: pd.DataFrame, events: pd.DataFrame) -> None:
+    """RSF's five sub-indicators of one country (2022 onwards): chart and table."""
+    if not (own["methodology"] == "rsf_2022").any():
+        st.info("Sub-indicators exist only for RSF editions from 2022.")
+        return
+    chart(sub_indicator_chart(own, events), "sub-chart")
+    subs = [
+        f"{n}_{m}"
+        for n in ("political", "economic", "legal", "social", "safety")
+        for m in ("score", "rank")
+    ]
+    st.dataframe(own.loc[own["methodology"] == "rsf_2022", ["edition", *subs]], hide_index=True)
+    st.caption(
+        "RSF's five indicators since 2022: political, economic, legal, social "
+        "and safety, each 0-100 (higher = freer)."
+    )
+
+
+def page() -> None:
+    """Render the rankings page."""
+    iso3 = country_picker()
+    st.title("Rankings over time")
+    rankings = table("rankings")
+    chosen = chosen_countries(iso3)
+    measure = url_choice("view", list(MEASURE_LABELS), "Show")
+    view = chosen_view(rankings, chosen)
     events = table("events")
     events = events[events["country"].isin(chosen)]
     kinds = sorted(events["kind"].unique())
@@ -87,43 +121,10 @@ def page() -> None:
     )
     tab_table, tab_sub = st.tabs(["Table", "RSF sub-indicators (2022 onwards)"])
     with tab_table:
-        st.dataframe(
-            view[
-                [
-                    "country",
-                    "edition",
-                    "period_label",
-                    "rank",
-                    "n_ranked",
-                    "position",
-                    "score",
-                    "score_normalised",
-                    "methodology",
-                    "rank_change",
-                    "citation",
-                ]
-            ],
-            hide_index=True,
-        )
+        st.dataframe(view[TABLE_COLUMNS], hide_index=True)
         download(view, f"rankings_{'_'.join(chosen)}.csv")
     with tab_sub:
-        own = view[view["iso3"] == iso3]
-        if (own["methodology"] == "rsf_2022").any():
-            chart(sub_indicator_chart(own, events[events["country"] == iso3]), "sub-chart")
-            subs = [
-                f"{n}_{m}"
-                for n in ("political", "economic", "legal", "social", "safety")
-                for m in ("score", "rank")
-            ]
-            st.dataframe(
-                own.loc[own["methodology"] == "rsf_2022", ["edition", *subs]], hide_index=True
-            )
-            st.caption(
-                "RSF's five indicators since 2022: political, economic, legal, social "
-                "and safety, each 0-100 (higher = freer)."
-            )
-        else:
-            st.info("Sub-indicators exist only for RSF editions from 2022.")
+        sub_indicators(view[view["iso3"] == iso3], events[events["country"] == iso3])
 
 
 guarded(page)

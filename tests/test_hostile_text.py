@@ -81,6 +81,10 @@ def _markdown_strings(proto: dict[str, Any], kind: str) -> Iterator[str]:
             yield from _markdown_strings(value, key)
 
 
+def _link(column_config: dict[str, Any]) -> bool:
+    return bool(column_config.get("type_config", {}).get("type") == "link")
+
+
 def page_findings(at: AppTest, value: str) -> tuple[list[str], str, set[str]]:
     """Everything on the page that would render as markup, the text a reader sees in
     Markdown and figures, and the table cells. Strings that carry ``value`` are checked
@@ -89,6 +93,10 @@ def page_findings(at: AppTest, value: str) -> tuple[list[str], str, set[str]]:
     seen: list[str] = []
     for element in _elements(at._tree):
         proto = _proto(element)
+        if element.type == "dataframe":
+            links = [c for c, v in json.loads(proto.get("columns") or "{}").items() if _link(v)]
+            findings += [f"dataframe: column {c!r} shown as links" for c in links]
+            continue
         if element.type == "plotly_chart":
             for text in _strings(json.loads(proto["spec"]), skip=NOT_RENDERED):
                 findings += [f"figure: {f} in {text!r}" for f in html_in_figure_text(text)]
