@@ -101,3 +101,16 @@ def test_analyst_rolls_back_in_history(analyst_env: Path, monkeypatch: pytest.Mo
     assert store.versions()[-1].user == "amina"
     log = (analyst_env / "audit.log").read_text()
     assert '"action": "rollback"' in log and '"user": "amina"' in log
+
+
+def test_saved_mapping_profile_is_audited(
+    analyst_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """record_profile_saved writes a profile.save line for the signed-in analyst only."""
+    from app_pages._auth import record_profile_saved
+
+    sign_in(monkeypatch, "amina", PASSWORD)
+    record_profile_saved("RSF monthly", {"kind": "rankings"})
+    event = audit.read(analyst_env / "audit.log")[-1]
+    assert event["action"] == "profile.save" and event["user"] == "amina"
+    assert event["details"] == {"profile": "RSF monthly", "kind": "rankings"}
