@@ -1,6 +1,6 @@
 """Two app servers on one PostgreSQL store: a commit is seen by the other server at once.
 
-Two ``streamlit run app.py`` processes on different loopback ports share one database through
+Two ``streamlit run server.py`` processes on different loopback ports share one database through
 ``INDICATORS_DATABASE_URL`` (as several servers behind a load balancer would). Server B shows
 RSF 2025 for Kazakhstan ("141 of 180"); RSF 2026 is committed while both serve; reloading
 server B's page, without restarting it, shows "149 of 180".
@@ -18,13 +18,13 @@ import pytest
 from indicators.ingest import ingest
 from indicators.reading import SourceFile
 from indicators.store.postgres import PostgresStore
-from tests.browser.conftest import ROOT, free_port, screenshot, start_streamlit, stop
+from tests.browser.conftest import SERVER, free_port, screenshot, start_streamlit, stop
 from tests.browser.test_dashboard import wait_for_app
 from tests.conftest import shared_file
 from tests.pg import postgres_server_fixture, postgres_url_fixture  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
-APP = ROOT / "app.py"
+APP = SERVER  # as `make run` starts it
 
 
 def _rsf(year: str) -> list[SourceFile]:
