@@ -76,7 +76,7 @@ def _pick_columns(kind: str, columns: list[str], mapping: dict[str, str]) -> Non
         pick = st.selectbox(
             field,
             options,
-            key=f"map_{field}",
+            key=f"map_field_{field}",
             index=options.index(current) if current in options else 0,
         )
         if pick != "(not in file)":

@@ -190,3 +190,16 @@ def test_many_problems_capped_on_the_page(analyst_env: Path) -> None:
     table = at.dataframe[-1].value
     assert len(table) == 1_001 and table["problem"].iloc[-1] == "and 500 more: not a date"
     assert "The first 1,000 problems are listed" in texts(at)
+
+
+def test_saved_mapping_profile_is_audited(analyst_env: Path) -> None:
+    """Saving a mapping profile writes it and records who saved it in the audit log."""
+    at = signed_in_upload_page()
+    at.selectbox(key="map_kind").set_value("events").run()
+    at.get("file_uploader")[0].set_value(("e.csv", b"when,what\n2022-01-05,x\n", "text/csv")).run()
+    at.selectbox(key="map_field_date").set_value("when").run()
+    at.text_input(key="profile_name").input("my events").run()
+    at = at.button(key="save_profile").click().run()
+    assert not at.exception and at.success and at.success[0].value == "Profile saved."
+    log = (analyst_env / "audit.log").read_text()
+    assert "my events" in log and "amina" in log
