@@ -18,25 +18,47 @@ from indicators import prepare_worker
 from indicators.ingest import ingest
 from indicators.prepare_worker import PreviewJob
 from indicators.reading import SourceFile
-from indicators.store import LocalStore
+from indicators.store import LocalStore, Store
+from indicators.store.factory import open_store
 from indicators.synthetic import COLUMNS, synthetic_incidents
 from tests.conftest import shared_file
+from tests.pg import postgres_server_fixture, postgres_url_fixture  # noqa: F401 (fixtures)
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 KAZ_2026 = b"KAZ;34,41;149;"  # Kazakhstan's 2026 row: score 34.41, rank 149
 
 
+def _seeded(s: Store) -> Store:
+    for year in ("2025", "2026"):
+        ingest(s, [SourceFile.from_path(shared_file("rsf", f"{year}.csv"))], user="seed")
+    return s
+
+
 @pytest.fixture
 def analyst_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A store holding RSF 2025 and 2026 (versions 1 and 2) and one analyst account."""
+    """A local store holding RSF 2025 and 2026 (versions 1 and 2); analyst amina signed in."""
     store = tmp_path / "store"
     monkeypatch.setenv("INDICATORS_STORE", str(store))
     monkeypatch.setenv("INDICATORS_USERS_FILE", str(tmp_path / "users.json"))
     monkeypatch.setattr("app_pages._auth.current_analyst", lambda: "amina")
-    s = LocalStore(store)
-    for year in ("2025", "2026"):
-        ingest(s, [SourceFile.from_path(shared_file("rsf", f"{year}.csv"))], user="seed")
+    _seeded(LocalStore(store))
     return store
+
+
+@pytest.fixture(params=["local", "postgres"])
+def backend(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Store:
+    """The app's store on each backend, holding RSF 2025 and 2026; analyst amina signed in."""
+    monkeypatch.setenv("INDICATORS_USERS_FILE", str(tmp_path / "users.json"))
+    monkeypatch.setattr("app_pages._auth.current_analyst", lambda: "amina")
+    if request.param == "postgres":
+        location = str(request.getfixturevalue("postgres_url"))
+        monkeypatch.setenv("INDICATORS_DATABASE_URL", location)
+    else:
+        location = str(tmp_path / "store")
+        monkeypatch.setenv("INDICATORS_STORE", location)
+    return _seeded(open_store(location))
 
 
 def rsf_2026(score: str) -> bytes:
@@ -46,9 +68,9 @@ def rsf_2026(score: str) -> bytes:
     return data.replace(KAZ_2026, f"KAZ;{score};149;".encode())
 
 
-def kaz_score(store: Path, edition: str = "2026") -> float:
+def kaz_score(store: Store | Path, edition: str = "2026") -> float:
     """Kazakhstan's stored RSF score of one edition at the store's head."""
-    rankings = LocalStore(store).table("rankings")
+    rankings = (LocalStore(store) if isinstance(store, Path) else store).table("rankings")
     row = rankings[
         (rankings["iso3"] == "KAZ")
         & (rankings["edition"] == edition)
@@ -75,33 +97,33 @@ def commit(at: AppTest, key: str, message: str) -> AppTest:
     return at.button(key=f"commit_{key}").click().run()
 
 
-def test_commit_after_another_commit_is_refused_and_nothing_lost(analyst_env: Path) -> None:
+def test_commit_after_another_commit_is_refused_and_nothing_lost(backend: Store) -> None:
     """Preview a corrected 2026 file at version 2; version 3 comes from the command line;
     Commit is refused naming version 3, which stays intact; the new preview then commits."""
     at = signed_in_upload_page()
     at.get("file_uploader")[0].set_value(("2026.csv", rsf_2026("34,42"), "text/csv")).run()
     assert not at.exception and "1 changed" in texts(at)
     outside = SourceFile("2026.csv", rsf_2026("35,00"))
-    ingest(LocalStore(analyst_env), [outside], user="cli", message="correction")
-    assert kaz_score(analyst_env) == 35.0
+    ingest(backend, [outside], user="cli", message="correction")
+    assert kaz_score(backend) == 35.0
 
     at = commit(at, "upload", "my correction")
     assert not at.exception
-    assert LocalStore(analyst_env).head() == 3, "nothing may be stored on a stale preview"
-    assert kaz_score(analyst_env) == 35.0, "version 3's correction must stay"
-    when = LocalStore(analyst_env).version(3).created_at
+    assert backend.head() == 3, "nothing may be stored on a stale preview"
+    assert kaz_score(backend) == 35.0, "version 3's correction must stay"
+    when = backend.version(3).created_at
     assert at.error and "version 3" in at.error[0].value and when in at.error[0].value
     assert not at.success
 
     at = at.button(key="commit_upload").click().run()
     assert at.success and "Stored as version 4" in at.success[0].value
-    assert kaz_score(analyst_env) == 34.42
-    versions = LocalStore(analyst_env).versions()
+    assert kaz_score(backend) == 34.42
+    versions = backend.versions()
     assert [v.message for v in versions][-2:] == ["correction", "my correction"]
     assert versions[-1].user == "amina"
 
 
-def test_commit_after_the_worker_stopped_commits_only_what_was_seen(analyst_env: Path) -> None:
+def test_commit_after_the_worker_stopped_commits_only_what_was_seen(backend: Store) -> None:
     """The worker holding the preview stops (idle) and version 3 comes meanwhile: the click
     prepares again but stores nothing unseen; the next click stores the preview shown."""
     at = signed_in_upload_page()
@@ -109,20 +131,20 @@ def test_commit_after_the_worker_stopped_commits_only_what_was_seen(analyst_env:
     at.text_input(key="message_upload").input("my correction").run()
     for job in list(prepare_worker._live.values()):
         job.close()
-    ingest(LocalStore(analyst_env), [SourceFile("2026.csv", rsf_2026("35,00"))], user="cli")
+    ingest(backend, [SourceFile("2026.csv", rsf_2026("35,00"))], user="cli")
 
     at = at.button(key="commit_upload").click().run()
     assert not at.exception
-    assert LocalStore(analyst_env).head() == 3 and kaz_score(analyst_env) == 35.0
+    assert backend.head() == 3 and kaz_score(backend) == 35.0
     assert at.error and "version 3" in at.error[0].value
 
     at = at.button(key="commit_upload").click().run()
     assert at.success and "Stored as version 4" in at.success[0].value
-    assert kaz_score(analyst_env) == 34.42
+    assert kaz_score(backend) == 34.42
 
 
 def test_rsf_update_commit_refused_when_stale(
-    analyst_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    backend: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The RSF update's pinned change is refused after another commit, then committed anew."""
     published = tmp_path / "rsf"
@@ -133,15 +155,15 @@ def test_rsf_update_commit_refused_when_stale(
     at.text_input(key="rsf_editions").input("2026").run()
     at = at.button(key="rsf_fetch").click().run()
     assert not at.exception and not at.error
-    ingest(LocalStore(analyst_env), [SourceFile("2026.csv", rsf_2026("35,00"))], user="cli")
+    ingest(backend, [SourceFile("2026.csv", rsf_2026("35,00"))], user="cli")
 
     at = commit(at, "rsf", "RSF 2026 again")
-    assert LocalStore(analyst_env).head() == 3 and kaz_score(analyst_env) == 35.0
+    assert backend.head() == 3 and kaz_score(backend) == 35.0
     assert at.error and "version 3" in at.error[0].value
 
     at = at.button(key="commit_rsf").click().run()
     assert at.success and "Stored as version 4" in at.success[0].value
-    assert kaz_score(analyst_env) == 34.42
+    assert kaz_score(backend) == 34.42
 
 
 def test_files_parsed_once_outside_the_server(

@@ -15,7 +15,10 @@ from indicators.prepare_worker import Preview, PreviewJob
 from indicators.problems import ValidationFailed
 from indicators.reading import SourceFile
 from indicators.store import LocalStore, StaleVersion
+from indicators.store.factory import open_store
+from indicators.synthetic import COLUMNS, synthetic_incidents
 from tests.conftest import shared_file
+from tests.pg import postgres_server_fixture, postgres_url_fixture  # noqa: F401 (fixtures)
 
 EVENTS = (
     "date,title,kind,country,source_name\n{y}-01-05,Unrest {y},protest/unrest,KAZ,public record\n"
@@ -37,10 +40,22 @@ def _finished(job: PreviewJob) -> Preview | ValidationFailed:
 
 @pytest.fixture
 def store(tmp_path: Path) -> LocalStore:
-    """A store holding RSF 2025 (version 1)."""
+    """A local store holding RSF 2025 (version 1)."""
     s = LocalStore(tmp_path / "store")
     ingest(s, [SourceFile.from_path(shared_file("rsf", "2025.csv"))], user="seed")
     return s
+
+
+@pytest.fixture(params=["local", "postgres"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a store holding RSF 2025 (version 1) is, on each backend."""
+    where = (
+        str(request.getfixturevalue("postgres_url"))
+        if request.param == "postgres"
+        else str(tmp_path / "store")
+    )
+    ingest(open_store(where), [SourceFile.from_path(shared_file("rsf", "2025.csv"))], user="seed")
+    return where
 
 
 def test_progress_follows_the_files(store: LocalStore) -> None:
@@ -73,10 +88,11 @@ def test_problems_come_back_as_the_answer(store: LocalStore) -> None:
         job.close()
 
 
-def test_worker_commit_refused_when_the_store_moved(store: LocalStore) -> None:
+def test_worker_commit_refused_when_the_store_moved(location: str) -> None:
     """The worker commits its change on the previewed version only: after another commit it
     raises StaleVersion and stores nothing; prepared again, it commits."""
-    job = PreviewJob(str(store.root), [_events(2020)], ParseOptions())
+    store = open_store(location)
+    job = PreviewJob(location, [_events(2020)], ParseOptions())
     try:
         assert isinstance(_finished(job), Preview)
         ingest(store, [_events(2021)], user="cli")
@@ -103,3 +119,20 @@ def test_no_more_workers_than_the_limit(store: LocalStore, monkeypatch: pytest.M
     finally:
         for j in jobs:
             j.close()
+
+
+def test_closing_a_job_ends_its_worker_mid_parse(store: LocalStore, tmp_path: Path) -> None:
+    """A job closed while it parses (a new upload, an evicted preview) ends its process."""
+    frame = synthetic_incidents(200_000)
+    data = frame[[c for c in COLUMNS if c != "synthetic"]].to_csv(index=False).encode()
+    job = PreviewJob(str(store.root), [SourceFile("big.csv", data)], ParseOptions(country="KAZ"))
+    deadline = time.monotonic() + 60
+    while not job.poll().text.startswith("Reading"):
+        assert time.monotonic() < deadline and job.wait(0.05) is None
+    workers = list(job._pool._processes.values())
+    assert workers and all(p.is_alive() for p in workers)
+    job.close()
+    for p in workers:
+        p.join(10)
+        assert not p.is_alive()
+    assert job.closed and id(job) not in prepare_worker._live

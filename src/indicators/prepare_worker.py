@@ -264,11 +264,16 @@ class PreviewJob:
             self.future = self._submit()
 
     def close(self) -> None:
-        """Stop the worker (its prepared change goes with it)."""
+        """Stop the worker at once, even mid-parse (its prepared change and memory go with it)."""
         if not self.closed:
             self.closed = True
+            # The pool keeps its processes in a private mapping; without ending them, a worker
+            # that is parsing would finish a job nobody waits for.
+            workers = list(getattr(self._pool, "_processes", {}).values())
             self._pool.shutdown(wait=False, cancel_futures=True)
-            self._queue.close()
+            for process in workers:
+                with contextlib.suppress(Exception):
+                    process.terminate()
         with _lock:
             _live.pop(id(self), None)
 
