@@ -177,7 +177,9 @@ def _present_rows(ws: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
             date_formats=wb._date_formats,
             timedelta_formats=wb._timedelta_formats,
         )
-        yield from parser.parse()
+        for row in parser.parse():
+            yield row
+            parser.row_dimensions.clear()  # row heights are not read: keep none of them
 
 
 def _values(source: SourceFile, number: int, cells: list[dict[str, Any]]) -> tuple[object, ...]:
