@@ -157,19 +157,31 @@ def settle() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _damage(root: str, version: int | None) -> list[str]:
-    return [f"{d.table} ({d.problem})" for d in _store_at(root).verify()]
+    """Every damaged manifest or object of every version, one line each (checked once per version).
+
+    An object shared by several versions is named once, with the newest version that needs it.
+    """
+    seen: dict[tuple[str, str], str] = {}
+    for d in sorted(_store_at(root).verify(), key=lambda d: -(d.version or 0)):
+        seen.setdefault((d.table, d.object_id or str(d.version)), d.describe())
+    return list(seen.values())
+
+
+def damage_found() -> list[str]:
+    """The damage :func:`_damage` found in the store this run shows."""
+    return _damage(location(), version())
 
 
 def report_damage() -> None:
     """On start (once per store version), say which stored tables are damaged and how to recover."""
-    damaged = _damage(location(), version())
+    damaged = damage_found()
     if damaged:
         st.error(
-            "Damaged data found: "
-            + escape_markdown("; ".join(damaged))
-            + ". Everything intact is still "
-            "shown. To recover: run 'indicators check', then 'indicators rollback V' to the "
-            "last version whose tables are intact (History page for analysts)."
+            escape_markdown(
+                "Damaged data found: " + "; ".join(damaged) + ". Everything intact is still "
+                "shown. To recover: run 'indicators check', then 'indicators rollback V' to the "
+                "last version whose tables are intact (History page for analysts)."
+            )
         )
 
 

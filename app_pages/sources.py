@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages._common import country_picker, download, guarded, store
+from app_pages._common import country_picker, damage_found, download, guarded, store
 from indicators.store.base import Version
 from indicators.text import escape_markdown
 
@@ -120,14 +120,13 @@ def page() -> None:
     download(files, "provenance.csv", "Download the provenance table (CSV)")
     st.subheader("Versions")
     st.dataframe(version_list(versions), hide_index=True)
-    damage = s.verify()
+    damage = damage_found()
     if damage:
-        st.error(
-            "Some stored tables are damaged: "
-            + escape_markdown("; ".join(f"{d.table} ({d.problem})" for d in damage))
-        )
+        st.error(escape_markdown("Some stored data is damaged: " + "; ".join(damage)))
     else:
-        st.success(f"All stored tables of version {s.head()} match their checksums.")
+        st.success(
+            f"Every stored version and table matches its checksum (current version {s.head()})."
+        )
 
 
 guarded(page)

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.launch import ROOT, free_port, start_streamlit, stop_process
+from benchmarks.launch import SERVER, free_port, start_streamlit, stop_process
 
-APP = ROOT / "app.py"
+APP = SERVER  # what `make run` starts: the app behind sign-in and the edges
 BARE_APP = Path(__file__).resolve().parent / "bare_app.py"
 
 

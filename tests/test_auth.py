@@ -289,7 +289,7 @@ def test_cli_list_passwd_unlock_remove(
     capsys.readouterr()
     assert run_users(["list"], monkeypatch) == 0
     table = capsys.readouterr().out
-    assert "alice" in table and "locked until" in table
+    assert "alice" in table and "sign-in wait until" in table
     assert run_users(["unlock", "alice"], monkeypatch) == 0
     assert run_users(["list", "--format", "json"], monkeypatch) == 0
     out = capsys.readouterr().out

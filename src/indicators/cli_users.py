@@ -114,7 +114,7 @@ def _passwd(args: argparse.Namespace) -> int:
     password = _read_password(args, args.name)
     user = auth.set_password(args.name, password, path=path)
     _audit(args, "users.passwd", {"name": user.name})
-    print(f"changed the password of {user.name!r} (its lockout is cleared)")
+    print(f"changed the password of {user.name!r} (its sign-in wait is cleared)")
     return EXIT_OK
 
 
@@ -122,13 +122,13 @@ def _unlock(args: argparse.Namespace) -> int:
     path = _users_path(args)
     user = auth.unlock_user(args.name, path=path)
     _audit(args, "users.unlock", {"name": user.name})
-    print(f"unlocked {user.name!r}")
+    print(f"cleared the sign-in wait of {user.name!r}")
     return EXIT_OK
 
 
 def _status(user: auth.User, now: datetime) -> str:
     if user.is_locked(now) and user.locked_until is not None:
-        return f"locked until {user.locked_until:%Y-%m-%d %H:%M} UTC"
+        return f"sign-in wait until {user.locked_until:%Y-%m-%d %H:%M:%S} UTC"
     if user.failed_attempts:
         return f"active ({user.failed_attempts} failed sign-in(s))"
     return "active"
@@ -176,17 +176,17 @@ def cmd_users_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_users_passwd(args: argparse.Namespace) -> int:
-    """``indicators users passwd NAME``: set a new password (also clears a lockout)."""
+    """``indicators users passwd NAME``: set a new password (also clears the sign-in wait)."""
     return _run(args, _passwd)
 
 
 def cmd_users_unlock(args: argparse.Namespace) -> int:
-    """``indicators users unlock NAME``: clear a lockout after too many failed sign-ins."""
+    """``indicators users unlock NAME``: clear the sign-in wait after failed sign-ins."""
     return _run(args, _unlock)
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
-    """``indicators users list``: every account with its role and lockout state."""
+    """``indicators users list``: every account with its role and sign-in wait."""
     return _run(args, _list)
 
 
@@ -231,16 +231,16 @@ def add_users_parser(
     p.add_argument("name")
     p.set_defaults(func=cmd_users_remove)
 
-    p = common(actions.add_parser("list", help="list accounts, roles and lockouts"))
+    p = common(actions.add_parser("list", help="list accounts, roles and sign-in waits"))
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_users_list)
 
-    p = common(actions.add_parser("passwd", help="set a new password (clears a lockout)"))
+    p = common(actions.add_parser("passwd", help="set a new password (clears the sign-in wait)"))
     p.add_argument("name")
     password_source(p)
     p.set_defaults(func=cmd_users_passwd)
 
-    p = common(actions.add_parser("unlock", help="clear a lockout after failed sign-ins"))
+    p = common(actions.add_parser("unlock", help="clear the sign-in wait after failed sign-ins (at once)"))
     p.add_argument("name")
     p.set_defaults(func=cmd_users_unlock)
     return users
