@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TypeVar
 
@@ -36,7 +36,7 @@ def location() -> str:
     return configured_database_url(_secrets()) or str(default_store_dir())
 
 
-def _secrets() -> object:
+def _secrets() -> Mapping[str, object]:
     try:
         return st.secrets
     except Exception:  # no secrets file
@@ -115,7 +115,8 @@ def version() -> int | None:
     """The store version this run shows."""
     if _VERSION_KEY not in st.session_state:
         begin_run()
-    return st.session_state[_VERSION_KEY]  # type: ignore[no-any-return]
+    head = st.session_state[_VERSION_KEY]
+    return None if head is None else int(head)
 
 
 _last_head: list[int | None] = []  # the store version this process last served

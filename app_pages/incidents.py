@@ -44,7 +44,7 @@ from indicators.text import escape_markdown, one_line
 
 
 @st.cache_data(show_spinner=False)
-def _geojson(path: str, country: str, on: date) -> tuple[dict, list[str]]:  # type: ignore[type-arg]
+def _geojson(path: str, country: str, on: date) -> tuple[dict[str, object], list[str]]:
     from pathlib import Path
 
     return load_geojson(Path(path), country, on)

@@ -240,7 +240,9 @@ def add_users_parser(
     password_source(p)
     p.set_defaults(func=cmd_users_passwd)
 
-    p = common(actions.add_parser("unlock", help="clear the sign-in wait after failed sign-ins (at once)"))
+    p = common(
+        actions.add_parser("unlock", help="clear the sign-in wait after failed sign-ins (at once)")
+    )
     p.add_argument("name")
     p.set_defaults(func=cmd_users_unlock)
     return users
