@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pickle
 
+import pandas as pd
+import pandera.pandas as pa
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,6 +22,7 @@ from indicators.problems import (
     problems_frame,
 )
 from indicators.reading import SourceFile
+from indicators.schemas import validate_batch
 from indicators.synthetic import COLUMNS, synthetic_incidents
 
 
@@ -98,6 +102,40 @@ def test_file_of_bad_dates_lists_a_thousand() -> None:
         raise AssertionError("bad dates must be refused")
     assert failure.total == 3_000 and len(failure.problems) == MAX_LISTED + 1
     assert failure.problems[-1].text.startswith("and 2,000 more: ")
+
+
+def test_incident_builder_keeps_only_a_thousand_problem_objects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the cap the incident builder counts bad cells without building a Problem for each."""
+    built = []
+    original = Problem.__init__
+
+    def counting_init(self: Problem, *args: object, **kwargs: object) -> None:
+        built.append(1)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    frame = synthetic_incidents(3_000)
+    frame["date"] = "not a date"
+    data = frame[[c for c in COLUMNS if c != "synthetic"]].to_csv(index=False).encode()
+    monkeypatch.setattr(Problem, "__init__", counting_init)
+    with pytest.raises(ValidationFailed) as caught:
+        parse_file(SourceFile("incidents.csv", data), ParseOptions(country="KAZ"))
+    assert caught.value.total == 3_000
+    assert len(built) < 1_200  # 1,000 listed, a few summary lines and re-wraps
+
+
+def test_schema_failures_beyond_the_cap_are_counted_not_dropped() -> None:
+    """1,500 failed checks of one column: 1,000 listed, the other 500 counted, none dropped."""
+    schema = pa.DataFrameSchema({"score": pa.Column(float, pa.Check.in_range(0, 100))})
+    frame = pd.DataFrame(
+        {"score": [150.0] * 1_500, "source_row": range(2, 1_502), "source_file": "a.csv"}
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        validate_batch(frame, schema)
+    assert caught.value.total == 1_500
+    assert caught.value.problems[-1].text.startswith("and 500 more: fails the check")
+    assert caught.value.problems[0].row == 2 and caught.value.problems[0].file == "a.csv"
 
 
 problem = st.builds(

@@ -45,7 +45,7 @@ class UsageError(ValueError):
 
 def _report_problems(exc: ValidationFailed) -> int:
     frame = problems_frame(exc.problems)
-    sys.stderr.write(f"{len(frame)} problem(s) found; nothing was written.\n")
+    sys.stderr.write(f"{exc.total:,} problem(s) found; nothing was written.\n")
     with pd.option_context(
         "display.max_rows", 200, "display.width", 200, "display.max_colwidth", 90
     ):

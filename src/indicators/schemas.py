@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from indicators._values import is_missing
-from indicators.problems import Problem, ValidationFailed
+from indicators.problems import MAX_LISTED, Problem, ProblemList, ValidationFailed
 
 SUB_INDICATORS = ("political", "economic", "legal", "social", "safety")
 ENTITY_KINDS = ("country", "territory", "pseudo", "historic", "group")
@@ -142,9 +142,10 @@ def validate_batch(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFr
         raise ValidationFailed(_schema_problems(exc.failure_cases, frame, None)) from exc
 
 
-def _schema_problems(cases: pd.DataFrame, frame: pd.DataFrame, file: str | None) -> list[Problem]:
-    problems: list[Problem] = []
-    for case in cases.head(500).itertuples(index=False):
+def _schema_problems(cases: pd.DataFrame, frame: pd.DataFrame, file: str | None) -> ProblemList:
+    """Every failed check as a problem: the first ``MAX_LISTED`` one by one, the rest counted."""
+    problems = ProblemList()
+    for case in cases.head(MAX_LISTED).itertuples(index=False):
         idx = getattr(case, "index", None)
         row: int | None = None
         where = file
@@ -155,15 +156,24 @@ def _schema_problems(cases: pd.DataFrame, frame: pd.DataFrame, file: str | None)
             except (KeyError, TypeError, ValueError):
                 row = None
         column = case.column if isinstance(case.column, str) else None
-        problems.append(
-            Problem(
-                where or "(several files)",
-                f"fails the check {case.check}",
-                row,
-                column,
-                "" if is_missing(case.failure_case) else str(case.failure_case),
-            )
+        value = "" if is_missing(case.failure_case) else str(case.failure_case)
+        problems.add(
+            where or "(several files)", f"fails the check {case.check}", row, column, value
         )
+    rest = cases.iloc[MAX_LISTED:]
+    if len(rest):  # counted by column and check, without a Python object per failure
+        kinds = rest.groupby([rest["column"].astype(str), rest["check"].astype(str)]).size()
+        for key, n in kinds.items():
+            column, check = (str(part) for part in key)  # type: ignore[attr-defined]
+            problems.append(
+                Problem(
+                    file or "(several files)",
+                    f"fails the check {check}",
+                    None,
+                    column,
+                    omitted=int(n),
+                )
+            )
     return problems
 
 

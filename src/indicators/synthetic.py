@@ -17,7 +17,7 @@ as a one-country monitor's file is. The values are drawn so that every row resol
 mode (statutes from the code in force on the date, places that exist on the date), so a
 generated file ingests with no problem.
 
-The 100 MB per-file limit of :mod:`indicators.reading` caps a file at roughly 700,000 such rows,
+The 100 MiB per-file limit of :mod:`indicators.reading` caps a file at roughly 700,000 such rows,
 so :func:`write_synthetic_files` splits a large set into files of ``rows_per_file`` rows (an
 analyst's year of monthly files is a batch in the same way).
 
@@ -304,7 +304,7 @@ def write_synthetic_files(
     """Write ``synthetic_incidents(n, seed)`` as CSV files ``synthetic_<n>_s<seed>[_partK].csv``.
 
     Refuses any folder outside ``bench-results`` or the temporary folder. Files of at most
-    ``rows_per_file`` rows keep each one under the reader's 100 MB limit.
+    ``rows_per_file`` rows keep each one under the reader's 100 MiB limit.
     """
     if not _allowed(folder):
         raise ValueError(

@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 from indicators.normalisers.dates import date_problem, parse_date
 from indicators.normalisers.places import resolve_place
 from indicators.normalisers.statutes import StatuteMatch, resolve_statutes
-from indicators.problems import Problem, ValidationFailed
+from indicators.problems import Problem, ProblemList, ValidationFailed
 from indicators.reading import TextTable
 from indicators.reference import Reference, load_reference, parse_iso
 from indicators.schemas import INCIDENTS_COLUMNS, INCIDENTS_SCHEMA, conform, validate
@@ -86,19 +86,13 @@ def _text(value: object) -> str | None:
 class _RowContext:
     def __init__(self, table: TextTable, ref: Reference, today: date, strict: bool) -> None:
         self.table, self.ref, self.today, self.strict = table, ref, today, strict
-        self.problems: list[Problem] = []
+        self.problems = ProblemList()
         self.unresolved: dict[str, list[int]] = {}
 
     def error(self, pos: int, column: str, value: object, problem: str, fix: str = "") -> None:
-        self.problems.append(
-            Problem(
-                self.table.source.name,
-                problem,
-                self.table.row_number(pos),
-                column,
-                "" if value is None else str(value),
-                fix,
-            )
+        # Past the listing cap only a count is kept: a million bad dates build no million objects.
+        self.problems.add(
+            self.table.source.name, problem, self.table.row_number(pos), column, value, fix
         )
 
     def unresolved_note(self, what: str, pos: int) -> None:
