@@ -178,11 +178,11 @@ def report_damage() -> None:
     damaged = damage_found()
     if damaged:
         st.error(
-            escape_markdown(
-                "Damaged data found: " + "; ".join(damaged) + ". Everything intact is still "
-                "shown. To recover: run 'indicators check', then 'indicators rollback V' to the "
-                "last version whose tables are intact (History page for analysts)."
-            )
+            "Damaged data found: "
+            + escape_markdown("; ".join(damaged))
+            + ". Everything intact is still "
+            "shown. To recover: run 'indicators check', then 'indicators rollback V' to the "
+            "last version whose tables are intact (History page for analysts)."
         )
 
 

@@ -57,6 +57,13 @@ FULL = Plan((10_000, 100_000, 1_000_000), 7, 3, 3, 24, (10, 25, 50), 20.0, (2.0,
 QUICK = Plan((10_000,), 3, 1, 1, 4, (2, 4), 4.0, (0.5, 1.5))
 
 
+def chromium_missing() -> str | None:
+    """Why Chromium cannot be driven here (None when it can)."""
+    from benchmarks.browser import chromium_available
+
+    return chromium_available()
+
+
 def log(message: str) -> None:
     """Progress on stderr-like output (the table comes at the end)."""
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
@@ -441,6 +448,12 @@ def main(argv: list[str] | None = None) -> int:
             )
         if not args.skip_sessions:
             figures += bench_sessions(plan, env, countries, details)
+        if not args.skip_browser and not chromium_missing():
+            from benchmarks import upload_load
+
+            found, details["upload"] = upload_load.figures(plan.sizes[-1], 4, plan.duration)
+            figures += found
+            step("upload under load done")
     runtime = time.perf_counter() - began
     args.out.mkdir(parents=True, exist_ok=True)
     report = {

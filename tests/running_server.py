@@ -8,12 +8,14 @@ fixture into a test module with ``from tests.running_server import edge_server_f
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import http.client
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import pytest
@@ -24,6 +26,8 @@ from websockets.asyncio.client import connect
 
 from benchmarks.launch import SERVER, free_port, start_streamlit, stop_process
 from indicators.auth import add_user
+
+T = TypeVar("T")
 
 PASSWORD = "correct horse battery staple"
 
@@ -194,7 +198,7 @@ def run_page(
     Returns the session id, what was drawn (element kinds and ``heading:<text>``) and what
     ``while_open`` returned: it is called with the session id while the session is live.
     """
-    return asyncio.run(_open_session(server, cookie, page, resume, while_open))
+    return run_coroutine(_open_session(server, cookie, page, resume, while_open))
 
 
 async def _send_messages(server: Server, cookie: str | None, messages: list[BackMsg]) -> None:
@@ -212,4 +216,14 @@ async def _send_messages(server: Server, cookie: str | None, messages: list[Back
 
 def send_messages(server: Server, messages: list[BackMsg], *, cookie: str | None = None) -> None:
     """Connect a websocket and send these BackMsgs (no script run asked for)."""
-    asyncio.run(_send_messages(server, cookie, messages))
+    run_coroutine(_send_messages(server, cookie, messages))
+
+
+def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(coro)`` in a thread of its own.
+
+    Playwright's sync API keeps an event loop running in the test thread once a browser test
+    has run, and ``asyncio.run`` refuses to start inside a running loop.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -45,7 +45,9 @@ def test_damaged_table_reported_and_rest_served(
     at = _app(country="KAZ")
     assert not at.exception
     assert any(
-        "Damaged data found: incidents" in e.value and "indicators rollback" in e.value
+        "Damaged data found: version 2" in e.value
+        and "incidents table" in e.value
+        and "indicators rollback" in e.value
         for e in at.error
     )
     assert any("141 of 180" in m.value for m in at.metric)
