@@ -117,9 +117,9 @@ def _commit_form(
     ``pin`` names what is previewed (files and options); the click commits only the change
     the previous run showed (same pin, same base version), never one prepared at the click.
     """
-    notice = st.session_state.get(jobs.STALE)
+    notice, slot = st.session_state.get(jobs.STALE), st.empty()
     if notice and notice[0] == key:
-        st.error(notice[1])
+        slot.error(notice[1])
     shown, seen_key = (pin, preview.base_version), f"_seen_{key}"
     seen = st.session_state.get(seen_key)
     st.session_state[seen_key] = shown
@@ -137,6 +137,7 @@ def _commit_form(
         again()
         st.rerun()
     st.session_state.pop(jobs.STALE, None)  # the store audits the commit itself
+    slot.empty()  # the refusal before this commit is over
     st.cache_data.clear()
     return version
 
@@ -225,6 +226,8 @@ def page() -> None:
         type=["csv", "xlsx"],
         accept_multiple_files=True,
         key="uploads",
+        help=f"The box below writes the same limit as {MAX_FILE_BYTES // 2**20}MB: Streamlit's MB "
+        "are MiB (1,048,576 bytes).",
     )
     try:
         sources = jobs.sources(files or [])

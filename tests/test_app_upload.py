@@ -117,6 +117,7 @@ def test_commit_after_another_commit_is_refused_and_nothing_lost(backend: Store)
 
     at = at.button(key="commit_upload").click().run()
     assert at.success and "Stored as version 4" in at.success[0].value
+    assert not at.error, "the refusal of the earlier click is over once the commit is stored"
     assert kaz_score(backend) == 34.42
     versions = backend.versions()
     assert [v.message for v in versions][-2:] == ["correction", "my correction"]

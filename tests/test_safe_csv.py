@@ -151,3 +151,15 @@ def test_csv_module_reads_the_export_back() -> None:
     frame = pd.DataFrame({"t": ['a,"b";\n=c', "Қ"], "n": [-1.5, 2.0]})
     rows = list(csv.reader(io.StringIO(to_safe_csv(frame))))
     assert rows == [["t", "n"], ['a,"b";\n\'=c', "-1.5"], ["Қ", "2.0"]]
+
+
+@given(FRAMES)
+def test_export_reads_back_with_the_same_shape(rows: list[list[str | None]]) -> None:
+    """Any cells, lone CRs and line breaks included, read back as the same rows and columns."""
+    width = len(rows[0]) if rows else 1
+    frame = pd.DataFrame(rows, columns=[f"c{i}" for i in range(width)], dtype=object)
+    back = list(csv.reader(io.StringIO(to_safe_csv(frame), newline="")))
+    assert len(back) == len(frame) + 1
+    assert all(len(row) == width for row in back)
+    expected = frame.map(lambda v: "" if v is None else neutralise_cell(v))
+    assert back[1:] == expected.values.tolist()

@@ -49,5 +49,10 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_safe_csv(frame: pd.DataFrame) -> str:
-    """CSV text (UTF-8, header row, comma-separated) with formula-like cells neutralised."""
-    return str(safe_frame(frame).to_csv(index=False, lineterminator="\n"))
+    """CSV text (UTF-8, header row, comma-separated) with formula-like cells neutralised.
+
+    Records end in CRLF, as RFC 4180 has it: Python's writer then quotes every cell holding a
+    CR or LF. With LF endings a cell holding a lone CR went out unquoted, and spreadsheets
+    (and ``csv.reader``) split the record there.
+    """
+    return str(safe_frame(frame).to_csv(index=False, lineterminator="\r\n"))
