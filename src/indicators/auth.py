@@ -10,7 +10,9 @@ Anonymous visitors may only read. An analyst (who may upload, commit and roll ba
 
 Sign-in never tells whether a name exists: a wrong password, an unknown name and an invalid
 name get the same answer and the same argon2 work, and the throttle (:mod:`indicators.throttle`)
-treats every name alike. There is no lockout: the longest wait anyone can cause is 60 seconds.
+treats every name alike. There is no lockout: a name's wait is at most 60 seconds, and after it
+addresses that have failed more than twice wait as long again, so they cannot take the turn of
+an analyst signing in from another address.
 Changing a password or removing an account ends its sessions at once.
 
 This module never imports streamlit.

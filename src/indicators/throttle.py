@@ -4,8 +4,16 @@ After ``n`` failed sign-ins in a row on one key, the next attempt on that key is
 after :func:`wait_after` ``(n)`` seconds: 0 after the first failure, then 1, 2, 4, 8, 16, 32
 and at most :data:`MAX_DELAY` (60 s). A key is forgotten :data:`FORGET_AFTER` (15 minutes)
 after its last failure, and a successful sign-in clears the keys it used. An attempt that
-arrives during a wait is refused without checking the password and is *not* counted, so a
-stranger who keeps trying cannot push the wait beyond 60 s after their last counted failure.
+arrives during a wait is refused without checking the password and is *not* counted.
+
+**Quiet addresses go first.** When a name's wait ends, it is open first to *quiet* addresses
+(at most :data:`QUIET_FAILURES` failures in a row): an address that has failed more often
+waits on that name for the wait again (twice as long in all). So a stranger who fails on the
+name each time its wait ends cannot take the turn of an analyst trying from another address:
+the analyst's password is checked at the first try after the current wait, at most 60 s.
+Every checked password counts on the name, so guessing one name from any number of
+addresses is never faster than from one: at most 8 passwords in the first minute, then one
+per wait (60 s).
 
 The keys are HMACs (with the server secret) of ``name:<lower-case name>``, ``addr:<client
 address>`` (an IPv6 address by its /64 network) or ``device:<id>``, so the file beside the
@@ -35,6 +43,7 @@ from indicators.sessions import server_secret
 FIRST_DELAY = 1.0  # seconds, after the second failure in a row
 MAX_DELAY = 60.0  # seconds: the longest wait anyone can impose on a name or an address
 FREE_FAILURES = 1  # failures answered without any wait (a typo)
+QUIET_FAILURES = 2  # an address with at most this many failures in a row goes first on a name
 FORGET_AFTER = timedelta(minutes=15)
 MAX_ENTRIES = 10_000
 THROTTLE_FORMAT = 1
@@ -47,6 +56,7 @@ class ThrottlePolicy:
     first_delay: float = FIRST_DELAY
     max_delay: float = MAX_DELAY
     free_failures: int = FREE_FAILURES
+    quiet_failures: int = QUIET_FAILURES
     forget_after: timedelta = FORGET_AFTER
     max_entries: int = MAX_ENTRIES
 
@@ -146,11 +156,38 @@ class Throttle:
         except private_files.PrivateFileError as exc:
             raise UsersFileError(f"the sign-in throttle: {exc}") from exc
 
-    def _until(self, entry: list[Any] | None, now: float) -> float | None:
-        if entry is None or float(entry[1]) <= now - self.policy.forget_after.total_seconds():
+    def _live(self, entry: list[Any] | None, now: float) -> bool:
+        forget = now - self.policy.forget_after.total_seconds()
+        return entry is not None and float(entry[1]) > forget
+
+    def _until(self, entry: list[Any] | None, now: float, noisy: bool = False) -> float | None:
+        """Until when a key must wait (``None``: not now); a ``noisy`` address waits on a name
+        twice as long, so quiet addresses have the name to themselves for one wait."""
+        if entry is None or not self._live(entry, now):
             return None
-        until = float(entry[1]) + wait_after(int(entry[0]), self.policy)
+        wait = wait_after(int(entry[0]), self.policy)
+        until = float(entry[1]) + wait * (2 if noisy else 1)
         return until if until > now else None
+
+    def _waits(
+        self,
+        keys: list[tuple[str, str]],
+        digests: list[str],
+        entries: dict[str, list[Any]],
+        now: float,
+    ) -> dict[str, float]:
+        """The keys of this attempt that must wait now, with until when."""
+        address = [entries.get(d) for k, d in zip(keys, digests, strict=True) if k[0] == "addr"]
+        noisy = any(
+            e is not None and self._live(e, now) and int(e[0]) > self.policy.quiet_failures
+            for e in address
+        )
+        waits: dict[str, float] = {}
+        for key, digest in zip(keys, digests, strict=True):
+            until = self._until(entries.get(digest), now, noisy and key[0] == "name")
+            if until is not None:
+                waits[digest] = until
+        return waits
 
     def attempt(self, keys: list[tuple[str, str]], now: datetime | None = None) -> Decision:
         """Refuse during a wait on any key; otherwise count the attempt as a failure on each
@@ -159,21 +196,19 @@ class Throttle:
         digests = [self._digest(k) for k in keys]
         with _locked(self.path):
             entries = self._read()
-            waits = [u for d in digests if (u := self._until(entries.get(d), moment)) is not None]
+            waits = self._waits(keys, digests, entries, moment)
             if waits:
                 first = False
-                for d in digests:
-                    entry = entries.get(d)
-                    if entry is not None and self._until(entry, moment) is not None:
-                        first = first or entry[2] != entry[1]
-                        entry[2] = entry[1]
+                for d in waits:
+                    held = entries[d]
+                    first = first or held[2] != held[1]
+                    held[2] = held[1]
                 if first:
                     self._write(entries, moment)
-                return Decision(False, datetime.fromtimestamp(max(waits), UTC), first)
-            forget = moment - self.policy.forget_after.total_seconds()
+                return Decision(False, datetime.fromtimestamp(max(waits.values()), UTC), first)
             for d in digests:
                 entry = entries.get(d)
-                count = int(entry[0]) + 1 if entry is not None and float(entry[1]) > forget else 1
+                count = int(entry[0]) + 1 if self._live(entry, moment) and entry else 1
                 entries[d] = [count, moment, None]
             self._write(entries, moment)
         return Decision(True)
