@@ -37,7 +37,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from indicators import auth
+from indicators import accounts, auth
 from indicators.sessions import SessionStore
 
 SESSION_COOKIE = "indicators_session"
@@ -49,6 +49,7 @@ SECURE_ENV = "INDICATORS_COOKIE_SECURE"
 MAX_FORM_BYTES = 16 * 1024
 DEVICE_MAX_AGE = 180 * 24 * 3600
 CSRF_MAX_AGE = 3600
+NO_SUCH_ACCOUNT = "(no such account)"  # the audit's name for a failed sign-in on no account
 VERIFY_AT_ONCE = 2  # argon2 verifications in parallel (64 MiB each)
 
 _LOG = logging.getLogger("indicators.signin")
@@ -123,7 +124,8 @@ def _page(body: str, status: int = 200, headers: Mapping[str, str] | None = None
     return response
 
 
-def _form(csrf: str, next_path: str, message: str = "") -> str:
+def _form(csrf: str, next_path: str, message: str = "", name: str = "") -> str:
+    typed = f' value="{html.escape(name[:64])}"' if name else ""
     note = f'<p class="msg" role="alert">{html.escape(message)}</p>' if message else ""
     return (
         "<h1>Sign in</h1><p>Only analysts who maintain the data need to sign in. "
@@ -132,7 +134,8 @@ def _form(csrf: str, next_path: str, message: str = "") -> str:
         f'<input type="hidden" name="csrf" value="{html.escape(csrf)}">'
         f'<input type="hidden" name="next" value="{html.escape(next_path)}">'
         '<label for="name">Name</label>'
-        '<input id="name" name="name" autocomplete="username" required maxlength="64" autofocus>'
+        '<input id="name" name="name" autocomplete="username" required maxlength="64"'
+        f"{typed}{'' if name else ' autofocus'}>"
         '<label for="password">Password</label>'
         '<input id="password" name="password" type="password" autocomplete="current-password"'
         ' required maxlength="1024"><button type="submit">Sign in</button></form>'
@@ -252,7 +255,7 @@ class SignIn:
     def _refused(
         self, request: Request, result: auth.AuthResult, name: str, next_path: str
     ) -> Response:
-        details = {"name": name[:64], "client": _client(request)}
+        details = {**self._typed_name(name), "client": _client(request)}
         headers: dict[str, str] = {}
         if result.throttled:
             if result.first_refusal:
@@ -261,8 +264,17 @@ class SignIn:
             headers["Retry-After"] = str(max(1, math.ceil(wait)))
         else:
             self._record("signin.failed", "(visitor)", details)
-        body = _form(_csrf_token(request), next_path, result.reason)
+        body = _form(_csrf_token(request), next_path, result.reason, name)
         return _page(body, status=429 if result.throttled else 401, headers=headers)
+
+    def _typed_name(self, name: str) -> dict[str, str]:
+        """How the audit names a failed sign-in: an account's name, or (for anything else,
+        which may be a password typed into the wrong box) a keyed digest of the text only."""
+        user = accounts.get_user(name[:256], path=self.config.users_path, cached=True)
+        if user is not None:
+            return {"name": user.name}
+        mac = hmac.new(self.sessions.secret(), b"audit-name:" + name[:256].encode(), "sha256")
+        return {"name": NO_SUCH_ACCOUNT, "name_digest": mac.hexdigest()[:16]}
 
     def _signed_in(self, request: Request, user: auth.User, next_path: str) -> Response:
         previous = request.cookies.get(SESSION_COOKIE)
