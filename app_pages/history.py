@@ -16,7 +16,7 @@ import streamlit as st
 
 from app_pages._common import analyst_name, download, guarded, store, version
 from indicators.store import StaleVersion, Store, StoreError
-from indicators.store.base import TABLES, VersionState
+from indicators.store.base import TABLES, Damage, VersionState
 from indicators.versions import diff_versions, history_frame, restorable_versions
 
 T = TypeVar("T")
@@ -36,9 +36,10 @@ def _section(what: str, draw: Callable[[], T]) -> T | None:
     return None
 
 
-def _listing(s: Store) -> list[VersionState]:
-    states = s.history()
-    frame = history_frame(s, states)
+def _listing(s: Store) -> tuple[list[VersionState], list[Damage]]:
+    """The table of versions; every manifest and object is checked once, for it and rollback."""
+    states, damage = s.history(), s.verify()
+    frame = history_frame(s, states, damage)
     st.dataframe(frame.sort_values("version", ascending=False), hide_index=True)
     damaged = frame.loc[frame["state"].str.startswith("damaged"), "version"].tolist()
     if damaged:
@@ -47,7 +48,7 @@ def _listing(s: Store) -> list[VersionState]:
             + ", ".join(str(n) for n in damaged)
             + ". They stay in the history; 'indicators check' names what is damaged."
         )
-    return states
+    return states, damage
 
 
 def _view(s: Store, numbers: list[int]) -> None:
@@ -125,11 +126,12 @@ def _roll_back(s: Store, target: int, pinned: object) -> None:
     st.success(f"Version {v.number} restores version {target}.")
 
 
-def _rollback(s: Store, states: list[VersionState] | None, head: int | None) -> None:
+def _rollback(
+    s: Store, checked: tuple[list[VersionState], list[Damage]] | None, head: int | None
+) -> None:
     st.subheader("Roll back")
-    if states is None:
-        states = s.history()
-    options = restorable_versions(states, s.verify())
+    states, damage = checked or (s.history(), s.verify())
+    options = restorable_versions(states, damage)
     if not options:
         st.error("No version is intact: restore the store from a backup.")
         return
@@ -155,11 +157,12 @@ def page() -> None:
     if head is None:
         st.info("Nothing has been stored yet.")
         return
-    states = _section("The list of versions", lambda: _listing(s))
-    readable = [state.number for state in states or [] if state.version is not None] or [head]
+    checked = _section("The list of versions", lambda: _listing(s))
+    states = checked[0] if checked else []
+    readable = [state.number for state in states if state.version is not None] or [head]
     _section("The version viewer", lambda: _view(s, readable))
     _section("The comparison", lambda: _compare(s, readable))
-    _section("The rollback", lambda: _rollback(s, states, head))
+    _section("The rollback", lambda: _rollback(s, checked, head))
 
 
 guarded(page)

@@ -25,7 +25,7 @@ from indicators.store.base import Damage, Version, VersionState
 from indicators.store.changes import describe_changes
 from indicators.store.factory import open_store
 from indicators.terminal import write_data
-from indicators.versions import change_summary, diff_versions, restorable_versions
+from indicators.versions import change_summary, diff_versions, restorable_versions, state_label
 
 USER_HELP = (
     "a label for who is making the change, recorded with it (default: your login name); "
@@ -38,16 +38,16 @@ def store_from_args(args: argparse.Namespace) -> Store:
     return open_store(args.store) if args.store else open_default_store()
 
 
-def _history_row(state: VersionState) -> dict[str, Any]:
+def _history_row(state: VersionState, damage: list[Damage]) -> dict[str, Any]:
     v = state.version
     if v is None:
-        return {"version": state.number, "state": f"damaged: {state.problem}"}
+        return {"version": state.number, "state": state_label(state)}
     files = "; ".join(
         f"{f['name']} ({f['sha256'][:12]}, {f['rows_kept']}/{f['rows_read']} rows)" for f in v.files
     )
     return {
         "version": v.number,
-        "state": "legacy (no digest)" if state.legacy else "intact",
+        "state": state_label(state, damage),
         "created_at": v.created_at,
         "user": v.user,
         "action": v.action,
@@ -58,18 +58,20 @@ def _history_row(state: VersionState) -> dict[str, Any]:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    """List the store's versions with their provenance (a damaged one as damaged)."""
-    states = store_from_args(args).history()
+    """List the store's versions with their provenance; a version whose manifest or objects
+    are damaged is listed as damaged (every object is checked once, as 'check' does)."""
+    store = store_from_args(args)
+    states = store.history()
+    damage = store.verify()
+    rows = [_history_row(s, damage) for s in states]
     if args.format == "json":
         records = [
-            {**s.version.as_dict(), "state": _history_row(s)["state"]}
-            if s.version is not None
-            else _history_row(s)
-            for s in states
+            {**s.version.as_dict(), "state": row["state"]} if s.version is not None else row
+            for s, row in zip(states, rows, strict=True)
         ]
         write_data(json.dumps(records, indent=1, ensure_ascii=False) + "\n")
     else:
-        emit(pd.DataFrame([_history_row(s) for s in states]), args.format)
+        emit(pd.DataFrame(rows).fillna(""), args.format)
     return 0
 
 

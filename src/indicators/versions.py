@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from indicators.store.base import TABLES, Damage, Store, Version, VersionState
@@ -37,39 +39,46 @@ def change_summary(version: Version) -> str:
     return "; ".join(parts)
 
 
-def state_label(state: VersionState) -> str:
-    """'intact', 'legacy (no digest)' or 'damaged: <why>'."""
+def state_label(state: VersionState, damage: Iterable[Damage] = ()) -> str:
+    """'intact', 'legacy (no digest)', 'damaged (truncated or not JSON)' (its manifest) or
+    'damaged: events table has a checksum mismatch' (its objects, as ``verify()`` found)."""
     if state.version is None:
-        return f"damaged: {state.problem}"
+        problem = state.problem or "unreadable"
+        return problem if problem.startswith("damaged") else f"damaged: manifest {problem}"
+    found = [d.summary() for d in damage if d.version == state.number]
+    if found:
+        return "damaged: " + "; ".join(found)
     return "legacy (no digest)" if state.legacy else "intact"
 
 
-def history_frame(store: Store, states: list[VersionState] | None = None) -> pd.DataFrame:
+def _counts(v: Version) -> dict[str, str]:
+    return {k: str(sum(c[k] for c in v.changes.values())) for k in ("added", "changed", "removed")}
+
+
+def history_frame(
+    store: Store,
+    states: list[VersionState] | None = None,
+    damage: list[Damage] | None = None,
+) -> pd.DataFrame:
     """One row per version: state, who, when, what, which files (with SHA-256), rows changed.
 
-    A version whose manifest is damaged is listed as damaged (its other cells empty); it
-    never stops the listing. ``states`` is ``store.history()`` when the caller has it already.
+    The state merges the manifest's (``store.history()``) with the objects' (``damage``,
+    ``store.verify()`` once when not given): a version with a damaged object is damaged.
+    A version whose manifest is damaged shows its state and blank cells; it never stops
+    the listing. Every cell but the version number is text, so nothing shows as None.
     """
+    states = store.history() if states is None else states
+    damage = store.verify() if damage is None else damage
     rows = []
-    for state in store.history() if states is None else states:
+    for state in states:
         v = state.version
-        if v is None:
-            rows.append({"version": state.number, "state": state_label(state)})
-            continue
-        rows.append(
-            {
-                "version": v.number,
-                "state": state_label(state),
-                "created_at": v.created_at,
-                "user": v.user,
-                "action": v.action,
-                "message": v.message,
-                "files": "; ".join(f"{f['name']} ({f['sha256'][:12]})" for f in v.files),
-                "added": sum(c["added"] for c in v.changes.values()),
-                "changed": sum(c["changed"] for c in v.changes.values()),
-                "removed": sum(c["removed"] for c in v.changes.values()),
-            }
-        )
+        row: dict[str, object] = dict.fromkeys(HISTORY_COLUMNS, "")
+        row.update(version=state.number, state=state_label(state, damage))
+        if v is not None:
+            files = "; ".join(f"{f['name']} ({f['sha256'][:12]})" for f in v.files)
+            row.update(created_at=v.created_at, user=v.user, action=v.action, message=v.message)
+            row.update(files=files, **_counts(v))
+        rows.append(row)
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
 
 

@@ -117,12 +117,24 @@ class Damage:
     problem: str
     version: int | None = None
 
+    def _verb(self) -> str:
+        """'has a checksum mismatch', 'is missing', 'is damaged (...)': the problem as a verb."""
+        if self.problem == "checksum mismatch":
+            return "has a checksum mismatch"
+        return f"is {self.problem}"
+
+    def summary(self) -> str:
+        """What is damaged, without the version: 'events table has a checksum mismatch'."""
+        if self.table == "manifest":
+            return f"manifest {self._verb()}"
+        return f"{self.table} table {self._verb()}"
+
     def describe(self) -> str:
         """One line for people: 'version 2: events table (object 1a2b3c4d5e6f) is missing'."""
         where = f"version {self.version}: " if self.version is not None else ""
         if self.table == "manifest":
-            return f"{where}manifest is {self.problem}"
-        return f"{where}{self.table} table (object {self.object_id[:12]}) is {self.problem}"
+            return f"{where}{self.summary()}"
+        return f"{where}{self.table} table (object {self.object_id[:12]}) {self._verb()}"
 
 
 @dataclass(frozen=True)

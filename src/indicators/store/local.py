@@ -43,6 +43,7 @@ from indicators.store.tables import empty_table
 from indicators.store.versioning import (
     UNSET,
     check_base,
+    check_carried,
     check_previous,
     check_table_names,
     check_version_number,
@@ -58,6 +59,10 @@ from indicators.store.versioning import (
 
 Head = tuple[int, str | None]  # the version number HEAD names, and its manifest's digest
 
+# The SHA-256 of each object file this process hashed, with the file's (inode, size, mtime):
+# shared by every handle, so repeated commits and checks do not rehash big unchanged objects.
+_SUMS: dict[str, tuple[tuple[int, int, int], str]] = {}
+
 
 class LocalStore:
     """A versioned store of canonical tables in a local folder."""
@@ -65,7 +70,6 @@ class LocalStore:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
         self._cache: dict[str, pd.DataFrame] = {}
-        self._sums: dict[str, tuple[tuple[int, int, int], str]] = {}
 
     @property
     def location(self) -> str:
@@ -183,12 +187,17 @@ class LocalStore:
         try:
             st = path.stat()
             key = (st.st_ino, st.st_size, st.st_mtime_ns)
-            known = self._sums.get(wanted)
+            known = _SUMS.get(str(path))
             if known is None or known[0] != key:
-                self._sums[wanted] = (key, object_id(path.read_bytes()))
+                _SUMS[str(path)] = known = (key, object_id(path.read_bytes()))
         except FileNotFoundError:
             return None
-        return self._sums[wanted][1]
+        return known[1]
+
+    def _checksums(self, ids: list[str]) -> dict[str, str]:
+        """The SHA-256 of each of these objects that exists (see :meth:`_checksum`)."""
+        found = {wanted: self._checksum(wanted) for wanted in ids}
+        return {wanted: digest for wanted, digest in found.items() if digest is not None}
 
     def verify(self) -> list[Damage]:
         """Check every manifest and object of every version; list what is damaged.
@@ -196,11 +205,7 @@ class LocalStore:
         Also adds to the audit log the line of any commit a crash left without one.
         """
         states = self.history()
-        checksums = {}
-        for wanted in object_ids(states):
-            found = self._checksum(wanted)
-            if found is not None:
-                checksums[wanted] = found
+        checksums = self._checksums(sorted(object_ids(states)))
         audit_trail.reconcile(self)
         return find_damage(states, checksums)
 
@@ -219,8 +224,10 @@ class LocalStore:
     def _put_object(self, frame: pd.DataFrame, written: list[Path]) -> str:
         data, stored_as = encode_table(frame)
         path = self._object_path(stored_as)
-        if not path.exists():
+        present = self._checksum(stored_as)
+        if present is None:
             written.append(path)  # before writing: a failed write is cleaned up too
+        if present != stored_as:  # absent, or damaged: then these bytes repair it
             atomic_write(path, data)
         return stored_as
 
@@ -266,6 +273,7 @@ class LocalStore:
             check_base(expected_head, head[0] if head else None)
             previous, parent_digest = self._parent(head)
             kept = check_previous(previous, tables)
+            check_carried(head[0] if head else None, kept, tables, self._checksums)
             written: list[Path] = []
             try:
                 staged = stage_tables(

@@ -60,6 +60,7 @@ from indicators.store.tables import empty_table
 from indicators.store.versioning import (
     UNSET,
     check_base,
+    check_carried,
     check_previous,
     check_table_names,
     check_version_number,
@@ -75,6 +76,11 @@ from indicators.store.versioning import (
 Head = tuple[int, str | None]  # the current version number, and its manifest's digest
 
 SIDE_DIR_ENV = "INDICATORS_STORE_SIDE_DIR"
+
+# The SHA-256 of each object this process had the database compute, with the row's xmin
+# (which changes whenever the row is rewritten), per database: repeated commits do not
+# rehash big unchanged objects.
+_SUMS: dict[tuple[str, str], tuple[str, str]] = {}
 
 
 class PostgresStore:
@@ -175,6 +181,22 @@ class PostgresStore:
             int(n): m if isinstance(m, dict) else "damaged (not a JSON object)" for n, m in rows
         }
         return check_history(head[0], head[1], raws)
+
+    def _checksums_in(self, conn: psycopg.Connection[Any], ids: list[str]) -> dict[str, str]:
+        """The SHA-256 of each of these objects that exists (computed in the database, once
+        per version of its row)."""
+        rows = conn.execute(
+            "SELECT id, xmin::text FROM objects WHERE id = ANY(%s)", (ids,)
+        ).fetchall()
+        stale = [i for i, x in rows if _SUMS.get((self.location, i), ("",))[0] != x]
+        if stale:
+            for i, x, digest in conn.execute(
+                "SELECT id, xmin::text, encode(sha256(data), 'hex') FROM objects "
+                "WHERE id = ANY(%s)",
+                (stale,),
+            ).fetchall():
+                _SUMS[(self.location, i)] = (x, digest)
+        return {i: _SUMS[(self.location, i)][1] for i, _ in rows}
 
     # -- reading -------------------------------------------------------------------------
     def head(self) -> int | None:
@@ -294,6 +316,8 @@ class PostgresStore:
             number = head[0] if head else None
             check_base(expected_head, number)
             previous, parent_digest = self._parent(conn, head)
+            kept = check_previous(previous, tables)
+            check_carried(number, kept, tables, lambda ids: self._checksums_in(conn, ids))
             staged = stage_tables(
                 tables,
                 number,
@@ -302,7 +326,7 @@ class PostgresStore:
             )
             version = next_version(
                 number,
-                check_previous(previous, tables),
+                kept,
                 staged,
                 user=user,
                 message=message,

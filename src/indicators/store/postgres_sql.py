@@ -63,11 +63,17 @@ def ensure_schema(conn: psycopg.Connection[Any]) -> None:
 
 
 def put_object(conn: psycopg.Connection[Any], frame: pd.DataFrame) -> str:
-    """Store a table's Parquet bytes under their SHA-256 unless an object of that id exists."""
+    """Store a table's Parquet bytes under their SHA-256 unless an intact object of that id
+    exists; a damaged one (its bytes no longer match its id) is repaired with these bytes."""
     data, stored_as = encode_table(frame)
-    if conn.execute("SELECT 1 FROM objects WHERE id = %s", (stored_as,)).fetchone() is None:
+    row = conn.execute(
+        "SELECT encode(sha256(data), 'hex') = id FROM objects WHERE id = %s", (stored_as,)
+    ).fetchone()
+    if row is None:
         conn.execute(
             "INSERT INTO objects (id, data) VALUES (%s, %b) ON CONFLICT (id) DO NOTHING",
             (stored_as, data),
         )
+    elif not row[0]:
+        conn.execute("UPDATE objects SET data = %b WHERE id = %s", (data, stored_as))
     return stored_as

@@ -147,6 +147,33 @@ def check_previous(
     )
 
 
+def check_carried(
+    head: int | None,
+    kept: Mapping[str, dict[str, Any]],
+    tables: Iterable[str],
+    checksums: Callable[[list[str]], Mapping[str, str]],
+) -> None:
+    """Refuse a commit that would carry a damaged or missing object over from ``head``.
+
+    The tables a commit does not store keep the head's objects; if one of those is damaged,
+    the new version would be damaged too, silently. ``checksums(ids)`` is the backend's
+    SHA-256 of each stored object it finds (an id absent from it is missing). Called with the
+    commit lock held and before anything is written. A rollback stores every table, so it
+    carries nothing over and still works from a damaged head.
+    """
+    carried = {name: entry["object"] for name, entry in kept.items() if name not in set(tables)}
+    if not carried:
+        return
+    found = checksums(sorted(set(carried.values())))
+    for name, wanted in sorted(carried.items()):
+        if found.get(wanted) != wanted:
+            what = "missing" if wanted not in found else "damaged"
+            raise StoreError(
+                f"version {head}'s {name} table is {what}; roll back to an intact version "
+                "first ('indicators rollback V'); nothing was stored"
+            )
+
+
 def timestamp() -> str:
     """The creation time a new version records (UTC, to the second)."""
     return datetime.now(UTC).isoformat(timespec="seconds")
