@@ -11,7 +11,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages._auth import current_analyst, history_signin, sign_out, upload_signin
+from app_pages._auth import (
+    current_analyst,
+    history_signin,
+    sign_out,
+    signed_in_page,
+    upload_signin,
+)
 from app_pages._common import begin_run, report_damage, settle, synthetic_banner
 
 # A local icon: a ":material/...:" page icon makes browsers fetch the favicon from Google's CDN.
@@ -67,6 +73,8 @@ else:
                 icon=":material/history:",
                 url_path="history",
             ),
+            # /signin for an analyst: who is signed in (not Streamlit's "Page not found").
+            st.Page(signed_in_page, title="Signed in", url_path="signin", visibility="hidden"),
         ]
     }
     if st.sidebar.button("Sign out", key="signout"):

@@ -8,12 +8,13 @@ a visitor. The write pages are registered only for analysts and check again befo
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from urllib.parse import quote
 
 import streamlit as st
 
-from app_pages._common import record_write
+from app_pages._common import plain, record_write
 from indicators.auth import analyst_emails, check_session, default_session_store, is_analyst_oidc
 from indicators.signin_web import SESSION_COOKIE, SIGNIN_PATH
 
@@ -85,12 +86,37 @@ def signin_url(next_path: str = "/") -> str:
     return f"{SIGNIN_PATH}?next={quote(next_path, safe='/')}"
 
 
+# Looks like Streamlit's primary button (inline styles are allowed by the CSP; no script).
+LINK_STYLE = (
+    "display:inline-block;padding:0.4rem 0.9rem;border-radius:0.5rem;background:#ff4b4b;"
+    "color:#fff;text-decoration:none;font-weight:400;line-height:1.6"
+)
+
+
+def signin_link(label: str, next_path: str) -> None:
+    """A link to the sign-in form that opens in this tab (``st.link_button`` and Markdown
+    links open a new one, leaving this tab at "Sign in to continue"). The address is the
+    app's own: the fixed route and a local path, never anything from data or the URL."""
+    href = html.escape(signin_url(next_path))
+    st.html(f'<a href="{href}" style="{LINK_STYLE}">{html.escape(label)}</a>')
+
+
 def _sign_in_to_continue(next_path: str) -> None:
     st.title("Sign in to continue")
     st.write("This page is for analysts who maintain the data. Everyone can read the dashboard.")
-    st.link_button("Sign in", signin_url(next_path), type="primary")
+    signin_link("Sign in", next_path)
     if oidc_configured() and st.button("Sign in with your organisation's account", key="oidc"):
         st.login()
+
+
+def signed_in_page() -> None:
+    """What a signed-in analyst sees at /signin: who is signed in, and a way to sign out."""
+    name = require_analyst()
+    st.title("Signed in")
+    plain(f"You are signed in as {name}.")
+    if st.button("Sign out", key="signout-page", type="primary"):
+        sign_out()
+        st.rerun()
 
 
 def upload_signin() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages._auth import oidc_configured, signin_url
+from app_pages._auth import oidc_configured, signin_link
 from app_pages._common import guarded
 
 
@@ -14,7 +14,7 @@ def page() -> None:
     st.caption(
         "Only analysts who maintain the data need to sign in. Everyone can read the dashboard."
     )
-    st.link_button("Sign in with your analyst account", signin_url("/upload"), type="primary")
+    signin_link("Sign in with your analyst account", "/upload")
     if oidc_configured() and st.button("Sign in with your organisation's account", key="oidc"):
         st.login()
 

@@ -33,8 +33,10 @@ def _held(ok: bool) -> None:
 
 
 def _answer(reply: Reply) -> tuple[int, str | None, str]:
-    """What a stranger learns from an answer: status, Retry-After and the page (no token)."""
+    """What a stranger learns from an answer: status, Retry-After and the page (without the
+    token, and without the name typed, which the form shows again)."""
     body = re.sub(r'name="csrf" value="[^"]*"', "", reply.body.decode())
+    body = re.sub(r'(<input id="name"[^>]*) value="[^"]*"', r"\1", body)
     return reply.status, reply.headers.get("retry-after"), body
 
 

@@ -62,6 +62,37 @@ def test_reload_and_new_tab_keep_the_analyst_signed_in(page: Any, session_app: s
     page.get_by_role("heading", name="Sign in to continue").wait_for(timeout=60_000)
 
 
+def test_sign_in_link_stays_in_the_tab_and_comes_back(page: Any, session_app: str) -> None:
+    """ "Sign in" on /upload opens the form in the same tab, which returns to /upload signed in."""
+    page.goto(f"{session_app}/upload")
+    wait_for_app(page)
+    link = page.locator("[data-testid='stMain']").get_by_role("link", name="Sign in")
+    assert link.get_attribute("href") == "/account/signin?next=/upload"
+    assert link.get_attribute("target") in (None, "_self")
+    link.click()
+    page.wait_for_url(f"{session_app}/account/signin?next=/upload", timeout=60_000)
+    assert len(page.context.pages) == 1
+    page.get_by_label("Name").fill("amina")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{session_app}/upload", timeout=60_000)
+    page.get_by_role("heading", name="Upload data").first.wait_for(timeout=60_000)
+    assert signed_in(page) and len(page.context.pages) == 1
+    page.get_by_role("button", name="Sign out").click()
+
+
+def test_signin_address_when_signed_in(page: Any, session_app: str) -> None:
+    """A signed-in analyst opening /signin is told who is signed in, with no "Page not found"."""
+    sign_in(page, session_app, "/signin")
+    page.get_by_role("heading", name="Signed in").wait_for(timeout=60_000)
+    page.get_by_text("You are signed in as amina.").wait_for(timeout=60_000)
+    assert page.get_by_text("Page not found").count() == 0
+    main = page.locator("[data-testid='stMain']")
+    main.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in").first.wait_for(timeout=60_000)
+    assert page.get_by_role("button", name="Sign out").count() == 0
+
+
 def _session_ids(pg: Any) -> list[str]:
     """Collect the Streamlit session ids the server gives this page, as they arrive."""
     ids: list[str] = []
