@@ -216,7 +216,7 @@ def figures(
             f"upload preview of {rows:,} synthetic rows (browser upload to preview shown)",
             found["preview_s"],
             "the analyst's rerun after the preview",
-            found["analyst_rerun_after_s"],
+            found["analyst_rerun_after_preview_s"],
             "-",
             None,
             note=f"worker peak {found['worker_peak_mb']:.0f} MB, "
