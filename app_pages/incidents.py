@@ -9,6 +9,7 @@ import streamlit as st
 
 from app_pages._common import (
     chart,
+    countries,
     country_picker,
     download,
     download_later,
@@ -22,6 +23,7 @@ from app_pages._common import (
     year_range,
 )
 from indicators.aggregate import (
+    FilterOptions,
     IncidentFilter,
     case_chain,
     filter_incidents,
@@ -53,12 +55,16 @@ def _geojson(path: str, country: str, on: date) -> tuple[dict[str, object], list
 LISTED = 1_000  # incidents shown in the table; the download holds them all
 
 
-def _filters(incidents: pd.DataFrame, iso3: str) -> IncidentFilter:
+def _options(incidents: pd.DataFrame, iso3: str) -> FilterOptions:
     synthetic = include_synthetic()
-    options = per_version(
+    return per_version(
         ("incident-filters", iso3, synthetic),
         lambda: filter_options(incidents, iso3, include_synthetic=synthetic),
     )
+
+
+def _filters(options: FilterOptions, iso3: str) -> IncidentFilter:
+    synthetic = include_synthetic()
     this_year = today().year
     start, end = year_range(options.years or (this_year, this_year))
     statutes = load_reference().statutes.set_index("key")
@@ -205,18 +211,37 @@ def reported_section(events: pd.DataFrame, iso3: str) -> None:
 
 
 def page() -> None:
-    """Render the incidents page."""
+    """Render the incidents page (no count and no chart where no incident source is loaded)."""
     iso3 = country_picker()
     st.title("Incidents against journalists, bloggers, activists and outlets")
     incidents = table("incidents")
-    rows = filter_incidents(incidents, _filters(incidents, iso3))
-    total = rows["incident_id"].nunique()
-    st.caption(
-        f"{total:,} distinct incidents match the filters. Counts are "
-        "of distinct incidents; by statute, only statutes applied to the target count."
-    )
     events = table("events")
     events = events[events["country"] == iso3]
+    options = _options(incidents, iso3)
+    if options.years is None:
+        name = countries().get(iso3, iso3)
+        st.info(escape_markdown(f"No incident records are loaded for {name}."))
+        st.caption(
+            "This is not a count of zero: none of the incident sources loaded here covers this "
+            "country, so no incident figures or charts are shown for it."
+        )
+        reported_section(events, iso3)
+        return
+    rows = filter_incidents(incidents, _filters(options, iso3))
+    total = rows["incident_id"].nunique()
+    st.caption(
+        f"{total:,} distinct incidents match the filters. These are the cases in the loaded "
+        "sources, not all that happened. By statute, only statutes applied to the target count."
+    )
+    if total == 0:
+        st.info("No incident in the loaded sources matches these filters; no chart is drawn.")
+    else:
+        _sections(rows, events, total, iso3)
+    reported_section(events, iso3)
+
+
+def _sections(rows: pd.DataFrame, events: pd.DataFrame, total: int, iso3: str) -> None:
+    """Every view of the matching incidents (there is at least one)."""
     counts_over_time_section(rows, events, iso3)
     left, right = st.columns(2)
     with left:
@@ -229,7 +254,6 @@ def page() -> None:
     st.dataframe(chain, hide_index=True)
     st.caption("Cases (person and statute) that reached each stage, where the records say so.")
     listing_section(rows, total, iso3)
-    reported_section(events, iso3)
 
 
 guarded(page)

@@ -20,11 +20,12 @@ from indicators.charts import position_chart
 from indicators.overview import (
     Headline,
     headline,
-    incidents_this_and_last_year,
-    latest_year_with_incidents,
+    incident_sentence,
+    incident_summary,
     summary_sentences,
 )
 from indicators.text import escape_markdown
+from indicators.trend import LOW_BASELINE
 from indicators.views import rankings_view
 
 
@@ -52,23 +53,24 @@ def headline_metrics(h: Headline, incidents: pd.DataFrame, iso3: str) -> None:
         help=f"Position change since edition {escape_markdown(h.five_edition_edition)}.",
     )
     synthetic = include_synthetic()
-
-    def counts() -> tuple[int, int, int]:
-        year = latest_year_with_incidents(incidents, iso3, today(), include_synthetic=synthetic)
-        return (
-            year,
-            *incidents_this_and_last_year(incidents, iso3, year, include_synthetic=synthetic),
-        )
-
-    year, this, last = per_version(("overview-incidents", iso3, synthetic, today()), counts)
-    d.metric(
-        f"Incidents recorded in {year}",
-        this,
-        delta=f"{this - last:+d} vs {year - 1}",
-        delta_color="inverse",
+    summary = per_version(
+        ("overview-incidents", iso3, synthetic, today()),
+        lambda: incident_summary(incidents, iso3, today(), include_synthetic=synthetic),
     )
+    if summary is None:
+        d.caption(escape_markdown(f"No incident records are loaded for {h.country}."))
+    else:
+        d.metric(
+            f"Incidents in the loaded sources, {summary.year}",
+            summary.this,
+            delta=escape_markdown(summary.change),
+            delta_color="off",
+            delta_arrow="off",
+            help="Distinct incidents in the sources loaded here, not all that happened. "
+            f"Fewer than {LOW_BASELINE} cases in either year are too few to call a trend.",
+        )
     st.subheader("In plain words")
-    for sentence in summary_sentences(h, (year, this, last)):
+    for sentence in summary_sentences(h, incident_sentence(h.country, summary)):
         plain(sentence)
 
 

@@ -1,8 +1,8 @@
 """The funders' overview: headline figures and plain sentences, computed from the data.
 
 Every sentence names the edition it comes from and carries the caveat it needs (a rank alone
-is not comparable across editions; incident counts are what monitors recorded, not all that
-happened).
+is not comparable across editions; incident counts are the cases in the loaded sources, not all
+that happened, and no count at all is given where no source is loaded).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pandas as pd
 
 from indicators.aggregate import IncidentFilter, filter_incidents
 from indicators.normalise import rank_phrase
+from indicators.trend import LOW_BASELINE, TOO_FEW, change_in_words, too_few
 
 
 @dataclass(frozen=True)
@@ -81,26 +82,59 @@ def headline(rankings: pd.DataFrame, iso3: str, index: str = "rsf_wpfi") -> Head
 _SUMMARY_COLUMNS = ["country", "synthetic", "year", "incident_id"]
 
 
-def incidents_this_and_last_year(
-    incidents: pd.DataFrame, iso3: str, year: int, *, include_synthetic: bool = False
-) -> tuple[int, int]:
-    """Distinct incidents recorded in ``year`` and in the year before, for one country."""
+@dataclass(frozen=True)
+class IncidentSummary:
+    """Distinct incidents in the loaded sources for a country's latest year and the year before."""
+
+    year: int
+    this: int
+    last: int
+
+    @property
+    def change(self) -> str:
+        """The change in words under the low-baseline rule (never good or bad)."""
+        return change_in_words(self.this, self.last, str(self.year - 1))
+
+
+def incident_summary(
+    incidents: pd.DataFrame, iso3: str, today: date, *, include_synthetic: bool = False
+) -> IncidentSummary | None:
+    """The latest year with records (at most this year) and its counts; None when no incident
+    source loaded here covers the country (so no count, not even 0, is shown for it)."""
     f = IncidentFilter(country=iso3, include_synthetic=include_synthetic)
     rows = filter_incidents(incidents[_SUMMARY_COLUMNS], f)
+    years = rows["year"].dropna()
+    if years.empty:
+        return None
+    year = int(min(years.max(), today.year))
     this = int(rows.loc[rows["year"] == year, "incident_id"].nunique())
     last = int(rows.loc[rows["year"] == year - 1, "incident_id"].nunique())
-    return this, last
+    return IncidentSummary(year, this, last)
 
 
-def latest_year_with_incidents(
-    incidents: pd.DataFrame, iso3: str, today: date, *, include_synthetic: bool = False
-) -> int:
-    """The current year if it has records, else the latest year that does."""
-    f = IncidentFilter(country=iso3, include_synthetic=include_synthetic)
-    years = filter_incidents(incidents[_SUMMARY_COLUMNS], f)["year"].dropna()
-    if years.empty:
-        return today.year
-    return int(min(years.max(), today.year))
+def no_incidents_sentence(country: str) -> str:
+    """What is said instead of a count for a country no loaded incident source covers."""
+    return (
+        f"No incident records are loaded for {country}, so no incident count is shown: "
+        "that is not the same as no incidents."
+    )
+
+
+def incident_sentence(country: str, s: IncidentSummary | None) -> str:
+    """The plain sentence on incidents: counts of the loaded sources, with the trend caveat."""
+    if s is None:
+        return no_incidents_sentence(country)
+    before = f"{s.last} in {s.year - 1}" if s.last else f"none loaded for {s.year - 1}"
+    trend = (
+        f"Fewer than {LOW_BASELINE} cases in a year are {TOO_FEW}."
+        if too_few(s.this, s.last)
+        else f"That is {s.change}, a change in what was recorded, not necessarily in what happened."
+    )
+    return (
+        f"The sources loaded here record {s.this} incident{'s' if s.this != 1 else ''} against "
+        f"journalists, bloggers and activists in {country} in {s.year} ({before}). {trend} "
+        "These are the cases in the loaded sources, not a census of all that happened."
+    )
 
 
 def _direction(change: float) -> str:
@@ -111,7 +145,7 @@ def _direction(change: float) -> str:
     return "barely changed"
 
 
-def summary_sentences(h: Headline | None, incidents: tuple[int, int, int] | None) -> list[str]:
+def summary_sentences(h: Headline | None, incidents: str | None = None) -> list[str]:
     """Two or three plain sentences for a report, with their caveats."""
     if h is None:
         return ["No ranking is stored for this country."]
@@ -135,10 +169,5 @@ def summary_sentences(h: Headline | None, incidents: tuple[int, int, int] | None
             "changed method in 2013 and 2022 and are only compared within one method."
         )
     if incidents is not None:
-        year, this, last = incidents
-        out.append(
-            f"Monitors recorded {this} incident{'s' if this != 1 else ''} against journalists, "
-            f"bloggers and activists in {year} in this dataset ({last} in {year - 1}); these are "
-            "the cases in the sources loaded here, not a census of all that happened."
-        )
+        out.append(incidents)
     return out
