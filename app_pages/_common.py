@@ -14,13 +14,14 @@ from streamlit.elements.lib.column_types import ColumnConfig
 
 from indicators.embedded import open_default_store
 from indicators.export import to_safe_csv
+from indicators.labels import country_options
 from indicators.paths import default_store_dir
 from indicators.store import Store, StoreError
 from indicators.store.factory import configured_database_url
 from indicators.store.tables import empty_table
 from indicators.synthetic import synthetic_shown
 from indicators.text import escape_markdown, one_line
-from indicators.views import entity_names
+from indicators.views import choose_country, entity_names
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -222,13 +223,23 @@ def _wanted(name: str, default: str) -> str:
 
 
 def country_picker(label: str = "Country") -> str:
-    """The chosen country, kept in the URL (?country=KAZ) so a link reproduces the view."""
+    """The chosen country, kept in the URL (?country=KAZ) so a link reproduces the view.
+
+    Each option carries the names a reader would type (English variants, Russian, the code):
+    the selectbox filters on the label. A URL naming no country in the data says so.
+    """
     names = countries()
     codes = list(names.index)
-    wanted = _wanted("country", DEFAULT_COUNTRY)
-    index = codes.index(wanted) if wanted in codes else 0
+    choice = choose_country(_wanted("country", DEFAULT_COUNTRY), names, DEFAULT_COUNTRY)
+    if choice.problem:
+        st.warning(escape_markdown(choice.problem))
+    options = per_version(("country-options",), lambda: country_options(names))
     iso3 = st.sidebar.selectbox(
-        label, codes, index=index, format_func=lambda c: one_line(names.get(c, c)), key="country"
+        label,
+        codes,
+        index=codes.index(choice.code) if choice.code in codes else 0,
+        format_func=lambda c: one_line(options.get(c, c)),
+        key="country",
     )
     _remember("country", iso3)
     return str(iso3)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
 from indicators.countries import CountryIndex, default_index
 from indicators.normalise import with_rank_change
+from indicators.text import one_line
 
 EXPORT_COLUMNS = [
     "index",
@@ -108,3 +111,42 @@ def entity_names(
     if extra:
         names = pd.concat([names, pd.Series(extra, index=extra, dtype=names.dtype)])
     return names.sort_values()
+
+
+@dataclass(frozen=True)
+class CountryChoice:
+    """The country a page shows, and why it is not the one asked for (None when it is)."""
+
+    code: str
+    problem: str | None = None
+
+
+MAX_SHOWN_REQUEST = 40  # characters of an unknown request repeated back to the reader
+
+
+def choose_country(wanted: str, names: pd.Series, default: str) -> CountryChoice:
+    """The country to show for a requested code or name (from the URL: hostile text).
+
+    A known code is shown; a name, a two-letter or lower-case code resolves through the
+    country tables ('Turkey', 'Казахстан', 'kaz'); anything else falls back to ``default``
+    (or the first country) and says so in words. ``problem`` is plain text (one line,
+    shortened): the page still escapes it before showing it.
+    """
+    codes = [str(c) for c in names.index]
+    fallback = default if default in codes or not codes else codes[0]
+    if wanted in codes:
+        return CountryChoice(wanted)
+    entity = default_index().resolve(wanted)
+    if entity is not None and entity.iso3 in codes:
+        return CountryChoice(entity.iso3)
+    showing = str(names.get(fallback, fallback)) if codes else fallback
+    if entity is not None:
+        asked = f"{entity.name} ({entity.iso3})"
+        return CountryChoice(fallback, f"No data for {asked} is loaded; showing {showing}.")
+    asked = one_line(wanted).strip()
+    if len(asked) > MAX_SHOWN_REQUEST:
+        asked = asked[:MAX_SHOWN_REQUEST] + "…"
+    what = "the code" if re.fullmatch(r"[A-Za-z0-9]{2,6}", asked) else "the code or name"
+    return CountryChoice(
+        fallback, f"No country with {what} {asked} is in the data; showing {showing}."
+    )
