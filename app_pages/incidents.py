@@ -41,7 +41,14 @@ from indicators.incident_charts import (
     reported_counts_chart,
     tile_grid_map,
 )
-from indicators.reference import load_reference, statute_labels
+from indicators.labels import (
+    region_label,
+    region_labels,
+    sorted_regions,
+    statute_label,
+    statute_labels,
+    value_label,
+)
 from indicators.text import escape_markdown, one_line
 
 
@@ -67,26 +74,31 @@ def _filters(options: FilterOptions, iso3: str) -> IncidentFilter:
     synthetic = include_synthetic()
     this_year = today().year
     start, end = year_range(options.years or (this_year, this_year))
-    statutes = load_reference().statutes.set_index("key")
     regions = options.regions
     with st.sidebar:
         cats = st.multiselect(
-            "Statute category", options.categories, format_func=one_line, key="cats"
+            "Statute category",
+            options.categories,
+            format_func=lambda c: one_line(value_label(c)),
+            key="cats",
         )
         chosen = st.multiselect(
             "Statute",
             options.statutes,
             key="statutes",
-            format_func=lambda k: one_line(f"{k} {statutes['title_en'].get(k, '')}"),
+            format_func=lambda k: one_line(statute_label(k)),  # as the legend names it
         )
         picked = st.multiselect(
             "Region",
-            sorted(regions),
+            sorted_regions(regions),
             key="regions",
-            format_func=lambda c: one_line(regions.get(c, c)),
+            format_func=lambda c: one_line(region_label(c) if c in region_labels() else regions[c]),
         )
         targets = st.multiselect(
-            "Target type", options.target_types, format_func=one_line, key="targets"
+            "Target type",
+            options.target_types,
+            format_func=lambda t: one_line(value_label(t)),
+            key="targets",
         )
     return IncidentFilter(
         country=iso3,
@@ -107,7 +119,7 @@ def counts_over_time_section(rows: pd.DataFrame, events: pd.DataFrame, iso3: str
     counts = incident_counts(rows, [by, freq])
     series = "statute_key" if by == "statute" else "statute_category"
     if by == "statute":
-        labels = statute_labels(load_reference())
+        labels = statute_labels()
         counts.insert(1, "statute", counts["statute_key"].map(lambda k: labels.get(k, k)))
         series = "statute"
     chart(counts_over_time(counts, freq, series, freq.capitalize(), events), "incidents-time")

@@ -99,11 +99,14 @@ def test_incidents_by_statute_and_region() -> None:
     """Incidents: statutes 274 and 174 appear; switching to category changes the series."""
     at = _run("app_pages/incidents.py")
     names = _trace_names(_figures(at)[0])
-    assert any(n.startswith("CC2014 art. 274:") for n in names)
-    assert any(n.startswith("CC2014 art. 174:") for n in names)
+    false_info = "Criminal Code art. 274: dissemination of knowingly false information"
+    assert false_info in names
+    assert any(n.startswith("Criminal Code art. 174:") for n in names)
+    # the statute filter names each statute exactly as the legend does
+    assert false_info in at.multiselect(key="statutes").options
     at.radio(key="by").set_value("category").run()
     names = _trace_names(_figures(at)[0])
-    assert "false_information" in names and not any(n.startswith("CC2014 art.") for n in names)
+    assert "false_information" in names and not any(n.startswith("Criminal Code") for n in names)
     tiles = next(
         f for f in _figures(at) if f["data"][0].get("marker", {}).get("symbol") == "square"
     )

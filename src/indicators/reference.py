@@ -240,14 +240,3 @@ def check_reference(ref: Reference) -> list[str]:
         problems += _check_rows(name, getattr(ref, name))
     problems += _check_unique(ref.statute_codes, ["country", "code"], "statute code")
     return problems + _check_statutes(ref) + _check_regions(ref) + _check_places(ref)
-
-
-def statute_labels(ref: Reference) -> dict[str, str]:
-    """Readable labels by statute key: 'CC2014 art. 274: dissemination of knowingly false ...'."""
-    table = ref.statutes
-    return {
-        str(k): f"{c} art. {a}: {t}"
-        for k, c, a, t in zip(
-            table["key"], table["code"], table["article"], table["title_en"], strict=True
-        )
-    }
