@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._common import chart, countries, country_picker, download, guarded, table, url_choice
+from app_pages._rankings_world import world_section
 from indicators.charts import ERA_LABELS, position_chart, sub_indicator_chart
 from indicators.text import one_line
 from indicators.views import rankings_view
@@ -125,6 +126,7 @@ def page() -> None:
         download(view, f"rankings_{'_'.join(chosen)}.csv")
     with tab_sub:
         sub_indicators(view[view["iso3"] == iso3], events[events["country"] == iso3])
+    world_section(rankings)
 
 
 guarded(page)

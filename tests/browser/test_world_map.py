@@ -1,0 +1,118 @@
+"""The Rankings page's world map and table, in a browser that can reach only the app."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from indicators.embedded import open_default_store
+from indicators.ingest import ingest
+from indicators.reading import SourceFile
+from tests.browser.conftest import SERVER, free_port, screenshot, start_streamlit, stop
+from tests.browser.test_dashboard import trace_names, wait_for_app
+from tests.conftest import shared_file
+
+pytestmark = pytest.mark.browser
+
+MAP = "[data-testid='stPlotlyChart']:has(.choroplethlocation)"
+GD = (
+    "[...document.querySelectorAll('.js-plotly-plot')]"
+    ".find(g => (g.data || []).some(t => t.meta && t.meta.role === 'ranked'))"
+)
+
+
+@pytest.fixture(scope="module")
+def world_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a store holding the embedded data and RSF's 2026 file (180 countries)."""
+    store = tmp_path_factory.mktemp("world-store")
+    ingest(
+        open_default_store(store),
+        [SourceFile.from_path(shared_file("rsf", "2026.csv"))],
+        user="seed",
+    )
+    port = free_port()
+    proc = start_streamlit(SERVER, port, {**os.environ, "INDICATORS_STORE": str(store)})
+    yield f"http://127.0.0.1:{port}"
+    stop(proc)
+
+
+def _only_the_app(pg: Any, app: str) -> list[str]:
+    """Abort every request not addressed to the app's server; return the list of them."""
+    blocked: list[str] = []
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url.startswith(app) or url.startswith(app.replace("http", "ws", 1)):
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    pg.route("**/*", route)
+    return blocked
+
+
+def _open_map(pg: Any, url: str) -> None:
+    pg.goto(url)
+    wait_for_app(pg)
+    pg.locator(MAP).scroll_into_view_if_needed()
+    pg.wait_for_function(f"() => {GD}", timeout=60_000)
+
+
+def _drawn(pg: Any) -> dict[str, int]:
+    """Ranked outlines (non-empty paths of the ranked trace) and small-state markers drawn."""
+    return pg.evaluate(
+        """() => {
+          const gd = GD;
+          const shapes = gd.data.filter(t => t.type === 'choropleth');
+          const ranked = shapes.findIndex(t => t.meta && t.meta.role === 'ranked');
+          const layer = gd.querySelectorAll('.choroplethlayer .trace')[ranked];
+          const outlines = [...layer.querySelectorAll('path.choroplethlocation')]
+            .filter(p => (p.getAttribute('d') || '').length > 10).length;
+          const points = gd.querySelectorAll('.scatterlayer path.point').length;
+          return {outlines, points, codes: new Set(gd.data.flatMap(t => t.customdata || [])).size};
+        }""".replace("= GD;", f"= {GD};")
+    )
+
+
+def test_world_map_draws_180_countries_offline(page: Any, world_url: str) -> None:
+    """Edition 2026: the map draws all 180 ranked entities while nothing outside is reachable."""
+    blocked = _only_the_app(page, world_url)
+    _open_map(page, f"{world_url}/rankings?country=KAZ&map_edition=2026")
+    drawn = _drawn(page)
+    assert drawn["codes"] == 180
+    assert drawn["outlines"] + drawn["points"] == 180, drawn
+    assert blocked == [], f"requests outside the app: {blocked}"
+    screenshot(page, "rankings-world-map-desktop")
+    page.set_viewport_size({"width": 390, "height": 844})
+    wait_for_app(page)
+    screenshot(page, "rankings-world-map-phone")
+    assert blocked == []
+
+
+def test_clicking_a_country_on_the_map_opens_its_chart(page: Any, world_url: str) -> None:
+    """Clicking Norway on the map makes Norway the page's country (URL and its chart)."""
+    blocked = _only_the_app(page, world_url)
+    _open_map(page, f"{world_url}/rankings?country=KAZ")
+    box = page.evaluate(
+        """() => {
+          const gd = GD;
+          const shapes = gd.data.filter(t => t.type === 'choropleth');
+          const ranked = shapes.findIndex(t => t.meta && t.meta.role === 'ranked');
+          const i = shapes[ranked].locations.indexOf('NOR');
+          const path = gd.querySelectorAll('.choroplethlayer .trace')[ranked]
+            .querySelectorAll('path.choroplethlocation')[i];
+          const b = path.getBoundingClientRect();
+          return {x: b.x + b.width * 0.3, y: b.y + b.height * 0.7};
+        }""".replace("= GD;", f"= {GD};")
+    )
+    page.mouse.move(box["x"], box["y"])
+    page.mouse.click(box["x"], box["y"])
+    page.wait_for_function("() => location.search.includes('country=NOR')", timeout=60_000)
+    wait_for_app(page)
+    names = trace_names(page, 0)  # the page's own chart now draws Norway
+    assert any(n.startswith("Norway") for n in names), names
+    assert blocked == []
