@@ -140,6 +140,8 @@ def test_map_draws_every_ranked_country(tmp_path: Path) -> None:
     kaz = list(ranked.locations).index("KAZ")
     assert ranked.z[kaz] == SITUATIONS.index("Very serious")
     assert "149 of 180" in ranked.hovertext[kaz]
+    bar = fig.layout.coloraxis.colorbar  # under the map, so a phone keeps the map's width
+    assert bar.orientation == "h" and bar.y <= 0 and list(bar.ticktext) == SITUATIONS
 
 
 def test_map_text_from_data_is_escaped() -> None:
