@@ -111,12 +111,23 @@ def countries_of(env: dict[str, str]) -> list[str]:
 
 
 def alternating(countries: list[str]) -> list[str]:
-    """Kazakhstan and another country in turn, so every change redraws the charts."""
-    others = [c for c in PAIRS if c in countries] or [c for c in countries if c != "Kazakhstan"]
+    """Kazakhstan and another country in turn, so every change redraws the charts.
+
+    ``countries`` are the picker's option labels ("Kazakhstan (KAZ) · Казахстан · ..."); the
+    result is labels too, found by the name before the code.
+    """
+    by_name = {label_name(c): c for c in countries}
+    home = by_name.get("Kazakhstan", countries[0])
+    others = [by_name[p] for p in PAIRS if p in by_name] or [c for c in countries if c != home]
     out: list[str] = []
     for other in others:
-        out += [other, "Kazakhstan"]
+        out += [other, home]
     return out
+
+
+def label_name(label: str) -> str:
+    """The country's name at the start of a picker label ('Kazakhstan (KAZ) · ...')."""
+    return label.split(" (", 1)[0]
 
 
 def bench_browser(

@@ -63,7 +63,7 @@ class Visitors(threading.Thread):
 
     async def _one(self, session: Session, k: int) -> None:
         options = session.widgets["Country"].options
-        choices = [c for c in COUNTRIES if c in options] or options[:4]
+        choices = [c for c in options if c.split(" (", 1)[0] in COUNTRIES] or options[:4]
         while self.stop_at is None or time.monotonic() < self.stop_at:
             k += 1
             run = await session.rerun([session.select("Country", choices[k % len(choices)])])
