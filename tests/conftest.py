@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from indicators.store import Store
+
 SHARED = Path(os.environ.get("INDICATORS_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 SHARED_DATA = SHARED / "data"
 RSF_DIR = SHARED_DATA / "rsf"
@@ -45,3 +47,20 @@ def tree_snapshot(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
     }
+
+
+# -- the two-backend store fixtures (a module that imports tests.pg's fixtures runs on both) --
+@pytest.fixture(params=["local", "postgres"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a fresh, empty store lives: a folder, or a new database's URL."""
+    if request.param == "local":
+        return str(tmp_path / "store")
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def store(location: str) -> Store:
+    """A fresh, empty store on each backend."""
+    from indicators.store.factory import open_store
+
+    return open_store(location)

@@ -31,20 +31,6 @@ from tests.test_store_backends import _base, _marked, _rsf
 KILLS = 10
 
 
-@pytest.fixture(params=["local", "postgres"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where a fresh, empty store lives: a folder, or a new database's URL."""
-    if request.param == "local":
-        return str(tmp_path / "store")
-    return str(request.getfixturevalue("postgres_url"))
-
-
-@pytest.fixture
-def store(location: str) -> Store:
-    """A fresh, empty store on each backend."""
-    return open_store(location)
-
-
 def _lines(store: Store) -> list[dict[str, object]]:
     return audit.read(store_root=store.root)
 

@@ -8,7 +8,6 @@ Each test runs on the local store and on PostgreSQL (``[local]``, ``[postgres]``
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -24,20 +23,6 @@ from tests.test_store_backends import _rsf, remove_object, snapshot
 from tests.test_store_integrity import _two_versions, flip_byte, truncate_manifest
 
 PROBLEM = {"flipped": "damaged", "deleted": "missing"}
-
-
-@pytest.fixture(params=["local", "postgres"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where a fresh, empty store lives: a folder, or a new database's URL."""
-    if request.param == "local":
-        return str(tmp_path / "store")
-    return str(request.getfixturevalue("postgres_url"))
-
-
-@pytest.fixture
-def store(location: str) -> Store:
-    """A fresh, empty store on each backend."""
-    return open_store(location)
 
 
 def _damage(location: str, object_id: str, how: str) -> None:

@@ -40,20 +40,6 @@ BASE = "ISO;Rank;Score;Year (N)\n" + "".join(
 EVENTS = "date,title,kind,country,source_name\n2022-01-05,Unrest,protest/unrest,KAZ,public record\n"
 
 
-@pytest.fixture(params=["local", "postgres"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where a fresh, empty store lives: a folder, or a new database's URL."""
-    if request.param == "local":
-        return str(tmp_path / "store")
-    return str(request.getfixturevalue("postgres_url"))
-
-
-@pytest.fixture
-def store(location: str) -> Store:
-    """A fresh, empty store on each backend."""
-    return open_store(location)
-
-
 def _rsf(*years: str) -> list[SourceFile]:
     return [SourceFile.from_path(shared_file("rsf", f"{y}.csv")) for y in years]
 

@@ -27,20 +27,6 @@ from tests.test_store_backends import (
 )
 
 
-@pytest.fixture(params=["local", "postgres"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where a fresh, empty store lives: a folder, or a new database's URL."""
-    if request.param == "local":
-        return str(tmp_path / "store")
-    return str(request.getfixturevalue("postgres_url"))
-
-
-@pytest.fixture
-def store(location: str) -> Store:
-    """A fresh, empty store on each backend."""
-    return open_store(location)
-
-
 def _two_versions(store: Store) -> None:
     """Version 1: RSF 2025; version 2: RSF 2026 and one event (objects of its own)."""
     ingest(store, _rsf("2025"), user="seed", message="RSF 2025")
