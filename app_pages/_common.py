@@ -275,16 +275,39 @@ def url_choice(name: str, options: list[str], label: str, horizontal: bool = Tru
     return str(choice)
 
 
-def chart(fig: go.Figure, key: str) -> None:
-    """Draw a figure; its toolbar exports SVG (and PNG) from the chart itself."""
+def chart(
+    fig: go.Figure,
+    key: str,
+    *,
+    title: str = "",
+    subtitle: str = "",
+    source: str = "",
+    data: pd.DataFrame | None = None,
+    shown: list[str] | None = None,
+) -> None:
+    """Draw a figure with its title, subtitle and source line.
+
+    ``data`` (with ``shown``, the columns the chart draws) is what the chart's CSV download
+    holds; the image downloads carry the title, subtitle, source, data version and date.
+    """
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
 
 
 EAGER_DOWNLOAD_ROWS = 10_000  # up to this many rows the CSV is written with the page
 
 
-def download(frame: pd.DataFrame, name: str, label: str = "Download these figures (CSV)") -> None:
-    """A CSV download whose cells cannot run as spreadsheet formulas."""
+def download(
+    frame: pd.DataFrame,
+    name: str,
+    label: str = "Download these figures (CSV)",
+    *,
+    shown: list[str] | None = None,
+) -> None:
+    """A CSV download whose cells cannot run as spreadsheet formulas.
+
+    ``shown``: the columns the page shows, written first with readable headers; the
+    provenance columns follow them.
+    """
     download_later(lambda: frame, name, label, rows=len(frame))
 
 
