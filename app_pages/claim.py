@@ -1,12 +1,20 @@
-"""Claim check: is "158th of 180" right, and for which edition?"""
+"""Claim check: is "158th of 180" right, and for which edition?
+
+The claim lives in the URL (``?country=KAZ&claim_rank=141&claim_of=180&claim_index=rsf_wpfi``),
+so a link to a checked claim reproduces the answer.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import _url
 from app_pages._common import country_picker, guarded, plain, table
-from indicators.claims import describe_claim, match_claim
+from indicators.claims import claim_table, describe_claim, match_claim
+from indicators.labels import index_label, readable
 from indicators.text import escape_markdown
+
+DEFAULT_INDEX = "rsf_wpfi"
 
 
 def page() -> None:
@@ -18,25 +26,27 @@ def page() -> None:
     )
     rankings = table("rankings")
     a, b, c = st.columns(3)
-    rank = a.number_input("Rank", min_value=1, max_value=300, value=158, step=1, key="claim_rank")
-    of = b.number_input(
-        "Of (number ranked; 0 = any)", min_value=0, max_value=300, value=180, step=1, key="claim_of"
+    rank = _url.number("Rank", "claim_rank", default=158, low=1, high=300, container=a)
+    of = _url.number(
+        "Of (number ranked; 0 = any)", "claim_of", default=180, low=0, high=300, container=b
     )
-    indexes = sorted(rankings["index"].unique())
-    index = c.selectbox(
+    indexes = sorted(str(i) for i in rankings["index"].unique()) or [DEFAULT_INDEX]
+    index = _url.selectbox(
         "Index",
         indexes,
-        index=indexes.index("rsf_wpfi") if "rsf_wpfi" in indexes else 0,
-        key="claim_index",
+        "claim_index",
+        default=DEFAULT_INDEX,
+        format_func=index_label,
+        container=c,
     )
-    result = match_claim(rankings, iso3, int(rank), int(of) or None, index)
+    result = match_claim(rankings, iso3, rank, of or None, index)
     name = rankings.loc[rankings["iso3"] == iso3, "country"].head(1)
-    answer = describe_claim(result, name.iloc[0] if len(name) else iso3, int(rank), int(of) or None)
+    answer = describe_claim(result, name.iloc[0] if len(name) else iso3, rank, of or None)
     (st.success if result.holds else st.warning)(escape_markdown(answer))
     if result.holds:
-        st.dataframe(result.matches, hide_index=True)
+        st.dataframe(readable(claim_table(result.matches)), hide_index=True)
     elif not result.same_rank_other_total.empty:
-        st.dataframe(result.same_rank_other_total, hide_index=True)
+        st.dataframe(readable(claim_table(result.same_rank_other_total)), hide_index=True)
     plain("Editions are named by the year RSF published them; each covers the year before.")
 
 

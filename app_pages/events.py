@@ -1,12 +1,30 @@
-"""Events: the timeline of elections, unrest, law changes and visits, with sources."""
+"""Events: the timeline of elections, unrest, law changes and visits, with sources.
+
+The kinds shown live in the URL (``?kinds=election&kinds=law+change``; no parameter while every
+kind is shown, an empty one when none is). Dates are shown at their precision ('1995',
+'Jan 2022', a range where the event has an end) and sources as citations in text.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app_pages._common import chart, country_picker, download, guarded, table, text_column
+from app_pages import _url
+from app_pages._common import (
+    chart,
+    countries,
+    country_picker,
+    download,
+    guarded,
+    table,
+    text_column,
+)
 from indicators.charts import events_timeline
+from indicators.labels import event_kind_label, readable
 from indicators.text import one_line
+from indicators.views import EVENT_SHOWN, event_table, source_line
+
+ON_PAGE = EVENT_SHOWN[: EVENT_SHOWN.index("date_iso")]  # the page shows no ISO dates
 
 
 def page() -> None:
@@ -16,18 +34,33 @@ def page() -> None:
     events = table("events")
     events = events[events["country"] == iso3].sort_values("date")
     kinds = sorted(events["kind"].unique())
-    shown = st.multiselect(
-        "Kinds", kinds, default=kinds, format_func=one_line, key="event_page_kinds"
+    shown = _url.multiselect(
+        "Kinds of event",
+        kinds,
+        "kinds",
+        default=kinds,
+        format_func=event_kind_label,
+        all_means_none=True,
     )
     events = events[events["kind"].isin(shown)]
-    chart(events_timeline(events), "events-timeline")
+    listed = event_table(events)
+    name = str(countries().get(iso3, iso3))
+    chart(
+        events_timeline(events.assign(kind=listed["kind"])),
+        "events-timeline",
+        title=one_line(f"Events in {name}"),
+        subtitle="Elections, unrest, law changes and visits that help read the charts",
+        source=source_line(events["source_name"]),
+        data=listed,
+        shown=EVENT_SHOWN,
+    )
     st.caption("The same events appear as markers on every time chart.")
     st.dataframe(
-        events[["date", "date_end", "kind", "title", "description", "source_name", "source_url"]],
+        readable(listed[ON_PAGE]),
         hide_index=True,
-        column_config={"source_url": text_column("source")},
+        column_config={"Source address": text_column("Source address")},
     )
-    download(events, f"events_{iso3}.csv")
+    download(listed, f"events_{iso3}.csv", shown=EVENT_SHOWN)
 
 
 guarded(page)

@@ -1,4 +1,10 @@
-"""Incidents: counts by statute, region, type and target over time, with the records themselves."""
+"""Incidents: counts by statute, region, type and target over time, with the records themselves.
+
+Every choice lives in the URL (``?cats=...&statutes=...&regions=...&targets=...&by=...&freq=...
+&reported=...``, repeated parameters for several values), so a copied link reproduces the view.
+Tables show words (statutes, regions, kinds in words, dates at their precision, blank cells
+blank) and the sources as text, never as links.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from app_pages import _url
 from app_pages._common import (
     chart,
     countries,
@@ -42,14 +49,24 @@ from indicators.incident_charts import (
     tile_grid_map,
 )
 from indicators.labels import (
+    readable,
     region_label,
     region_labels,
     sorted_regions,
     statute_label,
-    statute_labels,
     value_label,
 )
 from indicators.text import escape_markdown, one_line
+from indicators.views import (
+    INCIDENT_SHOWN,
+    counts_table,
+    incident_table,
+    reported_table,
+    series_in_words,
+    source_line,
+)
+
+CAVEAT = "The cases in the loaded sources, not all that happened"
 
 
 @st.cache_data(show_spinner=False)
@@ -71,35 +88,27 @@ def _options(incidents: pd.DataFrame, iso3: str) -> FilterOptions:
 
 
 def _filters(options: FilterOptions, iso3: str) -> IncidentFilter:
-    synthetic = include_synthetic()
+    """The sidebar's filters, each kept in the URL under its key (repeated for several)."""
     this_year = today().year
     start, end = year_range(options.years or (this_year, this_year))
     regions = options.regions
-    with st.sidebar:
-        cats = st.multiselect(
-            "Statute category",
-            options.categories,
-            format_func=lambda c: one_line(value_label(c)),
-            key="cats",
-        )
-        chosen = st.multiselect(
-            "Statute",
-            options.statutes,
-            key="statutes",
-            format_func=lambda k: one_line(statute_label(k)),  # as the legend names it
-        )
-        picked = st.multiselect(
-            "Region",
-            sorted_regions(regions),
-            key="regions",
-            format_func=lambda c: one_line(region_label(c) if c in region_labels() else regions[c]),
-        )
-        targets = st.multiselect(
-            "Target type",
-            options.target_types,
-            format_func=lambda t: one_line(value_label(t)),
-            key="targets",
-        )
+    side = st.sidebar
+    cats = _url.multiselect(
+        "Statute category", options.categories, "cats", format_func=value_label, container=side
+    )
+    chosen = _url.multiselect(
+        "Statute", options.statutes, "statutes", format_func=statute_label, container=side
+    )
+    picked = _url.multiselect(
+        "Region",
+        sorted_regions(regions),
+        "regions",
+        format_func=lambda c: region_label(c) if c in region_labels() else regions[c],
+        container=side,
+    )
+    targets = _url.multiselect(
+        "Target type", options.target_types, "targets", format_func=value_label, container=side
+    )
     return IncidentFilter(
         country=iso3,
         start=date(start, 1, 1),
@@ -108,93 +117,135 @@ def _filters(options: FilterOptions, iso3: str) -> IncidentFilter:
         categories=cats or None,
         regions=picked or None,
         target_types=targets or None,
-        include_synthetic=synthetic,
+        include_synthetic=include_synthetic(),
     )
 
 
-def counts_over_time_section(rows: pd.DataFrame, events: pd.DataFrame, iso3: str) -> None:
+def _sources(rows: pd.DataFrame) -> str:
+    """The sources behind the matching records, named as they cite themselves."""
+    return source_line(rows["source_name"])
+
+
+def counts_over_time_section(
+    rows: pd.DataFrame, events: pd.DataFrame, iso3: str, subtitle: str
+) -> None:
     """Counts by statute or category, per year or month, with events, table and download."""
     by = url_choice("by", ["statute", "category"], "Break down by")
     freq = url_choice("freq", ["year", "month"], "Per")
     counts = incident_counts(rows, [by, freq])
-    series = "statute_key" if by == "statute" else "statute_category"
-    if by == "statute":
-        labels = statute_labels()
-        counts.insert(1, "statute", counts["statute_key"].map(lambda k: labels.get(k, k)))
-        series = "statute"
-    chart(counts_over_time(counts, freq, series, freq.capitalize(), events), "incidents-time")
+    column = "statute_key" if by == "statute" else "statute_category"
+    drawn = counts.assign(series=series_in_words(counts, column))
+    shown_table = counts_table(counts)
+    shown = [column, freq, "incidents"]
+    chart(
+        counts_over_time(drawn, freq, "series", freq.capitalize(), events),
+        "incidents-time",
+        title=f"Incidents by {'statute' if by == 'statute' else 'kind of statute'}, per {freq}",
+        subtitle=subtitle,
+        source=_sources(rows),
+        data=shown_table,
+        shown=shown,
+    )
     if freq == "month":
         st.caption(
             f"{undated_in_month(rows)} incidents are dated only to the year and are not in "
             "the monthly bars."
         )
     with st.expander("Table of these counts"):
-        st.dataframe(counts, hide_index=True)
-        download(counts, f"incidents_by_{by}_{freq}_{iso3}.csv")
+        st.dataframe(readable(shown_table[shown]), hide_index=True)
+        download(shown_table, f"incidents_by_{by}_{freq}_{iso3}.csv", shown=shown)
 
 
-def by_region_section(rows: pd.DataFrame, iso3: str) -> None:
+def by_region_section(rows: pd.DataFrame, iso3: str, subtitle: str) -> None:
     """Incidents by region: a choropleth (with a boundary file) or tile map, and bars."""
     by_region = incident_counts(rows, ["region"])
+    shown_table = counts_table(by_region)
     st.subheader("By region")
     layout = tile_layout(iso3)
     geo = configured_geojson()
+    title, source = "Incidents by region", _sources(rows)
     if geo is not None:
         shape, unmatched = _geojson(str(geo), iso3, today())
-        chart(choropleth(by_region, shape, "id"), "incidents-choropleth")
+        chart(choropleth(by_region, shape, "id"), "incidents-choropleth", title=title)
         if unmatched:
             st.caption(
                 "Boundary features not matched to a region: "
                 + escape_markdown(", ".join(unmatched))
             )
     elif layout is not None:
-        chart(tile_grid_map(by_region, layout), "incidents-tiles")
+        chart(
+            tile_grid_map(by_region, layout),
+            "incidents-tiles",
+            title=title,
+            subtitle=subtitle,
+            source=source,
+        )
         st.caption(
             "A tile map: one square per region, roughly in place; no boundary file "
             "is needed. Regions are those in force on each incident's date."
         )
-    chart(ranked_bars(by_region, "region_name"), "incidents-regions")
+    shown = ["region_name", "incidents"]
+    chart(
+        ranked_bars(shown_table, "region_name"),
+        "incidents-regions",
+        title=title,
+        subtitle=subtitle,
+        source=source,
+        data=shown_table,
+        shown=shown,
+    )
     with st.expander("Table: incidents by region"):
-        st.dataframe(by_region, hide_index=True)
+        st.dataframe(readable(shown_table[shown]), hide_index=True)
 
 
-def by_type_section(rows: pd.DataFrame) -> None:
+def by_type_section(rows: pd.DataFrame, subtitle: str) -> None:
     """Incidents by incident type and by target type."""
     st.subheader("By incident type and target")
-    by_type = incident_counts(rows, ["type"])
-    by_target = incident_counts(rows, ["target"])
-    chart(ranked_bars(by_type, "incident_type"), "incidents-types")
-    chart(ranked_bars(by_target, "target_type"), "incidents-targets")
+    by_type = counts_table(incident_counts(rows, ["type"]))
+    by_target = counts_table(incident_counts(rows, ["target"]))
+    source = _sources(rows)
+    for frame, column, key, title in (
+        (by_type, "incident_type", "incidents-types", "Incidents by kind of incident"),
+        (by_target, "target_type", "incidents-targets", "Incidents by kind of target"),
+    ):
+        chart(
+            ranked_bars(frame, column),
+            key,
+            title=title,
+            subtitle=subtitle,
+            source=source,
+            data=frame,
+            shown=[column, "incidents"],
+        )
     with st.expander("Table: incidents by type and by target"):
-        st.dataframe(by_type, hide_index=True)
-        st.dataframe(by_target, hide_index=True)
+        st.dataframe(readable(by_type), hide_index=True)
+        st.dataframe(readable(by_target), hide_index=True)
 
 
-LISTING = ["date", "place_as_written", "region_name", "target_name", "target_type"]
-LISTING += ["incident_type", "statute_as_written", "source_name", "source_url"]
+LISTING = INCIDENT_SHOWN[: INCIDENT_SHOWN.index("date_iso")]  # the page shows no ISO date
 
 
 def listing_section(rows: pd.DataFrame, total: int, iso3: str) -> None:
-    """The most recent incidents (addresses as text) and the download of all of them."""
+    """The most recent incidents (dates at their precision, sources as text) and the download
+    of all of them (readable columns first, then the ISO date and the provenance)."""
     st.subheader("The incidents")
-    listing = latest_incidents(rows, LISTED)
+    listing = incident_table(latest_incidents(rows, LISTED))
     if total > LISTED:
         st.caption(
             f"The {LISTED:,} most recent of {total:,} incidents are listed; "
             "the download below holds all of them."
         )
     st.dataframe(
-        listing[LISTING], hide_index=True, column_config={"source_url": text_column("source")}
+        readable(listing[LISTING]),
+        hide_index=True,
+        column_config={"Source address": text_column("Source address")},
     )
     download_later(
-        lambda: latest_incidents(rows),
+        lambda: readable(incident_table(latest_incidents(rows))),
         f"incidents_{iso3}.csv",
         "Download the incident list (CSV)",
         rows=total,
     )
-
-
-REPORTED = ["period_start", "period_end", "group", "measure", "value", "unit", "source_url"]
 
 
 def reported_section(events: pd.DataFrame, iso3: str) -> None:
@@ -205,16 +256,26 @@ def reported_section(events: pd.DataFrame, iso3: str) -> None:
         return
     st.subheader("What monitors reported (their own counts)")
     measures = sorted(reported["measure"].unique())
-    shown = st.multiselect(
-        "Reported series", measures, default=measures[:3], format_func=one_line, key="reported"
+    picked_measures = _url.multiselect(
+        "Reported series", measures, "reported", default=measures[:3], format_func=value_label
     )
-    picked = reported[reported["measure"].isin(shown)]
-    chart(reported_counts_chart(picked, events), "reported-chart")
+    picked = reported[reported["measure"].isin(picked_measures)]
+    shown_table = reported_table(picked)
+    shown = ["period_label", "group", "measure", "value", "unit", "source_name", "source_url"]
+    chart(
+        reported_counts_chart(picked, events),
+        "reported-chart",
+        title="What the monitor reported, per month",
+        subtitle="The monitor's own published figures, never added to the incident records",
+        source=_sources(picked),
+        data=shown_table,
+        shown=shown,
+    )
     with st.expander("Table: reported figures, with their sources"):
         st.dataframe(
-            picked[REPORTED],
+            readable(shown_table[shown]),
             hide_index=True,
-            column_config={"source_url": text_column("source")},
+            column_config={"Source address": text_column("Source address")},
         )
     st.caption(
         "These are the monitor's published monthly figures, shown as their own series. "
@@ -230,8 +291,8 @@ def page() -> None:
     events = table("events")
     events = events[events["country"] == iso3]
     options = _options(incidents, iso3)
+    name = str(countries().get(iso3, iso3))
     if options.years is None:
-        name = countries().get(iso3, iso3)
         st.info(escape_markdown(f"No incident records are loaded for {name}."))
         st.caption(
             "This is not a count of zero: none of the incident sources loaded here covers this "
@@ -239,7 +300,8 @@ def page() -> None:
         )
         reported_section(events, iso3)
         return
-    rows = filter_incidents(incidents, _filters(options, iso3))
+    f = _filters(options, iso3)
+    rows = filter_incidents(incidents, f)
     total = rows["incident_id"].nunique()
     st.caption(
         f"{total:,} distinct incidents match the filters. These are the cases in the loaded "
@@ -248,22 +310,34 @@ def page() -> None:
     if total == 0:
         st.info("No incident in the loaded sources matches these filters; no chart is drawn.")
     else:
-        _sections(rows, events, total, iso3)
+        period = f"{f.start.year if f.start else ''}-{f.end.year if f.end else ''}"
+        _sections(rows, events, total, iso3, one_line(f"{name}, {period}: {CAVEAT.lower()}"))
     reported_section(events, iso3)
 
 
-def _sections(rows: pd.DataFrame, events: pd.DataFrame, total: int, iso3: str) -> None:
+def _sections(
+    rows: pd.DataFrame, events: pd.DataFrame, total: int, iso3: str, subtitle: str
+) -> None:
     """Every view of the matching incidents (there is at least one)."""
-    counts_over_time_section(rows, events, iso3)
+    counts_over_time_section(rows, events, iso3, subtitle)
     left, right = st.columns(2)
     with left:
-        by_region_section(rows, iso3)
+        by_region_section(rows, iso3, subtitle)
     with right:
-        by_type_section(rows)
+        by_type_section(rows, subtitle)
     st.subheader("From case to conviction")
     chain = case_chain(rows)
-    chart(chain_chart(chain), "incidents-chain")
-    st.dataframe(chain, hide_index=True)
+    in_words = chain.assign(stage=chain["stage"].map(value_label))
+    chart(
+        chain_chart(chain),
+        "incidents-chain",
+        title="Cases that reached each stage",
+        subtitle=subtitle,
+        source=_sources(rows),
+        data=in_words,
+        shown=["stage", "cases"],
+    )
+    st.dataframe(readable(in_words), hide_index=True)
     st.caption("Cases (person and statute) that reached each stage, where the records say so.")
     listing_section(rows, total, iso3)
 

@@ -17,6 +17,7 @@ from app_pages._common import (
     today,
 )
 from indicators.charts import position_chart
+from indicators.labels import index_phrase, method_label, readable
 from indicators.overview import (
     Headline,
     headline,
@@ -24,9 +25,9 @@ from indicators.overview import (
     incident_summary,
     summary_sentences,
 )
-from indicators.text import escape_markdown
+from indicators.text import escape_markdown, one_line
 from indicators.trend import LOW_BASELINE
-from indicators.views import rankings_view
+from indicators.views import event_table, rankings_view
 
 
 def headline_metrics(h: Headline, incidents: pd.DataFrame, iso3: str) -> None:
@@ -74,23 +75,49 @@ def headline_metrics(h: Headline, incidents: pd.DataFrame, iso3: str) -> None:
         plain(sentence)
 
 
+FIGURES = ["edition", "period_label", "rank", "n_ranked", "position", "methodology", "citation"]
+
+
 def position_over_time(rankings: pd.DataFrame, events: pd.DataFrame, iso3: str) -> None:
-    """The position chart, the figures behind it and their download."""
+    """The position chart, the figures behind it (in words) and their download."""
     view = per_version(("overview-view", iso3), lambda: rankings_view(rankings, [iso3], "rsf_wpfi"))
     st.subheader("Position over time")
     figure = per_version(("overview-chart", iso3), lambda: position_chart(view, "position", events))
-    chart(figure, "overview-chart")
+    figures = view.assign(methodology=view["methodology"].map(method_label))
+    name = str(view["country"].iloc[-1]) if len(view) else iso3
+    editions = (
+        f", editions {view['edition'].iloc[0]}-{view['edition'].iloc[-1]}" if len(view) else ""
+    )
+    chart(
+        figure,
+        "overview-chart",
+        title=one_line(f"{name}: position in {index_phrase('rsf_wpfi')}"),
+        subtitle="Share of the other ranked countries that did worse (0-100, 100 = freest); "
+        "each edition drawn at the middle of the period it covers",
+        source=one_line(f"Reporters Without Borders (RSF), World Press Freedom Index{editions}"),
+        data=figures,
+        shown=FIGURES,
+    )
     st.caption(
         "Each point is an RSF edition, drawn at the middle of the period it covers (edition 2025 "
         "covers 2024). Position = share of the other ranked countries that did worse, so 116th of "
         "139 (2002) and 141st of 180 (2025) can be compared. Dashed lines mark RSF's method "
-        "changes (2013, 2022): the line is broken there on purpose. Grey markers are events; "
-        "click a legend entry to hide a kind. The chart's toolbar downloads it as SVG."
+        "changes (2013, 2022): the line is broken there on purpose. Events are marked on the "
+        "chart; hover over one for its date and source."
     )
-    columns = ["edition", "period_label", "rank", "n_ranked", "position", "methodology"]
     with st.expander("The figures behind the chart (table)"):
-        st.dataframe(view[[*columns, "citation"]], hide_index=True)
-    download(view, f"rankings_{iso3}.csv")
+        st.dataframe(readable(figures[FIGURES]), hide_index=True)
+    download(figures, f"rankings_{iso3}.csv", shown=FIGURES)
+
+
+LATEST = ["date", "kind", "title", "source_name"]
+
+
+def latest_events(events: pd.DataFrame) -> None:
+    """The five most recent events, dated at their precision, sources as text."""
+    st.subheader("Latest events")
+    latest = events.sort_values("date", ascending=False).head(5)
+    st.dataframe(readable(event_table(latest)[LATEST]), hide_index=True)
 
 
 def page() -> None:
@@ -105,9 +132,7 @@ def page() -> None:
         headline_metrics(h, incidents, iso3)
     country_events = events[events["country"] == iso3]
     position_over_time(rankings, country_events, iso3)
-    st.subheader("Latest events")
-    latest = country_events.sort_values("date", ascending=False).head(5)
-    st.dataframe(latest[["date", "kind", "title", "source_name"]], hide_index=True)
+    latest_events(country_events)
 
 
 guarded(page)

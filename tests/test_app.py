@@ -98,7 +98,7 @@ def test_rankings_hover_text() -> None:
 def test_incidents_by_statute_and_region() -> None:
     """Incidents: statutes 274 and 174 appear; switching to category changes the series."""
     at = _run("app_pages/incidents.py")
-    names = _trace_names(_figures(at)[0])
+    names = [n.replace("<br>", " ") for n in _trace_names(_figures(at)[0])]  # wrapped legend
     false_info = "Criminal Code art. 274: dissemination of knowingly false information"
     assert false_info in names
     assert any(n.startswith("Criminal Code art. 174:") for n in names)
@@ -106,21 +106,19 @@ def test_incidents_by_statute_and_region() -> None:
     assert false_info in at.multiselect(key="statutes").options
     at.radio(key="by").set_value("category").run()
     names = _trace_names(_figures(at)[0])
-    assert "false_information" in names and not any(n.startswith("Criminal Code") for n in names)
-    tiles = next(
-        f for f in _figures(at) if f["data"][0].get("marker", {}).get("symbol") == "square"
-    )
-    assert any("AST" in t for t in tiles["data"][0]["text"])
+    assert "False information" in names and not any(n.startswith("Criminal Code") for n in names)
+    tiles = next(f for f in _figures(at) if f["data"][0].get("meta", {}).get("role") == "tiles")
+    assert any(t.startswith("Astana<br>") for t in tiles["data"][0]["text"])
 
 
 def test_incidents_filter_by_region() -> None:
     """Filtering to Astana leaves only incidents in Astana (Akhmedyarov's detention among them)."""
     at = _run("app_pages/incidents.py")
     at.sidebar.multiselect(key="regions").set_value(["KZ-71"]).run()
-    listing = next(d.value for d in at.dataframe if "place_as_written" in d.value.columns)
+    listing = next(d.value for d in at.dataframe if "Place as written" in d.value.columns)
     assert len(listing) >= 1
-    assert set(listing["region_name"]) == {"Astana"}
-    assert "Lukpan Akhmedyarov" in set(listing["target_name"])
+    assert set(listing["Region"]) == {"Astana (city)"}
+    assert "Lukpan Akhmedyarov" in set(listing["Target"])
 
 
 def test_incidents_choropleth_with_boundary_file(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -140,8 +138,9 @@ def test_events_filter_by_kind() -> None:
     """Events: choosing one kind leaves only that kind on the timeline."""
     at = _run("app_pages/events.py")
     assert len(_figures(at)[0]["data"]) > 3
-    at.multiselect(key="event_page_kinds").set_value(["election"]).run()
-    assert _trace_names(_figures(at)[0]) == ["election"]
+    at.multiselect(key="kinds").set_value(["election"]).run()
+    assert _trace_names(_figures(at)[0]) == ["Election"]
+    assert at.query_params["kinds"] in ("election", ["election"])
 
 
 def test_claim_check() -> None:

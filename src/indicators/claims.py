@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from indicators.labels import index_label, index_phrase
 from indicators.normalise import rank_phrase
 
 
@@ -53,16 +54,41 @@ def match_claim(
     )
 
 
+def _editions(editions: list[str]) -> str:
+    """'2018', '2018 and 2019', '2017, 2018 and 2019'."""
+    return editions[0] if len(editions) == 1 else ", ".join(editions[:-1]) + " and " + editions[-1]
+
+
+def _in_indices(rows: pd.DataFrame) -> str:
+    """ "RSF's World Press Freedom Index 2018 and 2019" (one phrase per index, in words)."""
+    parts = []
+    for index, group in rows.groupby("index", sort=False):
+        parts.append(f"{index_phrase(index)} {_editions([str(e) for e in group['edition']])}")
+    return "; ".join(parts)
+
+
 def describe_claim(result: ClaimResult, country: str, rank: int, of: int | None) -> str:
-    """A plain sentence answering the claim."""
+    """A plain sentence answering the claim, naming each index in words:
+    "Yes: Kazakhstan was 158th of 180 in RSF's World Press Freedom Index 2018 and 2019."."""
     claim = rank_phrase(rank, of)
     if result.holds:
-        editions = ", ".join(f"{r.index} {r.edition}" for r in result.matches.itertuples())
-        return f"Yes: {country} was {claim} in {editions}."
+        return f"Yes: {country} was {claim} in {_in_indices(result.matches)}."
     if not result.same_rank_other_total.empty:
-        near = ", ".join(
-            f"{r.edition} ({rank_phrase(r.rank, r.n_ranked)})"
+        near = "; ".join(
+            f"{index_phrase(r.index)} {r.edition} ({rank_phrase(r.rank, r.n_ranked)})"
             for r in result.same_rank_other_total.itertuples()
         )
         return f"No edition puts {country} at {claim}; the same rank occurs in {near}."
     return f"No edition in the data puts {country} at {claim}."
+
+
+SHOWN = ["index", "edition", "period_label", "country", "rank", "n_ranked", "position", "citation"]
+
+
+def claim_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Matching editions as a reader sees them: the index in words, then the figures and the
+    citation (keyed by canonical columns: ``labels.readable`` gives the headers)."""
+    out = rows[[c for c in SHOWN if c in rows.columns]].copy()
+    if "index" in out:
+        out["index"] = out["index"].map(index_label)
+    return out

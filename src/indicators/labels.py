@@ -23,7 +23,15 @@ from indicators.countries import load_alias_tables, resolve
 from indicators.paths import embedded_data_dir
 from indicators.reference import Reference, load_reference, parse_iso
 
-LABEL_TABLES = ("indices", "measures", "columns")
+LABEL_TABLES = (
+    "indices",
+    "measures",
+    "columns",
+    "index_phrases",
+    "methods",
+    "values",
+    "region_short",
+)
 SEPARATOR = " · "  # between a country's name and the other names it is found by
 MAX_OTHER_NAMES = 5
 _CODE_LIKE = re.compile(r"[A-Z][A-Z0-9_]{1,5}")  # alias-table codes (KAZ, USA1), not names
@@ -73,14 +81,40 @@ def column_label(key: object) -> str:
     return "" if is_missing(key) else _labels("columns").get(str(key), humanize(key))
 
 
+def index_phrase(key: object) -> str:
+    """An index as a sentence names it: 'rsf_wpfi' -> "RSF's World Press Freedom Index"."""
+    if is_missing(key):
+        return ""
+    return _labels("index_phrases").get(str(key)) or index_label(key)
+
+
+def method_label(key: object) -> str:
+    """A scoring method (era) in words: 'rsf_2022' -> 'RSF 2022- method'."""
+    return "" if is_missing(key) else _labels("methods").get(str(key), humanize(key))
+
+
 def value_label(value: object) -> str:
-    """A vocabulary value (incident type, target type, situation ...) in words."""
-    return humanize(value)
+    """A vocabulary value (incident type, target type, statute category ...) in words:
+    'case_dropped' -> 'Case dropped', 'insult_defamation' -> 'Insult and defamation'."""
+    if is_missing(value):
+        return ""
+    return _labels("values").get(str(value)) or humanize(value)
 
 
 def event_kind_label(kind: object) -> str:
     """An event kind in words: 'law change' -> 'Law change'."""
-    return humanize(kind)
+    return value_label(kind)
+
+
+def region_short_label(code: object, fallback: object = None) -> str:
+    """A region's name short enough for a map tile ('KZ-75' -> 'Almaty', 'KZ-19' ->
+    'Almaty reg.'); without one, ``fallback``, else the full label."""
+    if is_missing(code):
+        return ""
+    short = _labels("region_short").get(str(code))
+    if short:
+        return short
+    return str(fallback) if not is_missing(fallback) else region_label(code)
 
 
 def _code_names(ref: Reference) -> dict[tuple[str, str], str]:
