@@ -19,6 +19,7 @@ from app_pages._auth import (
     upload_signin,
 )
 from app_pages._common import begin_run, report_damage, settle, synthetic_banner
+from app_pages._share import footer, share_view
 
 # A local icon: a ":material/...:" page icon makes browsers fetch the favicon from Google's CDN.
 ICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
@@ -80,5 +81,9 @@ else:
     if st.sidebar.button("Sign out", key="signout"):
         sign_out()
         st.rerun()
-st.navigation({"Dashboard": READ, **extra}).run()
+current = st.navigation({"Dashboard": READ, **extra})
+current.run()
+# After the page ran, so the link holds every choice the page put in the URL.
+footer()
+share_view(current.url_path)
 settle()

@@ -285,12 +285,20 @@ def chart(
     data: pd.DataFrame | None = None,
     shown: list[str] | None = None,
 ) -> None:
-    """Draw a figure with its title, subtitle and source line.
+    """Draw a figure with its title, subtitle and source line, and its downloads.
 
-    ``data`` (with ``shown``, the columns the chart draws) is what the chart's CSV download
-    holds; the image downloads carry the title, subtitle, source, data version and date.
+    The PNG and SVG downloads carry the title, subtitle, source, data version and date drawn
+    into the image (made on the server when clicked); ``data`` (with ``shown``, the columns
+    the chart draws) is what the chart's CSV download holds (see :func:`download`).
     """
-    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
+    from app_pages import _share
+
+    _share.heading(title, subtitle)
+    config = _share.plotly_config(_share.file_stem(key))
+    st.plotly_chart(fig, width="stretch", config=config, key=key)
+    _share.chart_exports(
+        fig, key, title=title, subtitle=subtitle, source=source, data=data, shown=shown
+    )
 
 
 EAGER_DOWNLOAD_ROWS = 10_000  # up to this many rows the CSV is written with the page
@@ -306,9 +314,17 @@ def download(
     """A CSV download whose cells cannot run as spreadsheet formulas.
 
     ``shown``: the columns the page shows, written first with readable headers; the
-    provenance columns follow them.
+    provenance columns follow them (source, citation, file, row, data version), no other;
+    dates at their precision, blank cells blank. Without ``shown`` the frame is written as
+    it is (an analyst's copy of a stored table).
     """
-    download_later(lambda: frame, name, label, rows=len(frame))
+    if shown is None:
+        download_later(lambda: frame, name, label, rows=len(frame))
+        return
+    from app_pages._share import shown_csv_frame
+
+    columns = list(shown)
+    download_later(lambda: shown_csv_frame(frame, columns), name, label, rows=len(frame))
 
 
 def download_later(

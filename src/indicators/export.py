@@ -14,8 +14,13 @@ skip. The apostrophe makes the spreadsheet read the rest as text. Numbers stored
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
+
+from indicators.labels import readable
+from indicators.precision import shown_date, shown_dates
 
 FORMULA_START = "=+-@\t\r"
 FIELD_BREAKS = ",;\t\r\n"  # after these a spreadsheet may begin a new field or line
@@ -56,3 +61,62 @@ def to_safe_csv(frame: pd.DataFrame) -> str:
     (and ``csv.reader``) split the record there.
     """
     return str(safe_frame(frame).to_csv(index=False, lineterminator="\r\n"))
+
+
+# The columns that say where a row comes from, as the canonical tables name them
+# (schemas.py): written after the columns a chart or table shows, in this order.
+PROVENANCE_COLUMNS = (
+    "source_name",
+    "source_url",
+    "citation",
+    "source_file",
+    "source_row",
+    "source_sha256",
+)
+DATE_COLUMNS = ("date", "date_end", "period_start", "period_end")
+VERSION_LABELS = {"data_version": "Data version", "data_version_date": "Data version date"}
+
+
+def _shown_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    """One shown column's cells; a date at the precision the row gives (``date_precision``)."""
+    if column in DATE_COLUMNS and "date_precision" in frame.columns:
+        if column == "date":
+            return shown_dates(frame, "date")
+        precision = frame["date_precision"]
+        cells = [shown_date(v, p) for v, p in zip(frame[column], precision, strict=True)]
+        return pd.Series(cells, index=frame.index, dtype=object)
+    return frame[column]
+
+
+def shown_frame(
+    frame: pd.DataFrame,
+    shown: list[str],
+    *,
+    version: int | None = None,
+    version_date: str = "",
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Exactly what a chart or table shows, for its CSV: the ``shown`` columns first, then the
+    provenance columns the frame has (:data:`PROVENANCE_COLUMNS`) and the data version; no
+    other column. Headers are the readable labels (:func:`indicators.labels.readable`,
+    ``labels`` first), blank cells are blank and dates are shown at their precision.
+
+    A ``shown`` column the frame does not have is an error (a CSV must not silently lack
+    what the chart draws).
+    """
+    missing = [c for c in shown if c not in frame.columns]
+    if missing:
+        raise KeyError(f"columns shown but not in the data: {', '.join(missing)}")
+    provenance = [c for c in PROVENANCE_COLUMNS if c in frame.columns and c not in shown]
+    out = pd.DataFrame({c: _shown_column(frame, c) for c in shown}, index=frame.index)
+    for column in provenance:
+        out[column] = frame[column]
+    if version is not None:
+        out["data_version"] = version
+        out["data_version_date"] = str(version_date)[:10]
+    return readable(out.reset_index(drop=True), {**VERSION_LABELS, **(labels or {})})
+
+
+def to_shown_csv(frame: pd.DataFrame, shown: list[str], **stamp: Any) -> str:
+    """:func:`shown_frame` as safe CSV (:func:`to_safe_csv`: formulas neutralised, CRLF)."""
+    return to_safe_csv(shown_frame(frame, shown, **stamp))

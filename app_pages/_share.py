@@ -1,0 +1,210 @@
+"""What lets a view leave the app: image and CSV downloads of a chart, the link to the view,
+the footer every page ends with, and the print stylesheet.
+
+Images are made only when a reader clicks (``st.download_button`` with a callable): no
+rerun pays for a file nobody asked for. The data version and its date stamp every image,
+chart CSV and page footer, so two copies of a chart can be told apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import partial
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from app_pages._common import (
+    PLOTLY_CONFIG,
+    download_later,
+    per_version,
+    store,
+    today,
+    version,
+)
+from indicators.export import PROVENANCE_COLUMNS, shown_frame
+from indicators.figure_export import Format, export_figure, source_text, version_line
+from indicators.text import escape_markdown
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The store version a run shows and the day it was committed ('' if unknown)."""
+
+    number: int | None
+    date: str
+
+    @property
+    def line(self) -> str:
+        """'Data version 7 (2026-11-30)'."""
+        return version_line(self.number, self.date)
+
+
+def _committed(number: int | None) -> str:
+    if number is None:
+        return ""
+    try:
+        return str(store().version(number).created_at)[:10]
+    except Exception:  # a damaged manifest: the version is still shown, without its date
+        return ""
+
+
+def stamp() -> Stamp:
+    """The data version of this run and its commit date (read once per version)."""
+    number = version()
+    return Stamp(number, per_version(("version-date",), lambda: _committed(number)))
+
+
+def file_stem(key: str) -> str:
+    """A download's file name (without extension): the chart key and the country shown."""
+    country = st.session_state.get("_country") or st.query_params.get("country", "")
+    parts = [key, str(country)] if country else [key]
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", "_".join(parts)).strip("-") or "chart"
+
+
+def heading(title: str, subtitle: str) -> None:
+    """A chart's title and subtitle above it (text from data escaped)."""
+    if title:
+        st.markdown(f"**{escape_markdown(title)}**")
+    if subtitle:
+        st.caption(escape_markdown(subtitle))
+
+
+def plotly_config(stem: str) -> dict[str, object]:
+    """The toolbar's own image export named like the server's downloads."""
+    return {**PLOTLY_CONFIG, "toImageButtonOptions": {"format": "svg", "filename": stem}}
+
+
+def chart_exports(
+    fig: go.Figure,
+    key: str,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    data: pd.DataFrame | None,
+    shown: list[str] | None,
+) -> None:
+    """Under a chart: its source line, then PNG, SVG (and CSV, with ``data``) downloads."""
+    if source:
+        st.caption(escape_markdown(f"Source: {source_text(source)}"))
+    now, stem = stamp(), file_stem(key)
+    made = today()
+
+    def image(fmt: Format) -> bytes:
+        return export_figure(
+            fig,
+            title=title,
+            subtitle=subtitle,
+            source=source,
+            version_line=now.line,
+            fmt=fmt,
+            made=made,
+        )
+
+    with st.container(horizontal=True, key=f"exports-{key}"):
+        formats: tuple[tuple[Format, str], ...] = (("png", "image/png"), ("svg", "image/svg+xml"))
+        for fmt, mime in formats:
+            st.download_button(
+                f"Image ({fmt.upper()})",
+                partial(image, fmt),
+                file_name=f"{stem}.{fmt}",
+                mime=mime,
+                key=f"image-{fmt}-{key}",
+                on_click="ignore",
+                help="The chart with its title, source, data version and date.",
+            )
+        if data is not None:
+            columns = shown or [c for c in data.columns if c not in PROVENANCE_COLUMNS]
+            download_later(
+                lambda: shown_frame(data, columns, version=now.number, version_date=now.date),
+                f"{stem}.csv",
+                "Chart data (CSV)",
+                rows=len(data),
+            )
+
+
+def shown_csv_frame(frame: pd.DataFrame, shown: list[str]) -> pd.DataFrame:
+    """What :func:`app_pages._common.download` writes for ``shown`` (stamped with the version)."""
+    now = stamp()
+    return shown_frame(frame, shown, version=now.number, version_date=now.date)
+
+
+def view_url(base: str | None, page_path: str, params: list[tuple[str, str]]) -> str:
+    """The address of this view: the page's URL (``base``, from the browser, else the page's
+    own path) and every query parameter, repeated ones repeated."""
+    parts = urlsplit(base or f"/{page_path}")
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(params), ""))
+
+
+def share_view(page_path: str) -> None:
+    """'Share this view' in the sidebar: the full link of what the page shows, with a copy
+    button (``st.code`` shows it as text and copies it; no script of ours)."""
+    params = [(k, str(v)) for k in st.query_params for v in st.query_params.get_all(k)]
+    url = view_url(st.context.url, page_path, params)
+    box = st.sidebar.container(key="share-view")
+    box.subheader("Share this view")
+    box.code(url, language=None, wrap_lines=True)
+    box.caption(
+        "Copy link: the button beside the address copies it. It opens this page with "
+        "the same country and choices."
+    )
+
+
+def footer() -> None:
+    """The line every page ends with (and every printed page shows)."""
+    now = stamp()
+    shown = today().isoformat()
+    if now.number is None:
+        data = "No data loaded yet"
+    else:
+        data = f"Data version {now.number}" + (f" of {now.date}" if now.date else "")
+    st.divider()
+    st.caption(
+        escape_markdown(f"{data} · Shown {shown} · Sources: see Sources and methods"),
+    )
+
+
+# A constant (never data): what printing a page leaves out and how tables print.
+PRINT_CSS = """<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stSidebarNav"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stElementToolbar"], .modebar, .modebar-container,
+  .stDownloadButton, .stButton, .stFormSubmitButton, .stSelectbox, .stMultiSelect,
+  .stRadio, .stSlider, .stCheckbox, .stToggle, .stTextInput, .stNumberInput,
+  .stTextArea, .stDateInput, .stSegmentedControl, .stPills, .stFileUploader,
+  [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stSelectbox"],
+  [data-testid="stMultiSelect"], [data-testid="stRadio"], [data-testid="stSlider"],
+  [data-testid="stCheckbox"], [data-testid="stTextInput"], [data-testid="stNumberInput"],
+  [data-testid="stFileUploader"], [data-testid="stExpanderToggleIcon"] {
+    display: none !important;
+  }
+  [data-testid="stAppViewContainer"], [data-testid="stMain"], .stApp, .stMain {
+    position: static !important; overflow: visible !important; height: auto !important;
+  }
+  [data-testid="stMainBlockContainer"] {
+    max-width: 100% !important; padding: 0.5cm 0.5cm 0 0.5cm !important;
+  }
+  [data-testid="stExpanderDetails"], details > div {
+    display: block !important; height: auto !important; visibility: visible !important;
+  }
+  [data-testid="stDataFrame"], [data-testid="stDataFrameResizable"],
+  [data-testid="stTable"] {
+    height: auto !important; max-height: none !important; overflow: visible !important;
+  }
+  .js-plotly-plot, [data-testid="stPlotlyChart"], [data-testid="stMetric"] {
+    break-inside: avoid;
+  }
+}
+</style>"""
+
+
+def print_styles() -> None:
+    """The print stylesheet, once per run (a <style> only: nothing is drawn on screen)."""
+    st.html(PRINT_CSS)
