@@ -1,16 +1,27 @@
-"""Rankings (NGO staff): positions, ranks or scores over time for one or several countries."""
+"""Rankings (NGO staff): positions, ranks or scores over time for one or several countries.
+
+Every choice lives in the URL (``peers``, ``custom``, ``index``, ``view``, ``comparable``,
+``era``, ``event_kinds``), so a copied link reproduces the same figure; figures are built once
+per store version and choice (``per_version``).
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from app_pages._common import chart, countries, country_picker, download, guarded, table, url_choice
+from app_pages import _url
+from app_pages._common import chart, countries, country_picker, download, guarded, per_version
+from app_pages._common import table as stored
 from app_pages._rankings_world import world_section
-from indicators.charts import ERA_LABELS, position_chart, sub_indicator_chart
-from indicators.text import one_line
+from indicators.chart_style import MEASURES, era_label
+from indicators.chart_text import chart_caption, chart_columns, chart_texts, table_columns
+from indicators.charts import position_chart, sub_indicator_chart
+from indicators.labels import event_kind_label, index_label, readable
+from indicators.text import escape_markdown
 from indicators.views import rankings_view
 
+ONLY, CUSTOM = "Only this country", "Custom list"
 PEER_GROUPS = {
     "Central Asia": ["KAZ", "KGZ", "TJK", "TKM", "UZB"],
     "RSF zone: Eastern Europe - Central Asia": [
@@ -29,67 +40,75 @@ PEER_GROUPS = {
         "UZB",
     ],
 }
-MEASURE_LABELS = {"position": "Position", "rank": "Rank", "score_normalised": "Score"}
+SUB_INDICATORS = ("political", "economic", "legal", "social", "safety")
 
 
 def chosen_countries(iso3: str) -> list[str]:
-    """The country and the peers chosen to compare it with."""
+    """The country and the peers chosen to compare it with (``?peers=``, ``?custom=``)."""
     names = countries()
-    group = st.selectbox(
-        "Compare with", ["Only this country", *PEER_GROUPS, "Custom list"], key="peers"
-    )
+    group = _url.selectbox("Compare with", [ONLY, *PEER_GROUPS, CUSTOM], "peers")
     if group in PEER_GROUPS:
         return [iso3] + [c for c in PEER_GROUPS[group] if c != iso3 and c in names.index]
-    if group == "Custom list":
-        extra = st.multiselect(
+    if group == CUSTOM:
+        extra = _url.multiselect(
             "Countries",
             [c for c in names.index if c != iso3],
-            format_func=lambda c: one_line(names[c]),
-            key="custom",
+            "custom",
+            format_func=lambda c: names[c],
         )
         return [iso3, *extra]
     return [iso3]
 
 
-def chosen_view(rankings: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
-    """The rankings of the chosen countries in the chosen index (and method, if asked)."""
-    indexes = sorted(rankings["index"].unique())
-    index = st.selectbox(
-        "Index",
-        indexes,
-        index=indexes.index("rsf_wpfi") if "rsf_wpfi" in indexes else 0,
-        key="index",
-    )
-    view = rankings_view(rankings, chosen, index)
+def measures_of(rankings: pd.DataFrame, index: str) -> list[str]:
+    """The measures the index has data for (Freedom House publishes no rank)."""
+    rows = rankings[rankings["index"] == index]
+    return [m for m in MEASURES if rows[m].notna().any()]
+
+
+def chosen_era(view: pd.DataFrame) -> str | None:
+    """The one method asked for (``?comparable=1&era=...``), if any; offered only where the
+    index has editions made by more than one method."""
     eras = list(dict.fromkeys(view.sort_values("edition_year")["methodology"]))
-    if st.checkbox("Comparable editions only (one method)", key="comparable") and eras:
-        era = st.selectbox(
-            "Method",
-            eras,
-            index=len(eras) - 1,
-            format_func=lambda e: one_line(ERA_LABELS.get(e, e)),
-            key="era",
-        )
-        view = view[view["methodology"] == era]
-    return view
+    if len(eras) < 2 or not _url.checkbox("Comparable editions only (one method)", "comparable"):
+        return None
+    return _url.selectbox("Method", eras, "era", default=eras[-1], format_func=era_label)
 
 
-TABLE_COLUMNS = ["country", "edition", "period_label", "rank", "n_ranked", "position", "score"]
-TABLE_COLUMNS += ["score_normalised", "methodology", "rank_change", "citation"]
+def chosen_kinds(events: pd.DataFrame) -> list[str]:
+    """The event kinds to mark (``?event_kinds=``; left out of the URL while all are shown)."""
+    kinds = sorted(events["kind"].dropna().unique())
+    if not kinds:
+        return []
+    return _url.multiselect(
+        "Event markers",
+        kinds,
+        "event_kinds",
+        default=kinds,
+        format_func=event_kind_label,
+        all_means_none=True,
+    )
 
 
-def sub_indicators(own: pd.DataFrame, events: pd.DataFrame) -> None:
+def sub_indicators(own: pd.DataFrame, events: pd.DataFrame, key: tuple[object, ...]) -> None:
     """RSF's five sub-indicators of one country (2022 onwards): chart and table."""
     if not (own["methodology"] == "rsf_2022").any():
         st.info("Sub-indicators exist only for RSF editions from 2022.")
         return
-    chart(sub_indicator_chart(own, events), "sub-chart")
-    subs = [
-        f"{n}_{m}"
-        for n in ("political", "economic", "legal", "social", "safety")
-        for m in ("score", "rank")
-    ]
-    st.dataframe(own.loc[own["methodology"] == "rsf_2022", ["edition", *subs]], hide_index=True)
+    fig = per_version(("rankings-sub", *key), lambda: sub_indicator_chart(own, events))
+    subs = [f"{n}_{m}" for n in SUB_INDICATORS for m in ("score", "rank")]
+    rows = own.loc[own["methodology"] == "rsf_2022"]
+    name = str(rows["country"].iloc[0])
+    chart(
+        fig,
+        "sub-chart",
+        title=f"{name}: RSF's five indicators",
+        subtitle="Political, economic, legal, social and safety scores, 0-100 (higher = freer)",
+        source="Source: Reporters Without Borders, World Press Freedom Index 2022 onwards",
+        data=rows,
+        shown=["country", "edition", "period_label", *subs],
+    )
+    st.dataframe(readable(rows[["edition", *subs]]), hide_index=True)
     st.caption(
         "RSF's five indicators since 2022: political, economic, legal, social "
         "and safety, each 0-100 (higher = freer)."
@@ -100,32 +119,48 @@ def page() -> None:
     """Render the rankings page."""
     iso3 = country_picker()
     st.title("Rankings over time")
-    rankings = table("rankings")
+    rankings = stored("rankings")
     chosen = chosen_countries(iso3)
-    measure = url_choice("view", list(MEASURE_LABELS), "Show")
-    view = chosen_view(rankings, chosen)
-    events = table("events")
+    indexes = per_version(("rankings-indexes",), lambda: sorted(rankings["index"].unique()))
+    if not indexes:
+        st.info("No rankings are loaded.")
+        return
+    index = _url.selectbox("Index", indexes, "index", default="rsf_wpfi", format_func=index_label)
+    measures = per_version(("rankings-measures", index), lambda: measures_of(rankings, index))
+    measure = _url.radio("Show", measures, "view", format_func=lambda m: MEASURES[m][0])
+    full = per_version(
+        ("rankings-view", tuple(chosen), index), lambda: rankings_view(rankings, chosen, index)
+    )
+    era = chosen_era(full)
+    view = full if era is None else full[full["methodology"] == era]
+    events = stored("events")
     events = events[events["country"].isin(chosen)]
-    kinds = sorted(events["kind"].unique())
-    shown = st.multiselect(
-        "Event markers", kinds, default=kinds, format_func=one_line, key="event_kinds"
-    )
-    chart(
-        position_chart(view, measure, events[events["kind"].isin(shown)], chosen), "rankings-chart"
-    )
-    st.caption(
-        "Position: share of the other ranked countries that did worse (0-100, 100 = freest). "
-        "Rank: as published, 1 at the top. Score: RSF's score on one direction (higher = freer), "
-        "defined from 2013; 2002-2012 points are not on a 0-100 scale and are left out. Each "
-        "method is its own line: lines never cross a method change. Hover a point for "
-        "'141st of 180 - edition 2025, covering 2024'."
-    )
+    kinds = chosen_kinds(events)
+    marked = events[events["kind"].isin(kinds)]
+    key = (tuple(chosen), index, measure, era, tuple(kinds))
+    if view[measure].notna().any():
+        fig = per_version(
+            ("rankings-chart", *key), lambda: position_chart(view, measure, marked, chosen)
+        )
+        chart(
+            fig,
+            "rankings-chart",
+            **chart_texts(view, measure),
+            data=view,
+            shown=chart_columns(measure),
+        )
+    else:
+        st.info(escape_markdown(f"No {index_label(index)} data for the chosen countries."))
+    st.caption(escape_markdown(chart_caption(view, index, measure)))
     tab_table, tab_sub = st.tabs(["Table", "RSF sub-indicators (2022 onwards)"])
     with tab_table:
-        st.dataframe(view[TABLE_COLUMNS], hide_index=True)
-        download(view, f"rankings_{'_'.join(chosen)}.csv")
+        columns = table_columns(view)
+        shown = view[columns].assign(methodology=view["methodology"].map(era_label))
+        st.dataframe(readable(shown), hide_index=True)
+        download(view, f"rankings_{'_'.join(chosen)}.csv", shown=columns)
     with tab_sub:
-        sub_indicators(view[view["iso3"] == iso3], events[events["country"] == iso3])
+        own = view[view["iso3"] == iso3]
+        sub_indicators(own, marked[marked["country"] == iso3], (iso3, index, era, tuple(kinds)))
     world_section(rankings)
 
 

@@ -2,11 +2,13 @@
 
 * Time runs on the **period covered**: an edition is drawn at the middle of the period it
   describes (edition 2025 at mid-2024), so events line up with the edition that reflects them.
-* Methodology breaks are drawn as breaks: each era is its own trace, so no line ever joins two
-  editions made by different methods, and a dotted line marks each change of method.
-* Events are markers with a vertical rule, one trace per kind, so the legend toggles them.
-* Colours are the Okabe-Ito palette, distinguishable with the common colour-vision deficiencies;
-  markers also differ by shape, so nothing relies on colour alone.
+  The x axis ends at the data: from the first period's start to the last period's end.
+* Methodology breaks are drawn as breaks: each era is its own trace (one legend entry per
+  country all the same), so no line ever joins two editions made by different methods, and a
+  dashed rule with a short label on the event band marks each change of method.
+* Events sit on their own band above the plot (:mod:`chart_events`), never on a data line.
+* Look (:mod:`chart_style`): Okabe-Ito colours with marker shapes, the focus country strong
+  and labelled at its line's end, the legend above the plot, each index on its own scale.
 * Every string from the data passes through :func:`plotly_text` (as ``_t``) before it reaches a
   figure: plotly renders a subset of HTML (links included) in names, hover text and labels.
 """
@@ -19,28 +21,49 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators._values import is_missing
+from indicators.chart_events import (
+    BandItem,
+    add_band,
+    add_event_markers,
+    add_method_rules,
+    band_height_px,
+    crowd_out,
+    event_items,
+)
+from indicators.chart_style import (
+    ERA_LABELS,
+    LAYOUT,
+    MEASURES,
+    PALETTE,
+    SYMBOLS,
+    Axis,
+    SeriesStyle,
+    era_label,
+    measure_axis,
+    series_style,
+)
+from indicators.labels import column_label, index_label
 from indicators.normalise import rank_phrase
+from indicators.precision import shown_date
 from indicators.text import plotly_text as _t
 
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
-SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon")
-ERA_LABELS = {
-    "rsf_2002_2012": "RSF 2002-2012 method",
-    "rsf_2013_2021": "RSF 2013-2021 method",
-    "rsf_2022": "RSF 2022- method",
-}
-MEASURES = {
-    "position": ("Position (0-100, 100 = freest)", False),
-    "rank": ("Rank (1 = freest)", True),
-    "score_normalised": ("Score (0-100, higher = freer)", False),
-}
-LAYOUT = {
-    "hovermode": "closest",
-    "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
-    "legend": {"orientation": "h", "y": -0.18},
-    "template": "plotly_white",
-    "font": {"family": "sans-serif"},
-}
+__all__ = [
+    "ERA_LABELS",
+    "LAYOUT",
+    "MEASURES",
+    "PALETTE",
+    "SYMBOLS",
+    "add_event_markers",
+    "era_breaks",
+    "events_timeline",
+    "hover_text",
+    "period_midpoints",
+    "position_chart",
+    "sub_indicator_chart",
+    "within_period",
+]
+PLOT_PX = 300.0  # the height of the plot itself, under the event band
+X_TITLE = "Period each edition covers"
 
 
 def period_midpoints(frame: pd.DataFrame) -> pd.Series:
@@ -53,14 +76,24 @@ def period_midpoints(frame: pd.DataFrame) -> pd.Series:
     return (start + (end - start) / 2).fillna(fallback)
 
 
+def _number(value: object) -> str:
+    return "" if is_missing(value) else f"{float(str(value)):g}"
+
+
 def hover_text(frame: pd.DataFrame) -> list[str]:
-    """'Kazakhstan: 141st of 180 - edition 2025, covering 2024' for every row."""
+    """'Kazakhstan: 141st of 180 in RSF World Press Freedom Index 2025, covering 2024' (the
+    score alone where an index has no rank), then position, score and method, for every row."""
     out = []
-    for r in frame.itertuples():
-        score = "" if is_missing(r.score) else f", score {r.score!s}"
+    for r in frame.to_dict("records"):
+        where = f"{_t(index_label(r.get('index')))} {_t(r['edition'])}".strip()
+        standing = rank_phrase(r["rank"], r["n_ranked"]) or f"score {_number(r['score'])}"
+        details = [f"position {_number(r['position'])}"] if not is_missing(r["position"]) else []
+        if not is_missing(r["rank"]) and not is_missing(r["score"]):
+            details.append(f"score {_number(r['score'])}")
+        details.append(_t(era_label(r["methodology"])))
         out.append(
-            f"{_t(r.country)}: {rank_phrase(r.rank, r.n_ranked)} - edition {_t(r.edition)}, "
-            f"covering {_t(r.period_label)}<br>position {r.position!s}{score}"
+            f"{_t(r['country'])}: {standing} in {where}, covering {_t(r['period_label'])}<br>"
+            + " · ".join(details)
         )
     return out
 
@@ -86,44 +119,94 @@ def within_period(
     return events[(when >= start) & (when <= end)]
 
 
-def add_event_markers(
-    fig: go.Figure, events: pd.DataFrame | None, y_range: tuple[float, float]
-) -> None:
-    """One legend entry per event kind: a marker at the top and a thin rule down the chart."""
-    if events is None or events.empty:
-        return
-    low, high = y_range
-    for i, (kind, group) in enumerate(events.groupby("kind", sort=True)):
-        xs: list[object] = []
-        ys: list[float | None] = []
-        texts: list[str] = []
-        for e in group.to_dict("records"):
-            when = pd.Timestamp(str(e["date"]))
-            xs += [when, when, None]
-            ys += [low, high, None]
-            source = e.get("source_name")
-            label = f"{_t(e['date'])}: {_t(e['title'])} ({_t(kind)})" + (
-                f"<br>source: {_t(source)}" if isinstance(source, str) and source else ""
-            )
-            texts += [label, label, ""]
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines+markers",
-                name=f"event: {_t(kind)}",
-                legendgroup=f"event-{kind}",
-                line={"color": "#888", "width": 1, "dash": "dot"},
-                marker={
-                    "symbol": SYMBOLS[i % len(SYMBOLS)],
-                    "size": [0, 11, 0] * len(group),
-                    "color": "#444",
-                },
-                hovertext=texts,
-                hoverinfo="text",
-                meta={"role": "event", "kind": str(kind)},
+def data_x_range(data: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """From the first period's start to the last period's end, with a small pad (1.5%)."""
+    start = pd.to_datetime(data["period_start"], errors="coerce").min()
+    end = pd.to_datetime(data["period_end"], errors="coerce").max()
+    if pd.isna(start) or pd.isna(end):
+        middles = period_midpoints(data)
+        start, end = middles.min() - pd.Timedelta(days=183), middles.max() + pd.Timedelta(days=183)
+    pad = max((end - start) * 0.015, pd.Timedelta(days=20))
+    return start - pad, end + pad
+
+
+def method_items(data: pd.DataFrame) -> list[BandItem]:
+    """Each change of method, with its short label: 'RSF method 2013'."""
+    items = []
+    for when, era in era_breaks(data):
+        edition = data.loc[data["methodology"] == era, "edition"].min()
+        who = "RSF " if str(era).startswith("rsf") else ""
+        items.append(
+            BandItem(
+                when,
+                f"{who}method {_t(edition)}",
+                f"From edition {_t(edition)}: {_t(era_label(era))}.<br>"
+                "Editions made by different methods are not joined.",
+                "method",
             )
         )
+    return items
+
+
+def _series(fig: go.Figure, rows: pd.DataFrame, measure: str, style: SeriesStyle) -> None:
+    """One trace per method era of one country, all in the country's legend group."""
+    shown = False
+    for era, seg in rows.groupby("methodology", sort=False):
+        seg = seg.dropna(subset=[measure])
+        if seg.empty:
+            continue
+        name = _t(seg["country"].iloc[0])
+        fig.add_trace(
+            go.Scatter(
+                x=seg["_x"],
+                y=seg[measure].astype(float),
+                mode="lines+markers",
+                name=style.legend_name or name,
+                legendgroup=style.group,
+                legendrank=style.rank,
+                showlegend=style.legend_name is not None and not shown,
+                opacity=style.opacity,
+                line={"color": style.colour, "width": style.width},
+                marker={"symbol": style.symbol, "size": style.size, "color": style.colour},
+                hovertext=hover_text(seg),
+                hoverinfo="text",
+                meta={"role": "series", "iso3": str(seg["iso3"].iloc[0]), "methodology": str(era)},
+            )
+        )
+        shown = True
+
+
+def _end_text(row: pd.Series, measure: str, index: str) -> str:
+    if measure == "rank":
+        return rank_phrase(row["rank"], row["n_ranked"])
+    if measure == "score_normalised" and index == "fh_fiw_d1":
+        return f"D1 {_number(row['score'])} of 4"
+    return f"{float(row[measure]):.0f}"
+
+
+def _label_focus(fig: go.Figure, rows: pd.DataFrame, measure: str, axis: Axis) -> None:
+    """The focus country's name and last value at the end of its line, on the side the line
+    does not come from (below a fall, above a rise), unless that side leaves the plot."""
+    rows = rows.dropna(subset=[measure]).sort_values("_x")
+    if rows.empty:
+        return
+    last = rows.iloc[-1]
+    value = float(last[measure])
+    before = float(rows.iloc[-2][measure]) if len(rows) > 1 else value
+    up = axis.height_share(value)  # 0 at the bottom of the plot, 1 at the top
+    below = (up > 0.85 or axis.height_share(before) > up) and up > 0.15
+    fig.add_annotation(
+        x=last["_x"],
+        y=value,
+        text=f"{_t(last['country'])}: {_t(_end_text(last, measure, str(last['index'])))}",
+        showarrow=False,
+        xanchor="right",
+        yanchor="top" if below else "bottom",
+        yshift=-8 if below else 8,
+        font={"size": 12, "color": PALETTE[0], "weight": "bold"},
+        bgcolor="rgba(255,255,255,0.75)",
+        name="focus-label",
+    )
 
 
 def position_chart(
@@ -132,57 +215,33 @@ def position_chart(
     events: pd.DataFrame | None = None,
     countries: Sequence[str] | None = None,
 ) -> go.Figure:
-    """A ranking measure over the periods covered: one trace per country and era, with breaks."""
-    title, inverted = MEASURES[measure]
-    fig = go.Figure()
+    """A ranking measure over the periods covered: one line per country (broken at each change
+    of method), the first of ``countries`` the focus; events and methods on the band above."""
     data = frame.assign(_x=period_midpoints(frame))
-    order = list(countries) if countries else sorted(data["iso3"].unique())
-    for ci, iso3 in enumerate(order):
-        rows = data[data["iso3"] == iso3].sort_values("edition_year")
-        colour = PALETTE[ci % len(PALETTE)]
-        for ei, (era, seg) in enumerate(rows.groupby("methodology", sort=False)):
-            seg = seg.dropna(subset=[measure])
-            if seg.empty:
-                continue
-            fig.add_trace(
-                go.Scatter(
-                    x=seg["_x"],
-                    y=seg[measure].astype(float),
-                    mode="lines+markers",
-                    name=_t(f"{seg['country'].iloc[0]} ({ERA_LABELS.get(str(era), era)})"),
-                    legendgroup=iso3,
-                    line={"color": colour},
-                    marker={"symbol": SYMBOLS[ei % len(SYMBOLS)], "size": 8, "color": colour},
-                    hovertext=hover_text(seg),
-                    hoverinfo="text",
-                    meta={"role": "series", "iso3": iso3, "methodology": str(era)},
-                )
-            )
-    values = data[measure].dropna().astype(float)
-    y_range = (float(values.min()), float(values.max())) if len(values) else (0.0, 100.0)
-    if measure == "position":
-        y_range = (0.0, 100.0)
-    for i, (when, era) in enumerate(era_breaks(data)):
-        fig.add_vline(x=when, line_dash="dash", line_color="#555", line_width=1)
-        edition = data.loc[data["methodology"] == era, "edition"].min()
-        fig.add_annotation(
-            x=when,
-            y=1.03 + 0.06 * (i % 2),
-            yref="paper",
-            showarrow=False,
-            font={"size": 11},
-            xanchor="left",
-            text=f"new RSF method ({_t(edition)})",
-        )
-    events = within_period(events, data)
-    add_event_markers(fig, events, y_range)
+    present = set(data.loc[data[measure].notna(), "iso3"]) if len(data) else set()
+    order = [c for c in dict.fromkeys(countries or sorted(present)) if c in present]
+    index = str(data["index"].iloc[0]) if len(data) else None
+    axis = measure_axis(index, measure, data)
+    fig = go.Figure()
+    for i in [*range(1, len(order)), 0][: len(order)]:
+        name = str(data.loc[data["iso3"] == order[i], "country"].iloc[0])
+        style = series_style(i, _t(name), order[i], focus=i == 0, first_other=i == len(PALETTE))
+        _series(fig, data[data["iso3"] == order[i]].sort_values("edition_year"), measure, style)
+    if order:
+        _label_focus(fig, data[data["iso3"] == order[0]], measure, axis)
+    x_range = data_x_range(data) if len(data) else (pd.Timestamp("2000"), pd.Timestamp("2026"))
+    items = event_items(within_period(events, data, 0))
+    band = band_height_px(crowd_out(items, x_range)) if items else 0.0
+    add_band(fig, items, x_range, PLOT_PX + band)
+    add_method_rules(fig, method_items(data))
+    legend_rows = 0 if len(order) < 2 else 1 + (min(len(order), len(PALETTE) + 1) - 1) // 3
     fig.update_layout(
-        yaxis_title=title,
-        xaxis_title="Period covered (editions are published the year after)",
         **LAYOUT,
+        height=int(PLOT_PX + band + 70 + 24 * legend_rows),
+        showlegend=len(order) > 1,
+        xaxis={"range": list(x_range), "title": {"text": X_TITLE}, "showgrid": False},
+        yaxis=axis.layout(),
     )
-    if inverted:
-        fig.update_yaxes(autorange="reversed")
     return fig
 
 
@@ -191,6 +250,7 @@ def sub_indicator_chart(frame: pd.DataFrame, events: pd.DataFrame | None = None)
     fig = go.Figure()
     data = frame[frame["methodology"] == "rsf_2022"].assign(_x=lambda d: period_midpoints(d))
     for i, name in enumerate(("political", "economic", "legal", "social", "safety")):
+        label = column_label(f"{name}_score")
         fig.add_trace(
             go.Scatter(
                 x=data["_x"],
@@ -200,7 +260,7 @@ def sub_indicator_chart(frame: pd.DataFrame, events: pd.DataFrame | None = None)
                 line={"color": PALETTE[i]},
                 marker={"symbol": SYMBOLS[i], "size": 8},
                 hovertext=[
-                    f"{name} {s!s} (rank {r!s}) - edition {_t(e)}"
+                    f"{_t(label)} {_number(s)} (rank {_number(r)}) - edition {_t(e)}"
                     for s, r, e in zip(
                         data[f"{name}_score"], data[f"{name}_rank"], data["edition"], strict=True
                     )
@@ -208,11 +268,16 @@ def sub_indicator_chart(frame: pd.DataFrame, events: pd.DataFrame | None = None)
                 hoverinfo="text",
             )
         )
-    add_event_markers(fig, within_period(events, data, 0), (0.0, 100.0))
+    x_range = data_x_range(data) if len(data) else (pd.Timestamp("2021"), pd.Timestamp("2026"))
+    items = event_items(within_period(events, data, 0))
+    band = band_height_px(crowd_out(items, x_range)) if items else 0.0
+    add_band(fig, items, x_range, PLOT_PX + band)
     fig.update_layout(
-        yaxis_title="Sub-indicator score (0-100, higher = freer)",
-        xaxis_title="Period covered",
         **LAYOUT,
+        height=int(PLOT_PX + band + 110),
+        xaxis={"range": list(x_range), "title": {"text": X_TITLE}, "showgrid": False},
+        yaxis=measure_axis("rsf_wpfi", "score_normalised").layout()
+        | {"title": {"text": "Sub-indicator score (0-100, higher = freer)"}},
     )
     return fig
 
@@ -221,6 +286,15 @@ def events_timeline(events: pd.DataFrame) -> go.Figure:
     """The events of one country on a timeline: one row and marker shape per kind."""
     fig = go.Figure()
     for i, (kind, group) in enumerate(events.groupby("kind")):
+        dates = [
+            shown_date(d, p, e)
+            for d, p, e in zip(
+                group["date"],
+                group.get("date_precision", pd.Series("day", index=group.index)),
+                group.get("date_end", pd.Series(None, index=group.index, dtype=object)),
+                strict=True,
+            )
+        ]
         fig.add_trace(
             go.Scatter(
                 x=group["date"],
@@ -232,9 +306,7 @@ def events_timeline(events: pd.DataFrame) -> go.Figure:
                     "symbol": SYMBOLS[i % len(SYMBOLS)],
                     "color": PALETTE[i % len(PALETTE)],
                 },
-                hovertext=[
-                    f"{_t(d)}: {_t(t)}" for d, t in zip(group["date"], group["title"], strict=True)
-                ],
+                hovertext=[f"{_t(d)}: {_t(t)}" for d, t in zip(dates, group["title"], strict=True)],
                 hoverinfo="text",
             )
         )
