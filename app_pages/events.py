@@ -7,6 +7,8 @@ kind is shown, an empty one when none is). Dates are shown at their precision ('
 
 from __future__ import annotations
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import _url
@@ -25,6 +27,20 @@ from indicators.text import one_line
 from indicators.views import EVENT_SHOWN, event_table, source_line
 
 ON_PAGE = EVENT_SHOWN[: EVENT_SHOWN.index("date_iso")]  # the page shows no ISO dates
+
+
+def _timeline(events: pd.DataFrame) -> go.Figure:
+    """The timeline, laid out for a phone too: the kinds name the rows, so no legend repeats
+    them over the plot; one row of room per kind; the axis ends at the events."""
+    fig = events_timeline(events)
+    rows = max(events["kind"].nunique(), 1)
+    fig.update_layout(showlegend=False, height=110 + 34 * rows)
+    fig.update_yaxes(automargin=True)
+    if len(events):
+        first, last = pd.Timestamp(events["date"].min()), pd.Timestamp(events["date"].max())
+        pad = max((last - first) * 0.04, pd.Timedelta(days=60))
+        fig.update_xaxes(range=[first - pad, last + pad], autorange=False)
+    return fig
 
 
 def page() -> None:
@@ -46,7 +62,7 @@ def page() -> None:
     listed = event_table(events)
     name = str(countries().get(iso3, iso3))
     chart(
-        events_timeline(events.assign(kind=listed["kind"])),
+        _timeline(events.assign(kind=listed["kind"])),
         "events-timeline",
         title=one_line(f"Events in {name}"),
         subtitle="Elections, unrest, law changes and visits that help read the charts",

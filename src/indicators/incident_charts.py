@@ -32,21 +32,24 @@ PATTERNS = ("", "/", "\\", "x", "-", "|", "+", ".")
 LEGEND_WRAP = 38  # characters per legend line: an entry fits a 390 px phone
 LEGEND = {
     "orientation": "h",
+    "traceorder": "normal",  # entries flow in rows (a grouped legend stacks them in a column)
     "yanchor": "bottom",
     "y": 1.02,
     "xanchor": "left",
     "x": 0,
     "font": {"size": 11},
 }
+GREYS = ("#8c8c8c", "#5f5f5f", "#b5b5b5")  # series past the eighth: grey, told apart by pattern
 MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}  # axes take what their labels need (automargin)
 PHONE_LEGEND_PX = 340  # the legend's width on a 390 px phone
 PLOT_PX = 300  # the plot's own height, beside the legend and the axes
 
 
-def count_axis(top: float) -> dict[str, object]:
-    """A count axis from 0 in whole numbers: integer tick steps (1, 2, 5 x 10^k), never 0.5."""
+def count_axis(top: float, ticks: int = 6) -> dict[str, object]:
+    """A count axis from 0 in whole numbers: integer tick steps (1, 2, 5 x 10^k), never 0.5,
+    at most ``ticks`` steps up to ``top``."""
     steps = (m * 10**k for k in range(15) for m in (1, 2, 5))
-    step = next(s for s in steps if top / s <= 6)
+    step = next(s for s in steps if top / s <= ticks)
     return {"rangemode": "tozero", "tickformat": ",d", "dtick": step, "tick0": 0}
 
 
@@ -106,6 +109,19 @@ def period_range(values: pd.Series, period: str) -> list[str]:
     return [starts.min().date().isoformat(), end.date().isoformat()]
 
 
+def series_styles(counts: pd.DataFrame, series: str) -> dict[object, tuple[str, str]]:
+    """A colour and a fill pattern per series: the eight largest get the eight palette colours
+    (Okabe-Ito, never one twice), the rest grey, every one its own pattern."""
+    totals = counts.groupby(series, sort=True)["incidents"].sum()
+    ranked = sorted(totals.index, key=lambda k: (-totals[k], str(k)))
+    out: dict[object, tuple[str, str]] = {}
+    for i, name in enumerate(ranked):
+        colour = _line_colour(i)
+        pattern = PATTERNS[1 + (i - len(PALETTE)) % (len(PATTERNS) - 1)] if colour in GREYS else ""
+        out[name] = (colour, pattern)
+    return out
+
+
 def counts_over_time(
     counts: pd.DataFrame, period: str, series: str, label: str, events: pd.DataFrame | None = None
 ) -> go.Figure:
@@ -113,15 +129,17 @@ def counts_over_time(
     holds the words the legend shows); each bar is as wide as its period (a year or a month),
     hovers name the period at its precision and the count axis is in whole numbers."""
     fig = go.Figure()
-    for i, (name, group) in enumerate(counts.groupby(series, sort=True)):
+    styles = series_styles(counts, series)
+    for name, group in counts.groupby(series, sort=True):
         x, width = _period_bars(group[period], period)
+        colour, pattern = styles[name]
         fig.add_trace(
             go.Bar(
                 x=x,
                 y=group["incidents"],
                 width=[width] * len(group),
                 name=legend_name(name),
-                marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i % 8]}},
+                marker={"color": colour, "pattern": {"shape": pattern}},
                 hovertext=[
                     f"{_t(name)}<br>{_t(p)}: {n} in the loaded sources"
                     for p, n in zip(
@@ -138,7 +156,7 @@ def counts_over_time(
         events = events[(when >= first) & (when <= last)]
     add_event_markers(fig, events, (0.0, top))
     fig.update_layout(barmode="stack", yaxis_title=COUNTED, xaxis_title=label, **LAYOUT)
-    fig.update_yaxes(**count_axis(top))
+    fig.layout.yaxis.update(**count_axis(top))
     if len(counts):
         fig.update_xaxes(range=period_range(counts[period], period), autorange=False)
     return phone_layout(fig)
@@ -148,7 +166,7 @@ def ranked_bars(
     counts: pd.DataFrame,
     label_col: str,
     value_col: str = "incidents",
-    title: str = COUNTED,
+    title: str = "Incidents",
 ) -> go.Figure:
     """Horizontal bars, largest at the top: the map-free view of regions or categories (the
     labels in ``label_col`` are the words shown)."""
@@ -166,7 +184,7 @@ def ranked_bars(
     )
     fig.update_layout(xaxis_title=title, **LAYOUT)
     top = float(data[value_col].max()) if len(data) else 1.0
-    fig.update_xaxes(**count_axis(top), range=[0, top * 1.05], autorange=False)
+    fig.update_xaxes(**count_axis(top, ticks=3), range=[0, top * 1.05], autorange=False)
     phone_layout(fig)
     fig.update_layout(height=max(200, 24 * len(data) + 80))
     return fig
@@ -205,7 +223,7 @@ def tile_grid_map(counts: pd.DataFrame, layout: pd.DataFrame) -> go.Figure:
             mode="text",
             name="tiles",
             text=[f"{_t(s)}<br>{n}" for s, n in zip(short, data["incidents"], strict=True)],
-            textfont={"size": 10, "color": ["#fff" if d else "#222" for d in dark]},
+            textfont={"size": 9, "color": ["#fff" if d else "#222" for d in dark]},
             hovertext=[
                 f"{_t(region_label(c))}: {n} in the loaded sources"
                 for c, n in zip(data["region_code"], data["incidents"], strict=True)
@@ -299,6 +317,10 @@ def _monthly_with_gaps(group: pd.DataFrame) -> pd.DataFrame:
     return data.set_index("period_start").reindex(months).rename_axis("month").reset_index()
 
 
+def _line_colour(i: int) -> str:
+    return PALETTE[i] if i < len(PALETTE) else GREYS[(i - len(PALETTE)) % len(GREYS)]
+
+
 def reported_counts_chart(reported: pd.DataFrame, events: pd.DataFrame | None = None) -> go.Figure:
     """A monitor's own monthly figures (never added to incident records): one line per measure
     and group, with a gap wherever a month is missing; hovers name the month ('Jun 2024')."""
@@ -318,7 +340,7 @@ def reported_counts_chart(reported: pd.DataFrame, events: pd.DataFrame | None = 
                 mode="lines+markers",
                 connectgaps=False,
                 name=legend_name(name),
-                line={"color": PALETTE[i % len(PALETTE)]},
+                line={"color": _line_colour(i)},
                 marker={"symbol": SYMBOLS[i % len(SYMBOLS)]},
                 hovertext=[
                     f"{_t(name)}: {v!s} in {_t(m)}" if ok else ""
@@ -335,10 +357,12 @@ def reported_counts_chart(reported: pd.DataFrame, events: pd.DataFrame | None = 
         ]
         add_event_markers(fig, events, (0.0, top))
     fig.update_layout(yaxis_title="As reported by the monitor", xaxis_title="Month", **LAYOUT)
-    fig.update_yaxes(**count_axis(top))
+    fig.layout.yaxis.update(**count_axis(top))
     if len(reported):
-        months = reported["period_start"].str.slice(0, 7)
-        fig.update_xaxes(range=period_range(months, "month"), autorange=False)
+        first, last = period_range(reported["period_start"].str.slice(0, 7), "month")
+        half = pd.Timedelta(days=15)  # a point on the first or last month is drawn whole
+        start, end = pd.Timestamp(first) - half, pd.Timestamp(last) - half
+        fig.update_xaxes(range=[start.date().isoformat(), end.date().isoformat()], autorange=False)
     return phone_layout(fig)
 
 

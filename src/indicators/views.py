@@ -304,7 +304,13 @@ def reported_table(reported: pd.DataFrame) -> pd.DataFrame:
     return out.assign(period_start=reported["period_start"], period_end=reported["period_end"])
 
 
-def source_line(names: pd.Series, most: int = 4) -> str:
-    """The sources behind what a chart shows, as they cite themselves, on one line."""
-    found = sorted({one_line(s).strip() for s in names.dropna().unique()} - {""})
+def source_line(names: pd.Series, most: int = 6) -> str:
+    """The publishers behind what a chart shows, on one line: each citation up to its first
+    colon ('The Diplomat, Crossroads Asia: "Russian Pressure ...", 2025' -> 'The Diplomat,
+    Crossroads Asia'); the full citations are in the chart's table and CSV."""
+    found = sorted(
+        {one_line(s).split(":")[0].strip() for s in names.dropna().unique() if "://" not in s}
+        | {one_line(s).strip() for s in names.dropna().unique() if "://" in s}
+    )
+    found = [f for f in found if f]
     return "; ".join(found[:most]) + ("; and others" if len(found) > most else "")
