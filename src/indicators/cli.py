@@ -22,6 +22,7 @@ from indicators.adapters import ParseOptions
 from indicators.aggregate import BY_COLUMNS, IncidentFilter, filter_incidents, incident_counts
 from indicators.audit import AuditError
 from indicators.claims import describe_claim, match_claim
+from indicators.cli_brief import add_brief_parser
 from indicators.cli_output import emit
 from indicators.cli_store import USER_HELP, add_store_parsers, store_from_args
 from indicators.cli_users import add_users_parser
@@ -271,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_store_parsers(sub, _with_store, FORMATS, getpass.getuser())
     add_fetch_parser(sub)
     add_users_parser(sub)
+    add_brief_parser(sub, _with_store)
     return parser
 
 
