@@ -127,9 +127,10 @@ def _sources(rows: pd.DataFrame) -> str:
 
 
 def counts_over_time_section(
-    rows: pd.DataFrame, events: pd.DataFrame, iso3: str, subtitle: str
+    rows: pd.DataFrame, events: pd.DataFrame, iso3: str, words: tuple[str, str]
 ) -> None:
     """Counts by statute or category, per year or month, with events, table and download."""
+    subtitle, source = words
     by = url_choice("by", ["statute", "category"], "Break down by")
     freq = url_choice("freq", ["year", "month"], "Per")
     counts = incident_counts(rows, [by, freq])
@@ -142,7 +143,7 @@ def counts_over_time_section(
         "incidents-time",
         title=f"Incidents by {'statute' if by == 'statute' else 'kind of statute'}, per {freq}",
         subtitle=subtitle,
-        source=_sources(rows),
+        source=source,
         data=shown_table,
         shown=shown,
     )
@@ -156,17 +157,24 @@ def counts_over_time_section(
         download(shown_table, f"incidents_by_{by}_{freq}_{iso3}.csv", shown=shown)
 
 
-def by_region_section(rows: pd.DataFrame, iso3: str, subtitle: str) -> None:
+def by_region_section(rows: pd.DataFrame, iso3: str, words: tuple[str, str]) -> None:
     """Incidents by region: a choropleth (with a boundary file) or tile map, and bars."""
+    subtitle, source = words
     by_region = incident_counts(rows, ["region"])
     shown_table = counts_table(by_region)
     st.subheader("By region")
     layout = tile_layout(iso3)
     geo = configured_geojson()
-    title, source = "Incidents by region", _sources(rows)
+    title = "Incidents by region"
     if geo is not None:
         shape, unmatched = _geojson(str(geo), iso3, today())
-        chart(choropleth(by_region, shape, "id"), "incidents-choropleth", title=title)
+        chart(
+            choropleth(by_region, shape, "id"),
+            "incidents-choropleth",
+            title=title,
+            subtitle=subtitle,
+            source=source,
+        )
         if unmatched:
             st.caption(
                 "Boundary features not matched to a region: "
@@ -198,12 +206,12 @@ def by_region_section(rows: pd.DataFrame, iso3: str, subtitle: str) -> None:
         st.dataframe(readable(shown_table[shown]), hide_index=True)
 
 
-def by_type_section(rows: pd.DataFrame, subtitle: str) -> None:
+def by_type_section(rows: pd.DataFrame, words: tuple[str, str]) -> None:
     """Incidents by incident type and by target type."""
+    subtitle, source = words
     st.subheader("By incident type and target")
     by_type = counts_table(incident_counts(rows, ["type"]))
     by_target = counts_table(incident_counts(rows, ["target"]))
-    source = _sources(rows)
     for frame, column, key, title in (
         (by_type, "incident_type", "incidents-types", "Incidents by kind of incident"),
         (by_target, "target_type", "incidents-targets", "Incidents by kind of target"),
@@ -311,20 +319,22 @@ def page() -> None:
         st.info("No incident in the loaded sources matches these filters; no chart is drawn.")
     else:
         period = f"{f.start.year if f.start else ''}-{f.end.year if f.end else ''}"
-        _sections(rows, events, total, iso3, one_line(f"{name}, {period}: {CAVEAT.lower()}"))
+        subtitle = one_line(f"{name}, {period}: {CAVEAT.lower()}")
+        _sections(rows, events, total, iso3, (subtitle, _sources(rows)))
     reported_section(events, iso3)
 
 
 def _sections(
-    rows: pd.DataFrame, events: pd.DataFrame, total: int, iso3: str, subtitle: str
+    rows: pd.DataFrame, events: pd.DataFrame, total: int, iso3: str, words: tuple[str, str]
 ) -> None:
-    """Every view of the matching incidents (there is at least one)."""
-    counts_over_time_section(rows, events, iso3, subtitle)
+    """Every view of the matching incidents (there is at least one); ``words`` are the charts'
+    subtitle and source line, worked out once."""
+    counts_over_time_section(rows, events, iso3, words)
     left, right = st.columns(2)
     with left:
-        by_region_section(rows, iso3, subtitle)
+        by_region_section(rows, iso3, words)
     with right:
-        by_type_section(rows, subtitle)
+        by_type_section(rows, words)
     st.subheader("From case to conviction")
     chain = case_chain(rows)
     in_words = chain.assign(stage=chain["stage"].map(value_label))
@@ -332,8 +342,8 @@ def _sections(
         chain_chart(chain),
         "incidents-chain",
         title="Cases that reached each stage",
-        subtitle=subtitle,
-        source=_sources(rows),
+        subtitle=words[0],
+        source=words[1],
         data=in_words,
         shown=["stage", "cases"],
     )

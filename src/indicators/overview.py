@@ -13,6 +13,7 @@ from datetime import date
 import pandas as pd
 
 from indicators.aggregate import IncidentFilter, filter_incidents
+from indicators.labels import index_label
 from indicators.normalise import rank_phrase
 from indicators.trend import LOW_BASELINE, TOO_FEW, change_in_words, too_few
 
@@ -39,7 +40,7 @@ class Headline:
     @property
     def phrase(self) -> str:
         """'141st of 180, RSF 2025'."""
-        name = "RSF" if self.index == "rsf_wpfi" else self.index
+        name = "RSF" if self.index == "rsf_wpfi" else index_label(self.index)
         return f"{rank_phrase(self.rank, self.n_ranked)}, {name} {self.edition}"
 
 

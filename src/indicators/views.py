@@ -171,13 +171,16 @@ EVENT_SHOWN += ["date_end_iso"]
 EVENT_PROVENANCE = ["event_id", "date_precision", "source_file", "source_sha256", "source_row"]
 
 
+SMALL = 5_000  # up to this many rows, dates are shown row by row (no grouping pays off)
+
+
 def at_precision(frame: pd.DataFrame, column: str = "date") -> pd.Series:
     """:func:`precision.shown_dates` for every row ('1995', 'Jan 2022', '16 Dec 2011',
     '23 Mar 2019 - 17 Sep 2022'), worked out once per distinct date, precision and end (a
     million incidents share a few thousand)."""
     keys = [c for c in (column, "date_precision", "date_end") if c in frame.columns]
-    if frame.empty:
-        return pd.Series([], index=frame.index, dtype=object)
+    if len(frame) <= SMALL:
+        return shown_dates(frame, column)
     plain = frame[keys].astype(object).where(frame[keys].notna(), "")
     distinct = plain.drop_duplicates()
     found = shown_dates(distinct.replace("", None), column)
@@ -308,9 +311,6 @@ def source_line(names: pd.Series, most: int = 6) -> str:
     """The publishers behind what a chart shows, on one line: each citation up to its first
     colon ('The Diplomat, Crossroads Asia: "Russian Pressure ...", 2025' -> 'The Diplomat,
     Crossroads Asia'); the full citations are in the chart's table and CSV."""
-    found = sorted(
-        {one_line(s).split(":")[0].strip() for s in names.dropna().unique() if "://" not in s}
-        | {one_line(s).strip() for s in names.dropna().unique() if "://" in s}
-    )
-    found = [f for f in found if f]
+    cited = [one_line(s) for s in names.dropna().unique()]
+    found = sorted({(s if "://" in s else s.split(":")[0]).strip() for s in cited} - {""})
     return "; ".join(found[:most]) + ("; and others" if len(found) > most else "")
