@@ -190,3 +190,27 @@ def series_style(i: int, name: str, key: str, *, focus: bool, first_other: bool)
         group="others",
         rank=len(PALETTE) + 1,
     )
+
+
+def quiet_offset(
+    points: list[tuple[float, float]],
+    anchor: tuple[float, float],
+    size: tuple[float, float],
+    plot: tuple[float, float],
+) -> float:
+    """How far above (+) or below (-) ``anchor`` to put a label of ``size`` (width, height)
+    that ends at the anchor, so that it covers the fewest ``points`` (pixels, y up, in a plot
+    of ``plot`` = (width, height)); the nearest of the quietest places wins."""
+    width, height = size
+    x, y = anchor
+    best: tuple[int, float] = (len(points) + 1, 0.0)
+    for dy in (14.0, -14.0, 28.0, -28.0, 44.0, -44.0, 62.0, -62.0):
+        low, high = y + dy - height / 2, y + dy + height / 2
+        if low < 0 or high > plot[1]:
+            continue
+        hits = sum(
+            1 for px, py in points if x - width - 4 <= px <= x + 2 and low - 3 <= py <= high + 3
+        )
+        if hits < best[0]:
+            best = (hits, dy)
+    return best[1]

@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 
 from indicators._values import is_missing
 from indicators.chart_events import (
+    PHONE_PLOT_PX,
     BandItem,
     add_band,
     add_event_markers,
@@ -40,6 +41,7 @@ from indicators.chart_style import (
     SeriesStyle,
     era_label,
     measure_axis,
+    quiet_offset,
     series_style,
 )
 from indicators.labels import column_label, index_label
@@ -184,25 +186,59 @@ def _end_text(row: pd.Series, measure: str, index: str) -> str:
     return f"{float(row[measure]):.0f}"
 
 
-def _label_focus(fig: go.Figure, rows: pd.DataFrame, measure: str, axis: Axis) -> None:
-    """The focus country's name and last value at the end of its line, on the side the line
-    does not come from (below a fall, above a rise), unless that side leaves the plot."""
-    rows = rows.dropna(subset=[measure]).sort_values("_x")
+def _points_px(
+    data: pd.DataFrame, measure: str, axis: Axis, x_range: tuple[pd.Timestamp, pd.Timestamp]
+) -> list[tuple[float, float]]:
+    """Every drawn point, and the middle of every segment, in phone pixels (y up)."""
+    span = max((x_range[1] - x_range[0]).total_seconds(), 1.0)
+    out: list[tuple[float, float]] = []
+    for _, rows in data.dropna(subset=[measure]).groupby(["iso3", "methodology"]):
+        rows = rows.sort_values("_x")
+        xs = [(t - x_range[0]).total_seconds() / span * PHONE_PLOT_PX for t in rows["_x"]]
+        ys = [axis.height_share(float(v)) * PLOT_PX for v in rows[measure]]
+        out += list(zip(xs, ys, strict=True))
+        out += [
+            ((a + b) / 2, (c + d) / 2) for a, b, c, d in zip(xs, xs[1:], ys, ys[1:], strict=False)
+        ]
+    return out
+
+
+def _label_focus(
+    fig: go.Figure,
+    data: pd.DataFrame,
+    focus: str,
+    measure: str,
+    axis: Axis,
+    x_range: tuple[pd.Timestamp, pd.Timestamp],
+) -> None:
+    """The focus country's name and last value at the end of its line, in the quietest place
+    just above or below it (judged at phone width), with a short pointer to the point."""
+    rows = data[data["iso3"] == focus].dropna(subset=[measure]).sort_values("_x")
     if rows.empty:
         return
     last = rows.iloc[-1]
     value = float(last[measure])
-    before = float(rows.iloc[-2][measure]) if len(rows) > 1 else value
-    up = axis.height_share(value)  # 0 at the bottom of the plot, 1 at the top
-    below = (up > 0.85 or axis.height_share(before) > up) and up > 0.15
+    text = f"{_t(last['country'])}: {_t(_end_text(last, measure, str(last['index'])))}"
+    span = max((x_range[1] - x_range[0]).total_seconds(), 1.0)
+    anchor = (
+        (last["_x"] - x_range[0]).total_seconds() / span * PHONE_PLOT_PX,
+        axis.height_share(value) * PLOT_PX,
+    )
+    size = (len(text) * 7.5, 16.0)  # bold 12 px text, generously
+    dy = quiet_offset(
+        _points_px(data, measure, axis, x_range), anchor, size, (PHONE_PLOT_PX, PLOT_PX)
+    )
     fig.add_annotation(
         x=last["_x"],
         y=value,
-        text=f"{_t(last['country'])}: {_t(_end_text(last, measure, str(last['index'])))}",
-        showarrow=False,
+        text=text,
+        showarrow=True,
+        arrowhead=0,
+        arrowwidth=1,
+        arrowcolor="rgba(0,114,178,0.6)",
+        ax=-3,
+        ay=-dy,
         xanchor="right",
-        yanchor="top" if below else "bottom",
-        yshift=-8 if below else 8,
         font={"size": 12, "color": PALETTE[0], "weight": "bold"},
         bgcolor="rgba(255,255,255,0.75)",
         name="focus-label",
@@ -227,9 +263,9 @@ def position_chart(
         name = str(data.loc[data["iso3"] == order[i], "country"].iloc[0])
         style = series_style(i, _t(name), order[i], focus=i == 0, first_other=i == len(PALETTE))
         _series(fig, data[data["iso3"] == order[i]].sort_values("edition_year"), measure, style)
-    if order:
-        _label_focus(fig, data[data["iso3"] == order[0]], measure, axis)
     x_range = data_x_range(data) if len(data) else (pd.Timestamp("2000"), pd.Timestamp("2026"))
+    if order:
+        _label_focus(fig, data[data["iso3"].isin(order)], order[0], measure, axis, x_range)
     items = event_items(within_period(events, data, 0))
     band = band_height_px(crowd_out(items, x_range)) if items else 0.0
     add_band(fig, items, x_range, PLOT_PX + band)
