@@ -26,6 +26,8 @@ from indicators.schemas import SCHEMAS, deferred_validation, validate_batch
 from indicators.store.base import TABLES, FileRecord, Store, Version
 from indicators.store.changes import BATCH_KEYS, TableChange, diff_tables, merge_batch
 
+SURE = 1.0  # the highest score a sniff gives (see Adapter.sniff)
+
 
 @dataclass
 class Prepared:
@@ -79,14 +81,7 @@ def _choose(tables: list[TextTable], options: ParseOptions) -> tuple[Adapter, Te
         adapter = by_name(options.adapter)
         scored = sorted(((adapter.sniff(t), i) for i, t in enumerate(tables)), reverse=True)
         return adapter, tables[scored[0][1]]
-    best: tuple[float, int, int] = (0.0, -1, -1)
-    for ti, table in enumerate(tables):
-        for ai, adapter in enumerate(ADAPTERS):
-            if options.kind and adapter.kind != options.kind:
-                continue
-            score = adapter.sniff(table)
-            if score > best[0]:
-                best = (score, ai, ti)
+    best = _best_sniff(tables, options)
     if best[0] <= 0 and options.mapping:
         kind = options.kind or "rankings"
         if kind in MAPPING_ADAPTERS:
@@ -108,6 +103,26 @@ def _choose(tables: list[TextTable], options: ParseOptions) -> tuple[Adapter, Te
             ]
         )
     return ADAPTERS[best[1]], tables[best[2]]
+
+
+def _best_sniff(tables: list[TextTable], options: ParseOptions) -> tuple[float, int, int]:
+    """The highest sniff score, its adapter and its table; the first pair wins a tie.
+
+    A sniff scores from 0 to 1, so a sure score (1.0) cannot be beaten: the adapters after it
+    are not asked (for an RSF edition that is every adapter but the first; their sniffs took
+    a tenth of the ingest of the 24 editions).
+    """
+    best: tuple[float, int, int] = (0.0, -1, -1)
+    for ti, table in enumerate(tables):
+        for ai, adapter in enumerate(ADAPTERS):
+            if options.kind and adapter.kind != options.kind:
+                continue
+            score = adapter.sniff(table)
+            if score > best[0]:
+                best = (score, ai, ti)
+                if score >= SURE:
+                    return best
+    return best
 
 
 def parse_file(source: SourceFile, options: ParseOptions | None = None) -> Parsed:
