@@ -18,8 +18,8 @@ import streamlit as st
 from app_pages import _url
 from app_pages._common import country_picker, guarded, per_version, store, table, version
 from indicators.brief import Brief, data_version, editions, gather
-from indicators.brief_html import CHART_HEIGHT, CHART_WIDTH, chart_figure, make_html
-from indicators.brief_pdf import RenderError, chart_svg, find_chromium, html_to_pdf
+from indicators.brief_html import chart_drawing, make_html
+from indicators.brief_pdf import RenderError, find_chromium, html_to_pdf
 from indicators.text import escape_markdown, one_line
 
 FRAME_HEIGHT = 1250  # an A4 page at 96 px per inch, with the screen margins
@@ -44,7 +44,7 @@ def _brief(iso3: str, edition: str, made_at: datetime) -> Brief:
 def _svg(brief: Brief) -> str:
     key = ("brief-svg", brief.iso3, brief.figures.edition)
     with st.spinner("Drawing the chart (once per country, edition and data version)..."):
-        return per_version(key, lambda: chart_svg(chart_figure(brief), CHART_WIDTH, CHART_HEIGHT))
+        return per_version(key, lambda: chart_drawing(brief))
 
 
 def _downloads(brief: Brief, html: str) -> None:

@@ -139,7 +139,7 @@ def test_no_incident_source_says_so_and_counts_nothing(tables: dict[str, pd.Data
     page = document(b, TINY_SVG, MADE)
     assert "No incident records are loaded for Uzbekistan" in page
     assert "<table" not in page and "Cases</th>" not in page
-    assert not any("incident record" in c.title for c in b.sources)
+    assert not any("incident" in c.title for c in b.sources)
 
 
 def test_sources_are_citations_never_local_paths(tables: dict[str, pd.DataFrame]) -> None:

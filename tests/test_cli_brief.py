@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -15,6 +17,8 @@ import pytest
 from indicators.cli import main
 from indicators.cli_brief import output_format
 from indicators.embedded import open_default_store
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +59,10 @@ def test_kazakhstan_pdf_is_one_page_with_the_headline(
     assert "Reporters Without Borders (RSF)" in text
     assert said.startswith(f"wrote {out} (PDF") and "149th of 180" in said
     print(f"indicators brief --country KAZ --out brief.pdf: {seconds:.1f} s")
+    if shutil.which("pdftoppm"):  # the page as a reader sees it, for people to look at
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        stem = SCREENSHOTS / "brief-KAZ"
+        subprocess.run(["pdftoppm", "-png", "-r", "120", "-singlefile", str(out), str(stem)])
 
 
 @pytest.mark.slow

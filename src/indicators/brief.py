@@ -272,23 +272,14 @@ def web_address(value: object) -> str:
 
 
 def _ranking_citations(rows: pd.DataFrame) -> list[Citation]:
-    """The chosen edition (and the one its change is measured from), then the series."""
+    """The chosen edition and the one its change is measured from (the chart's caption names
+    the whole series)."""
     out = []
     for _, row in rows.iloc[::-1].head(2).iterrows():
         text = "" if is_missing(row["citation"]) else str(row["citation"])
         url = next((web_address(p) for p in text.split(", ") if web_address(p)), "")
         title = text.split(", http")[0].removeprefix("RSF ").strip() or index_label(INDEX)
         out.append(Citation(PUBLISHERS[INDEX], title, f"covering {row['period_label']}", url or ""))
-    if len(rows) > 2:
-        first, last = rows["edition"].iloc[0], rows["edition"].iloc[-1]
-        out.append(
-            Citation(
-                PUBLISHERS[INDEX],
-                f"World Press Freedom Index, editions {first} to {last} (the chart)",
-                f"{len(rows)} editions",
-                "",
-            )
-        )
     return out
 
 
@@ -306,7 +297,7 @@ def _grouped_citations(parts: list[tuple[pd.DataFrame, str]]) -> list[Citation]:
         if len(urls) > 1:
             url = f"{len(urls)} pages at {', '.join(sorted({urlsplit(u).netloc for u in urls}))}"
         counts = [(what, g[f"{what}_id"].nunique()) for what, g in groups]
-        title = ", ".join(f"{n} {what} record{'s' * (n != 1)}" for what, n in counts)
+        title = ", ".join(f"{n} {what}{'s' * (n != 1)}" for what, n in counts)
         dates = pd.concat([pd.to_datetime(g["date"], errors="coerce") for _, g in groups])
         out.append(Citation(name, title, _years(dates.dt.year), url))
     return out

@@ -18,12 +18,15 @@ from xml.etree import ElementTree
 
 import plotly.graph_objects as go
 
-from indicators.brief import Brief, Citation, Incidents
+from indicators.brief import INDEX, PUBLISHERS, Brief, Citation, Incidents
+from indicators.brief_pdf import chart_svg
 from indicators.charts import position_chart
 from indicators.precision import shown_date
 from indicators.text import one_line
 
-CHART_WIDTH, CHART_HEIGHT = 760, 265  # CSS pixels; the SVG scales to the column's width
+# The chart is drawn this wide, as tall as charts.position_chart makes it (its event band is
+# laid out for a phone, so it may be tall): on paper it is scaled to the page's width.
+CHART_WIDTH, CHART_HEIGHT = 1000, 440  # CSS pixels; the height only if the figure has none
 EVENT_TITLE_CHARS = 48  # events are listed under the chart with their titles cut to this
 MADE_AT = re.compile(r'<span class="made">[^<]*</span>')
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
@@ -53,7 +56,7 @@ section { margin-bottom: 2.6mm; break-inside: avoid; }
 .fig .label { display: block; color: #444; font-size: 7.4pt; }
 .fig .value { display: block; font-size: 15pt; font-weight: bold; line-height: 1.25; }
 .fig .note { display: block; color: #555; font-size: 6.9pt; line-height: 1.3; }
-.chart svg { display: block; width: 100%; height: auto; }
+.chart svg { display: block; width: 100%; height: auto; max-height: 82mm; }
 .caption, .caveat { margin: .8mm 0 0; color: #555; font-size: 6.9pt; line-height: 1.3; }
 .lower { display: grid; grid-template-columns: 54fr 46fr; gap: 4mm; }
 .words p { margin: 0 0 .8mm; }
@@ -93,10 +96,17 @@ def chart_figure(brief: Brief) -> go.Figure:
     fig = position_chart(brief.view, "position", brief.events, [brief.iso3])
     # On paper nothing can be hovered or toggled: the caption names the method eras and lists
     # the events, so the legend's room goes to the plot.
-    fig.update_layout(width=CHART_WIDTH, height=CHART_HEIGHT, font={"size": 12}, showlegend=False)
+    height = int(fig.layout.height or CHART_HEIGHT)
+    fig.update_layout(width=CHART_WIDTH, height=height, showlegend=False)
     for i, trace in enumerate(fig.data):  # plotly names a trace's SVG group by its uid,
         trace.uid = f"brief{i}"  # random unless given: the same data gives the same SVG
     return fig
+
+
+def chart_drawing(brief: Brief) -> str:
+    """The brief's chart as SVG, drawn offline (:func:`indicators.brief_pdf.chart_svg`)."""
+    fig = chart_figure(brief)
+    return chart_svg(fig, int(fig.layout.width), int(fig.layout.height))
 
 
 def safe_svg(svg: str) -> str:
@@ -183,7 +193,10 @@ def _chart(brief: Brief, svg: str) -> str:
         f"<h2>Position over time, editions {_e(first)} to {_e(last)}</h2>{safe_svg(svg)}"
         '<p class="caption">Each point is an edition, drawn at the middle of the period it '
         "covers. Position = share of the other ranked countries that did worse (100 = freest), "
-        f"so editions ranking different numbers of countries compare.{breaks}{events}</p>"
+        f"so editions ranking different numbers of countries compare.{breaks}{events} Source: "
+        f"{_e(PUBLISHERS[INDEX])}, {_e(brief.figures.index.removeprefix('RSF '))}, "
+        f"{len(view)} editions, "
+        f"{_e(first)} to {_e(last)}.</p>"
         "</section>"
     )
 
@@ -275,8 +288,4 @@ def document(brief: Brief, svg: str, made_at: datetime) -> str:
 def make_html(brief: Brief, made_at: datetime, svg: str | None = None) -> str:
     """The brief's document, as the app and ``indicators brief`` both hand it out (``svg``:
     the chart already drawn, else it is drawn now)."""
-    if svg is None:
-        from indicators.brief_pdf import chart_svg
-
-        svg = chart_svg(chart_figure(brief), CHART_WIDTH, CHART_HEIGHT)
-    return document(brief, svg, made_at)
+    return document(brief, chart_drawing(brief) if svg is None else svg, made_at)

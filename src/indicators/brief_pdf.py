@@ -30,7 +30,7 @@ CHROMIUM_ENV = "INDICATORS_CHROMIUM"
 NOWHERE = "http://127.0.0.1:9"  # the discard port: nothing listens, every request fails
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 TIMEOUT_S = 120
-ZOOMS = (1, 0.93, 0.86, 0.8)  # the print sizes tried, until the brief fits one page
+ZOOMS = (1, 0.95, 0.9, 0.85, 0.8)  # the print sizes tried, until the brief fits one page
 SMALLEST = ZOOMS[-1]
 OFFLINE_FLAGS = (
     "--headless",
