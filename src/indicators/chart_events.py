@@ -265,7 +265,6 @@ def _draw_items(fig: go.Figure, placed: Sequence[Placed]) -> None:
                 ],
                 textfont={"size": FONT_PX, "color": "#333"},
                 name="event: several events" if several else f"event: {_t(event_kind_label(kind))}",
-                legendgroup="events",
                 showlegend=False,
                 marker={
                     "symbol": "circle-open"
