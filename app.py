@@ -19,7 +19,7 @@ from app_pages._auth import (
     upload_signin,
 )
 from app_pages._common import begin_run, report_damage, settle, synthetic_banner
-from app_pages._share import footer, share_view
+from app_pages._share import footer, print_styles, share_view
 
 # A local icon: a ":material/...:" page icon makes browsers fetch the favicon from Google's CDN.
 ICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
@@ -45,6 +45,7 @@ READ = [
     ),
 ]
 begin_run()
+print_styles()
 report_damage()
 synthetic_banner()
 analyst = current_analyst()

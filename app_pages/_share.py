@@ -66,9 +66,10 @@ def file_stem(key: str) -> str:
 
 
 def heading(title: str, subtitle: str) -> None:
-    """A chart's title and subtitle above it (text from data escaped)."""
+    """A chart's title and subtitle above it, as plain text (text from data is escaped, and
+    no emphasis is put around it: the hostile-text test refuses markup next to data)."""
     if title:
-        st.markdown(f"**{escape_markdown(title)}**")
+        st.markdown(escape_markdown(title))
     if subtitle:
         st.caption(escape_markdown(subtitle))
 
@@ -169,7 +170,10 @@ def footer() -> None:
     )
 
 
-# A constant (never data): what printing a page leaves out and how tables print.
+# A constant (never data): what printing a page leaves out, and tables printed whole. A table
+# (st.dataframe) is drawn on a canvas sized to its box: its boxes are let grow to every row,
+# and the canvas is redrawn for them. A closed expander stays closed: its table is drawn only
+# once opened (open it before printing to print it).
 PRINT_CSS = """<style>
 @media print {
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -182,7 +186,7 @@ PRINT_CSS = """<style>
   [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stSelectbox"],
   [data-testid="stMultiSelect"], [data-testid="stRadio"], [data-testid="stSlider"],
   [data-testid="stCheckbox"], [data-testid="stTextInput"], [data-testid="stNumberInput"],
-  [data-testid="stFileUploader"], [data-testid="stExpanderToggleIcon"] {
+  [data-testid="stFileUploader"], [data-testid="stTooltipIcon"] {
     display: none !important;
   }
   [data-testid="stAppViewContainer"], [data-testid="stMain"], .stApp, .stMain {
@@ -191,13 +195,13 @@ PRINT_CSS = """<style>
   [data-testid="stMainBlockContainer"] {
     max-width: 100% !important; padding: 0.5cm 0.5cm 0 0.5cm !important;
   }
-  [data-testid="stExpanderDetails"], details > div {
-    display: block !important; height: auto !important; visibility: visible !important;
+  [data-testid="stDataFrameResizable"], [data-testid="stDataFrameResizable"] > div,
+  [data-testid="stDataFrameResizable"] > div > div,
+  [data-testid="stDataFrameResizable"] .dvn-scroller {
+    height: auto !important; max-height: none !important;
+    overflow-x: clip !important; overflow-y: visible !important;
   }
-  [data-testid="stDataFrame"], [data-testid="stDataFrameResizable"],
-  [data-testid="stTable"] {
-    height: auto !important; max-height: none !important; overflow: visible !important;
-  }
+  [data-testid="stDataFrameResizable"] > div > div { position: static !important; }
   .js-plotly-plot, [data-testid="stPlotlyChart"], [data-testid="stMetric"] {
     break-inside: avoid;
   }

@@ -198,7 +198,7 @@ def test_chart_offers_png_svg_and_its_csv(offered: list[dict[str, Any]], monkeyp
     assert chart_csv[1][:4] == ["2021", "3", "adil_soz.csv", "2"]
     table_csv = _rows(files["table.csv"]["data"].decode("utf-8"))
     assert table_csv[0][:3] == ["Year", "Source file", "Row in source file"]
-    assert "**Incidents in Казахстан**" in [m.value for m in at.markdown]
+    assert escape_markdown("Incidents in Казахстан") in [m.value for m in at.markdown]
     captions = [c.value for c in at.caption]
     assert escape_markdown("Distinct incidents in the loaded sources") in captions
     assert escape_markdown("Source: Adil Soz") in captions  # the source's own 'Source:' once
@@ -217,3 +217,40 @@ def test_overview_rankings_csv_is_readable(offered: list[dict[str, Any]]) -> Non
     assert len(header) < 20
     assert "Rank (1 = freest)" in header and "iso3" not in header and "rank" not in header
     assert header[-2:] == ["Data version", "Data version date"]
+
+
+# --- the rest of what leaves the app with a page: its link and its footer line ------------
+
+
+def test_view_url_keeps_every_parameter() -> None:
+    """The link is the page's address with every query parameter, repeated ones repeated
+    (the browser's URL when known, else the page's own path)."""
+    from app_pages._share import view_url
+
+    params = [("country", "KAZ"), ("peers", "Central Asia"), ("custom", "KGZ"), ("custom", "UZB")]
+    assert (
+        view_url("http://host:8501/rankings", "rankings", params)
+        == "http://host:8501/rankings?country=KAZ&peers=Central+Asia&custom=KGZ&custom=UZB"
+    )
+    assert view_url("https://x.org", "", [("country", "KAZ")]) == "https://x.org/?country=KAZ"
+    assert view_url(None, "claim", [("claim_rank", "141")]) == "/claim?claim_rank=141"
+
+
+@pytest.mark.parametrize(
+    "page", ["overview", "rankings", "incidents", "events", "claim", "sources"]
+)
+def test_every_page_ends_with_its_footer_and_link(page: str) -> None:
+    """Each reader page ends with 'Data version N of DATE · Shown DATE · Sources: see Sources
+    and methods' and offers its link (here without a browser: the page's path)."""
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.query_params["country"] = "KGZ"
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, at.exception
+    footer = at.main.caption[-1].value.replace("\\", "").replace("\u2060", "")
+    assert footer.startswith("Data version 1 of 20") and "· Shown 20" in footer
+    assert footer.endswith("Sources: see Sources and methods")
+    link = [c.value for c in at.sidebar.code][-1]
+    path = "" if page == "overview" else page
+    assert link.startswith(f"/{path}?") and "country=KGZ" in link
