@@ -74,7 +74,10 @@ def page() -> None:
     st.dataframe(
         readable(listed[ON_PAGE]),
         hide_index=True,
-        column_config={"Source address": text_column("Source address")},
+        column_config={
+            "Date": st.column_config.TextColumn("Date", width="medium"),  # ranges in full
+            "Source address": text_column("Source address"),
+        },
     )
     download(listed, f"events_{iso3}.csv", shown=EVENT_SHOWN)
 

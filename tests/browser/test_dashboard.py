@@ -95,7 +95,8 @@ def test_shared_url_reproduces_view(page: Any, app_url: str) -> None:
 
 
 def test_download_csv(page: Any, app_url: str) -> None:
-    """The overview's CSV download holds Kazakhstan's 24 editions with ranks as published."""
+    """The overview's CSV download holds Kazakhstan's 24 editions with ranks as published,
+    under readable headers (the columns the table shows, then the provenance)."""
     page.goto(f"{app_url}/?country=KAZ")
     wait_for_app(page)
     with page.expect_download(timeout=60_000) as info:
@@ -103,6 +104,8 @@ def test_download_csv(page: Any, app_url: str) -> None:
     text = Path(info.value.path()).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 24
-    by_edition = {r["edition"]: r for r in rows}
-    assert (by_edition["2025"]["rank"], by_edition["2025"]["n_ranked"]) == ("141", "180")
-    assert by_edition["2002"]["position"] == "16.67"
+    by_edition = {r["Edition"]: r for r in rows}
+    latest = by_edition["2025"]
+    assert (latest["Rank (1 = freest)"], latest["Number ranked"]) == ("141", "180")
+    assert by_edition["2002"]["Position (0-100, 100 = freest)"] == "16.67"
+    assert by_edition["2002"]["Method"] == "RSF 2002-2012 method" and "n_ranked" not in latest

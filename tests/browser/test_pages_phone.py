@@ -1,8 +1,10 @@
 """Incidents, Events, Overview and Claim in a real browser at 1280 and 390 px: screenshots for a
-person to look at, and the drawn layout checked (no legend over a plot, nothing cut off)."""
+person to look at, and the drawn layout checked (no legend over a plot, nothing cut off); a URL
+copied from a page with non-default choices reproduces the same figures in a new browser."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -63,3 +65,45 @@ def test_page_at_desktop_and_phone_width(page: Any, app_url: str, name: str) -> 
     page.wait_for_timeout(600)  # plotly relayouts the charts to the new width
     _check_layout(page, f"{name} 390 px")
     screenshot(page, f"{name}-phone")
+
+
+SHARED = {
+    "incidents": "/incidents?country=KAZ&by=category&freq=month&targets=journalist"
+    "&cats=false_information&cats=insult_defamation&reported=TOTAL",
+    "events": "/events?country=KAZ&kinds=election&kinds=law+change",
+    "claim": "/claim?country=KAZ&claim_rank=141&claim_of=180",
+}
+_FIGURES = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd =>
+  JSON.stringify({data: gd.data.map(t => ({name: t.name, x: t.x, y: t.y, text: t.text})),
+                  xrange: gd.layout.xaxis && gd.layout.xaxis.range}))"""
+_ANSWER = "() => [...document.querySelectorAll('[data-testid=\"stAlert\"]')].map(e => e.innerText)"
+
+
+@pytest.mark.parametrize("name", list(SHARED))
+def test_copied_url_reproduces_the_view(browser: Any, app_url: str, name: str) -> None:
+    """Open a page with non-default choices, copy the URL the page shows, open it in a new
+    browser context: the same figures (traces, values, axis range) and the same answer."""
+    seen: list[dict[str, Any]] = []
+    for url in (app_url + SHARED[name], None):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        pg = context.new_page()
+        pg.goto(url or seen[-1]["url"])
+        wait_for_app(pg)
+        seen.append(
+            {"url": pg.url, "figures": pg.evaluate(_FIGURES), "answer": pg.evaluate(_ANSWER)}
+        )
+        context.close()
+    first, second = seen
+    assert first["figures"] == second["figures"] and first["answer"] == second["answer"]
+    assert first["figures"] or first["answer"]
+    if name == "claim":
+        assert "claim_rank=141" in first["url"] and any("2025" in a for a in first["answer"])
+    if name == "events":
+        assert "kinds=election" in first["url"]
+        assert [t["name"] for t in json.loads(first["figures"][0])["data"]] == [
+            "Election",
+            "Law change",
+        ]
+    if name == "incidents":
+        for part in ("by=category", "freq=month", "targets=journalist", "cats=insult_defamation"):
+            assert part in first["url"]
