@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -26,7 +27,13 @@ from app_pages._common import (
     version,
 )
 from indicators.export import PROVENANCE_COLUMNS, shown_frame
-from indicators.figure_export import Format, export_figure, source_text, version_line
+from indicators.figure_export import (
+    Format,
+    browser_path,
+    export_figure,
+    source_text,
+    version_line,
+)
 from indicators.text import escape_markdown
 
 
@@ -93,9 +100,8 @@ def chart_exports(
     if source:
         st.caption(escape_markdown(f"Source: {source_text(source)}"))
     now, stem = stamp(), file_stem(key)
-    made = today()
 
-    def image(fmt: Format) -> bytes:
+    def image(fmt: Format) -> bytes:  # run when clicked, outside the page's run
         return export_figure(
             fig,
             title=title,
@@ -103,11 +109,14 @@ def chart_exports(
             source=source,
             version_line=now.line,
             fmt=fmt,
-            made=made,
+            made=date.today(),
         )
 
+    formats: tuple[tuple[Format, str], ...] = (("png", "image/png"), ("svg", "image/svg+xml"))
+    if browser_path() is None:  # no Chromium on this server: say so instead of failing
+        formats = ()
+        st.caption("Image downloads need Chromium on the server (see the README).")
     with st.container(horizontal=True, key=f"exports-{key}"):
-        formats: tuple[tuple[Format, str], ...] = (("png", "image/png"), ("svg", "image/svg+xml"))
         for fmt, mime in formats:
             st.download_button(
                 f"Image ({fmt.upper()})",

@@ -204,6 +204,18 @@ def test_chart_offers_png_svg_and_its_csv(offered: list[dict[str, Any]], monkeyp
     assert escape_markdown("Source: Adil Soz") in captions  # the source's own 'Source:' once
 
 
+def test_without_chromium_no_image_button_is_offered(
+    offered: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server without Chromium offers the chart's CSV and says why there is no image."""
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    at = AppTest.from_function(_chart_script, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert {o["file_name"] for o in offered} == {"test-chart_KAZ.csv", "table.csv"}
+    assert any("need Chromium" in c.value for c in at.caption)
+
+
 def test_overview_rankings_csv_is_readable(offered: list[dict[str, Any]]) -> None:
     """The Overview's rankings CSV of Kazakhstan (real data): readable headers, provenance
     after them, far fewer than the table's 36 raw columns."""

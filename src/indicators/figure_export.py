@@ -23,6 +23,7 @@ import base64
 import contextlib
 import os
 import re
+import shutil
 import textwrap
 import threading
 from collections.abc import Coroutine
@@ -56,11 +57,15 @@ class ExportError(RuntimeError):
 
 
 def browser_path() -> str | None:
-    """The Chromium kaleido drives: ``BROWSER_PATH`` if set, else Debian's, else kaleido's search."""
+    """The Chromium kaleido drives: ``BROWSER_PATH`` if set, else Debian's, else a Chromium
+    or Chrome on the PATH; None when there is none (no image can be made)."""
     chosen = os.environ.get("BROWSER_PATH")
     if chosen:
-        return chosen
-    return str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.is_file() else None
+        return chosen if Path(chosen).is_file() else None
+    if DEBIAN_CHROMIUM.is_file():
+        return str(DEBIAN_CHROMIUM)
+    found = (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome"))
+    return next((f for f in found if f), None)
 
 
 def page_generator() -> Any:
