@@ -69,8 +69,8 @@ def test_match_claim_158_of_180(rsf_store: Path, capsys: pytest.CaptureFixture[s
     )
     out = capsys.readouterr().out
     assert code == 0
-    assert (
-        out.splitlines()[0] == "Yes: Kazakhstan was 158th of 180 in rsf_wpfi 2018, rsf_wpfi 2019."
+    assert out.splitlines()[0] == (
+        "Yes: Kazakhstan was 158th of 180 in RSF's World Press Freedom Index 2018 and 2019."
     )
     records = json.loads(out.split("\n", 1)[1])
     assert [r["edition"] for r in records] == ["2018", "2019"]
