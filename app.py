@@ -37,6 +37,7 @@ READ = [
     st.Page(
         "app_pages/claim.py", title="Check a claim", icon=":material/fact_check:", url_path="claim"
     ),
+    st.Page("app_pages/brief.py", title="Brief", icon=":material/description:", url_path="brief"),
     st.Page(
         "app_pages/sources.py",
         title="Sources and methods",

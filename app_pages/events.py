@@ -16,7 +16,6 @@ from app_pages._common import (
     chart,
     countries,
     country_picker,
-    download,
     guarded,
     table,
     text_column,
@@ -79,7 +78,6 @@ def page() -> None:
             "Source address": text_column("Source address"),
         },
     )
-    download(listed, f"events_{iso3}.csv", shown=EVENT_SHOWN)
 
 
 guarded(page)

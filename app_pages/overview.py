@@ -8,7 +8,6 @@ import streamlit as st
 from app_pages._common import (
     chart,
     country_picker,
-    download,
     guarded,
     include_synthetic,
     per_version,
@@ -107,7 +106,6 @@ def position_over_time(rankings: pd.DataFrame, events: pd.DataFrame, iso3: str) 
     )
     with st.expander("The figures behind the chart (table)"):
         st.dataframe(readable(figures[FIGURES]), hide_index=True)
-    download(figures, f"rankings_{iso3}.csv", shown=FIGURES)
 
 
 LATEST = ["date", "kind", "title", "source_name"]
@@ -130,6 +128,12 @@ def page() -> None:
         st.info("No RSF ranking is stored for this country yet. Analysts can upload one.")
     else:
         headline_metrics(h, incidents, iso3)
+        st.page_link(
+            "app_pages/brief.py",
+            label="One-page brief for funders (PDF, HTML)",
+            icon=":material/description:",
+            query_params={"country": iso3},
+        )
     country_events = events[events["country"] == iso3]
     position_over_time(rankings, country_events, iso3)
     latest_events(country_events)

@@ -70,8 +70,8 @@ X_TITLE = "Period each edition covers"
 
 def period_midpoints(frame: pd.DataFrame) -> pd.Series:
     """The middle of each row's period covered, as a timestamp (edition year - 1 if unknown)."""
-    start = pd.to_datetime(frame["period_start"], errors="coerce")
-    end = pd.to_datetime(frame["period_end"], errors="coerce")
+    start = pd.to_datetime(frame["period_start"], errors="coerce", format="ISO8601")
+    end = pd.to_datetime(frame["period_end"], errors="coerce", format="ISO8601")
     fallback = pd.to_datetime(
         (frame["edition_year"].astype("Int64") - 1).astype(str) + "-07-01", errors="coerce"
     )
@@ -102,7 +102,9 @@ def hover_text(frame: pd.DataFrame) -> list[str]:
 
 def era_breaks(frame: pd.DataFrame) -> list[tuple[pd.Timestamp, str]]:
     """Where each methodology era after the first begins (start of its first period covered)."""
-    rows = frame.assign(_start=pd.to_datetime(frame["period_start"], errors="coerce"))
+    rows = frame.assign(
+        _start=pd.to_datetime(frame["period_start"], errors="coerce", format="ISO8601")
+    )
     firsts = rows.groupby("methodology")["_start"].min().sort_values()
     return [(ts, str(era)) for era, ts in firsts.iloc[1:].items() if not pd.isna(ts)]
 
@@ -113,18 +115,20 @@ def within_period(
     """Events that fall inside the charted periods (so an old event does not stretch the axis)."""
     if events is None or events.empty or data.empty:
         return events
-    start = pd.to_datetime(data["period_start"], errors="coerce").min() - pd.Timedelta(
-        days=margin_days
-    )
-    end = pd.to_datetime(data["period_end"], errors="coerce").max() + pd.Timedelta(days=margin_days)
+    start = pd.to_datetime(
+        data["period_start"], errors="coerce", format="ISO8601"
+    ).min() - pd.Timedelta(days=margin_days)
+    end = pd.to_datetime(
+        data["period_end"], errors="coerce", format="ISO8601"
+    ).max() + pd.Timedelta(days=margin_days)
     when = pd.to_datetime(events["date"], errors="coerce")
     return events[(when >= start) & (when <= end)]
 
 
 def data_x_range(data: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     """From the first period's start to the last period's end, with a small pad (1.5%)."""
-    start = pd.to_datetime(data["period_start"], errors="coerce").min()
-    end = pd.to_datetime(data["period_end"], errors="coerce").max()
+    start = pd.to_datetime(data["period_start"], errors="coerce", format="ISO8601").min()
+    end = pd.to_datetime(data["period_end"], errors="coerce", format="ISO8601").max()
     if pd.isna(start) or pd.isna(end):
         middles = period_midpoints(data)
         start, end = middles.min() - pd.Timedelta(days=183), middles.max() + pd.Timedelta(days=183)

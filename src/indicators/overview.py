@@ -146,6 +146,14 @@ def _direction(change: float) -> str:
     return "barely changed"
 
 
+def places_moved(change: int | None) -> str:
+    """'8 places down', '1 place up', 'the same rank' (rank change: + = up)."""
+    n = int(change or 0)
+    if n == 0:
+        return "the same rank"
+    return f"{abs(n)} place{'' if abs(n) == 1 else 's'} {'up' if n > 0 else 'down'}"
+
+
 def summary_sentences(h: Headline | None, incidents: str | None = None) -> list[str]:
     """Two or three plain sentences for a report, with their caveats."""
     if h is None:
@@ -156,7 +164,7 @@ def summary_sentences(h: Headline | None, incidents: str | None = None) -> list[
         f"other ranked countries were rated freer."
     ]
     if h.position_change is not None and h.previous_edition:
-        moved = f"{abs(h.rank_change or 0)} places {'up' if (h.rank_change or 0) > 0 else 'down'}"
+        moved = places_moved(h.rank_change)
         out.append(
             f"Its position {_direction(h.position_change)} since the {h.previous_edition} edition "
             f"({moved})"

@@ -100,7 +100,7 @@ def test_download_csv(page: Any, app_url: str) -> None:
     page.goto(f"{app_url}/?country=KAZ")
     wait_for_app(page)
     with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Download these figures (CSV)").click()
+        page.get_by_role("button", name="Chart data (CSV)").first.click()
     text = Path(info.value.path()).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 24
