@@ -1,18 +1,20 @@
-"""Rebuild data/geo/world_110m.geojson from Natural Earth's 1:110m admin-0 countries.
+"""Rebuild data/geo/world_110m.geojson from Natural Earth's 1:110m countries and capitals.
 
-Usage: python scripts/build_world_geometry.py ORIGINAL.geojson [OUT.geojson]
+Usage: python scripts/build_world_geometry.py COUNTRIES.geojson PLACES.geojson [OUT.geojson]
 
-ORIGINAL is ``ne_110m_admin_0_countries`` as GeoJSON (public domain; see data/geo/SOURCE.md for
-the copy used). The output keeps, per country, the project's entity code (``iso3``), the
+COUNTRIES is ``ne_110m_admin_0_countries`` and PLACES ``ne_110m_populated_places``, both as
+GeoJSON (public domain; see data/geo/SOURCE.md for the copies used). The output keeps, per country, the project's entity code (``iso3``), the
 English name and the outline with coordinates rounded to 0.01 degree (about 1 km, far below
 what 1:110m resolves); Antarctica is left out. Natural Earth gives ISO_A3 = -99 where ISO has
 no code or the feature is not the whole state (France, Norway, Kosovo, Northern Cyprus,
 Somaliland): ADM0_A3 is used there, mapped to the project's codes (Kosovo XKX, Northern
 Cyprus XNC).
 
-States ranked by RSF but too small for 1:110m outlines are added as Point features at their
-capital (approximate, 0.01 degree), flagged ``small``; the OECS as one point at its seat
-(Castries, Saint Lucia). The map draws them as markers.
+States too small for 1:110m outlines (Andorra, Bahrain, Singapore, ...) are Point features
+flagged ``small``, at their capital as Natural Earth's populated places give it (the place of
+class "Admin-0 capital", or "Admin-0 region capital" for Hong Kong), rounded to 0.01 degree;
+the OECS, which RSF ranks as one entity, at the seat of its Commission (Castries, Saint
+Lucia). The map draws them as markers.
 """
 
 from __future__ import annotations
@@ -26,23 +28,9 @@ OUT = Path(__file__).resolve().parents[1] / "data" / "geo" / "world_110m.geojson
 PROJECT_CODES = {"KOS": "XKX", "CYN": "XNC", "SAH": "ESH", "SDS": "SSD", "PSX": "PSE"}
 LEFT_OUT = {"ATA"}
 DIGITS = 2
-# Capitals (lon, lat) of the ranked entities 1:110m has no outline for.
-SMALL: dict[str, tuple[str, float, float]] = {
-    "AND": ("Andorra", 1.52, 42.51),
-    "BHR": ("Bahrain", 50.59, 26.23),
-    "COM": ("Comoros", 43.26, -11.70),
-    "CPV": ("Cabo Verde", -23.51, 14.93),
-    "HKG": ("Hong Kong", 114.17, 22.32),
-    "LIE": ("Liechtenstein", 9.52, 47.14),
-    "MDV": ("Maldives", 73.51, 4.18),
-    "MLT": ("Malta", 14.51, 35.90),
-    "MUS": ("Mauritius", 57.50, -20.16),
-    "SGP": ("Singapore", 103.82, 1.35),
-    "SYC": ("Seychelles", 55.45, -4.62),
-    "TON": ("Tonga", -175.20, -21.14),
-    "WSM": ("Samoa", -171.76, -13.83),
-    "XCD": ("Organisation of Eastern Caribbean States", -60.99, 14.01),
-}
+CAPITALS = ("Admin-0 capital", "Admin-0 region capital")  # FEATURECLA of a capital
+# Entities RSF ranks that are no state: drawn at the capital of the state that is their seat.
+SEATS = {"XCD": ("LCA", "Organisation of Eastern Caribbean States")}
 
 
 def project_code(properties: dict[str, Any]) -> str:
@@ -76,10 +64,10 @@ def _round(geometry: dict[str, Any]) -> dict[str, Any] | None:
     return {"type": "MultiPolygon", "coordinates": polygons}
 
 
-def reduce(original: dict[str, Any]) -> dict[str, Any]:
+def reduce(countries: dict[str, Any], places: dict[str, Any]) -> dict[str, Any]:
     """The reduced FeatureCollection: code, name and rounded outline, then the small points."""
-    features = []
-    for feature in original["features"]:
+    features: list[dict[str, Any]] = []
+    for feature in countries["features"]:
         props = feature["properties"]
         code = project_code(props)
         if code in LEFT_OUT:
@@ -95,30 +83,51 @@ def reduce(original: dict[str, Any]) -> dict[str, Any]:
                 "geometry": geometry,
             }
         )
-    drawn = {f["id"] for f in features}
-    for code, (name, lon, lat) in sorted(SMALL.items()):
-        if code not in drawn:
-            features.append(
-                {
-                    "type": "Feature",
-                    "id": code,
-                    "properties": {"iso3": code, "name": name, "small": True},
-                    "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                }
-            )
-    return {"type": "FeatureCollection", "features": features}
+    drawn = {str(f["id"]) for f in features}
+    return {"type": "FeatureCollection", "features": features + small_states(places, drawn)}
+
+
+def small_states(places: dict[str, Any], drawn: set[str]) -> list[dict[str, Any]]:
+    """A Point at the capital of every state the outlines leave out (and of every seat)."""
+    capitals: dict[str, tuple[str, str, list[float]]] = {}
+    for feature in places["features"]:
+        props = feature["properties"]
+        code = project_code(props)
+        if props.get("FEATURECLA") in CAPITALS and code not in capitals:
+            lon, lat = feature["geometry"]["coordinates"][:2]
+            where = [round(float(lon), DIGITS), round(float(lat), DIGITS)]
+            capitals[code] = (str(props["ADM0NAME"]), str(props["NAME"]), where)
+    for code, (seat, name) in SEATS.items():
+        if seat in capitals:
+            capitals[code] = (name, capitals[seat][1], capitals[seat][2])
+    return [
+        {
+            "type": "Feature",
+            "id": code,
+            "properties": {"iso3": code, "name": name, "capital": capital, "small": True},
+            "geometry": {"type": "Point", "coordinates": where},
+        }
+        for code, (name, capital, where) in sorted(capitals.items())
+        if code not in drawn
+    ]
 
 
 def main(argv: list[str]) -> int:
-    """Read the original, write the reduced file, print its size."""
-    if len(argv) not in (2, 3):
+    """Read the originals, write the reduced file, print its size."""
+    if len(argv) not in (3, 4):
         print(__doc__.splitlines()[2], file=sys.stderr)
         return 2
-    out = Path(argv[2]) if len(argv) == 3 else OUT
-    original = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
-    text = json.dumps(reduce(original), separators=(",", ":"), ensure_ascii=False)
+    out = Path(argv[3]) if len(argv) == 4 else OUT
+    countries, places = (json.loads(Path(a).read_text(encoding="utf-8")) for a in argv[1:3])
+    reduced = reduce(countries, places)
+    text = json.dumps(reduced, separators=(",", ":"), ensure_ascii=False)
     out.write_text(text + "\n", encoding="utf-8")
-    print(f"{out}: {len(original['features'])} features in, {out.stat().st_size} bytes out")
+    small = sum("small" in f["properties"] for f in reduced["features"])
+    print(
+        f"{out}: {len(countries['features'])} countries and {len(places['features'])} places "
+        f"in, {len(reduced['features']) - small} outlines and {small} small states out, "
+        f"{out.stat().st_size} bytes"
+    )
     return 0
 
 

@@ -55,8 +55,26 @@ def test_shipped_geometry_is_small_and_keyed_by_project_codes() -> None:
     assert len(codes) == len(set(codes))
     assert {"XKX", "XNC", "FRA", "NOR", "KAZ", "SGP", "XCD"} <= set(codes)
     assert "-99" not in codes and "ATA" not in codes and "KOS" not in codes
-    assert all(set(f["properties"]) <= {"iso3", "name", "small"} for f in features)
+    assert all(set(f["properties"]) <= {"iso3", "name", "small", "capital"} for f in features)
     assert (ROOT / "data/geo/SOURCE.md").read_text().count("public domain") >= 1
+
+
+def test_small_states_are_natural_earths_capitals() -> None:
+    """The dots are Natural Earth's own capitals (each named), cited with the copy's commit."""
+    features = json.loads(GEOMETRY.read_text(encoding="utf-8"))["features"]
+    small = {f["id"]: f for f in features if f["properties"].get("small")}
+    assert {"AND", "BHR", "HKG", "LIE", "MLT", "SGP", "TON", "XCD", "VAT", "MCO"} <= set(small)
+    assert all(f["geometry"]["type"] == "Point" for f in small.values())
+    assert all(f["geometry"]["type"] != "Point" for f in features if f["id"] not in small)
+    capitals = {code: f["properties"]["capital"] for code, f in small.items()}
+    assert capitals["LIE"] == "Vaduz" and capitals["MLT"] == "Valletta"
+    assert capitals["XCD"] == capitals["LCA"] == "Castries"  # the OECS Commission's seat
+    assert small["SGP"]["geometry"]["coordinates"] == [103.85, 1.29]  # NE's, not hand-entered
+    source = (ROOT / "data/geo/SOURCE.md").read_text()
+    assert "ne_110m_populated_places" in source
+    assert "0b9a6ceb0a7032713abd9460ac1e995a9c60cd1e" in source
+    assert "f52bfdc4e857ce8744c5b861eaf6b36ad145d662a59c26f1cb0634ef420e1c79" in source
+    assert "SMALL" not in vars(_build_script())  # no hand-entered positions left
 
 
 def test_build_script_maps_minus_99_and_rounds() -> None:
@@ -73,14 +91,41 @@ def test_build_script_maps_minus_99_and_rounds() -> None:
             for code, name in (("FRA", "France"), ("KOS", "Kosovo"), ("ATA", "Antarctica"))
         ]
     }
-    out = module.reduce(original)
+    out = module.reduce(original, PLACES)
     outlines = [f for f in out["features"] if f["geometry"]["type"] == "Polygon"]
     assert [f["id"] for f in outlines] == ["FRA", "XKX"]
     # the repeated point goes, and the speck that rounds to one point (it broke plotly) too
     square = [[2.12, 48.99], [3.0, 49.0], [3.0, 48.0], [2.12, 48.99]]
     assert outlines[0]["geometry"]["coordinates"] == [square]
-    points = {f["id"] for f in out["features"] if f["geometry"]["type"] == "Point"}
-    assert points == set(module.SMALL)
+    points = {f["id"]: f for f in out["features"] if f["geometry"]["type"] == "Point"}
+    # capitals of states without an outline; the OECS at Castries; other places ignored
+    assert set(points) == {"LIE", "LCA", "XCD"}
+    assert points["LIE"]["geometry"]["coordinates"] == [9.52, 47.13]
+    assert points["LIE"]["properties"] == {
+        "iso3": "LIE",
+        "name": "Liechtenstein",
+        "capital": "Vaduz",
+        "small": True,
+    }
+    assert points["XCD"]["geometry"] == points["LCA"]["geometry"]
+    assert points["XCD"]["properties"]["name"] == "Organisation of Eastern Caribbean States"
+
+
+def _place(code: str, state: str, name: str, kind: str, lon: float, lat: float) -> dict[str, Any]:
+    """A feature of Natural Earth's populated places with the attributes the script reads."""
+    properties = {"ADM0_A3": code, "ADM0NAME": state, "NAME": name, "FEATURECLA": kind}
+    return {"properties": properties, "geometry": {"type": "Point", "coordinates": [lon, lat]}}
+
+
+PLACES = {
+    "features": [
+        _place("FRA", "France", "Paris", "Admin-0 capital", 2.35, 48.86),  # outlined: no dot
+        _place("LIE", "Liechtenstein", "Vaduz", "Admin-0 capital", 9.516669, 47.133723),
+        _place("LIE", "Liechtenstein", "Schaan", "Populated place", 9.5, 47.17),  # no capital
+        _place("LCA", "Saint Lucia", "Castries", "Admin-0 capital", -61.000008, 14.001973),
+        _place("SGP", "Singapore", "Singapore", "Admin-1 capital", 103.85, 1.29),  # no state's
+    ]
+}
 
 
 def test_edition_table_2026_has_every_country(tmp_path: Path) -> None:
@@ -209,3 +254,27 @@ def test_rankings_page_keeps_edition_and_colour_in_url(store_2026: Path) -> None
         "2025" in spec["layout"]["title"]["text"] and "Situation" in spec["layout"]["title"]["text"]
     )
     assert at.query_params["map_edition"] == ["2025"] or at.query_params["map_edition"] == "2025"
+
+
+def _share_link(at: AppTest) -> str:
+    return next(c.value for c in at.sidebar.get("code"))
+
+
+def test_edition_change_redraws_map_table_url_and_link(store_2026: Path) -> None:
+    """Picking another edition (the section reruns alone, then the page once): the map and
+    the table show it, and the URL and the sidebar's share link carry it."""
+    ingest(
+        open_default_store(store_2026),
+        [SourceFile.from_path(shared_file("rsf", "2025.csv"))],
+        user="seed",
+    )
+    at = _rankings_page(map_edition="2026")
+    assert "map_edition=2026" in _share_link(at)
+    next(s for s in at.selectbox if s.label == "Edition").set_value("2025").run()
+    assert not at.exception, at.exception
+    assert "2025" in _map(at)["layout"]["title"]["text"]
+    world = next(d.value for d in at.dataframe if len(d.value) == 180)
+    norway = world.set_index("Code").loc["NOR"]
+    assert norway["Score (as published)"] == 92.31  # RSF 2025's, not 2026's 92.72
+    assert at.query_params["map_edition"] in (["2025"], "2025")
+    assert "map_edition=2025" in _share_link(at)
