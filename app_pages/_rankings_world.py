@@ -2,6 +2,11 @@
 
 Picking a country on the map or in the table makes it the page's country (the sidebar
 picker and ``?country=``), so its chart above is the one drawn on the next run.
+
+The section is a fragment: a change of edition or colouring reruns only the section, so the
+new map and table are drawn without waiting for the page's charts above them (``make
+bench``: "Rankings edition change"). The page then reruns once so that what else follows the
+URL (the sidebar's "Share this view" link) shows the new choice too.
 """
 
 from __future__ import annotations
@@ -66,6 +71,17 @@ def _picked_in_table(event: Any, shown: pd.DataFrame) -> str | None:
 
 def world_section(rankings: pd.DataFrame) -> None:
     """The map and table of every country for one edition of the index chosen above."""
+    st.session_state[_FULL_RUN] = True
+    _world(rankings)
+
+
+_FULL_RUN = "_world_full_run"  # set by the page's run, absent when the section reruns alone
+_SHOWN = "_world_shown"  # the edition and colouring of the page's last run
+
+
+@st.fragment
+def _world(rankings: pd.DataFrame) -> None:
+    full = bool(st.session_state.pop(_FULL_RUN, False))
     index = str(st.session_state.get("index") or "rsf_wpfi")
     st.header("Every country in one edition")
     available = editions(rankings, index)
@@ -77,6 +93,15 @@ def world_section(rankings: pd.DataFrame) -> None:
         edition = _choice("map_edition", available, "Edition")
     with right:
         colour_by = _choice("map_colour", list(COLOUR_BY), "Colour by", COLOUR_BY)
+    if full:
+        st.session_state[_SHOWN] = (index, edition, colour_by)
+    _draw(rankings, index, edition, colour_by)
+    if not full and st.session_state.get(_SHOWN) != (index, edition, colour_by):
+        st.rerun()  # the map and table are drawn: now the rest of the page follows the URL
+
+
+def _draw(rankings: pd.DataFrame, index: str, edition: str, colour_by: str) -> None:
+    """The map and the table of one edition; a country picked in either becomes the page's."""
     table = per_version(
         ("world_table", index, edition), lambda: edition_table(rankings, index, edition)
     )
@@ -105,9 +130,16 @@ def world_section(rankings: pd.DataFrame) -> None:
         "Natural Earth 1:110m (public domain)."
     )
     _pick("map", _picked_on_map(event))
-    shown = table.rename(columns=table_labels(list(table.columns)))
+    shown = per_version(
+        ("world_shown", index, edition),
+        lambda: table.rename(columns=table_labels(list(table.columns))),
+    )
+    cells = per_version(
+        ("world_cells", index, edition),
+        lambda: shown.map(lambda v: one_line(v) if isinstance(v, str) else v),
+    )
     picked = st.dataframe(
-        shown.map(lambda v: one_line(v) if isinstance(v, str) else v),
+        cells,
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",

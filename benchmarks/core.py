@@ -36,6 +36,11 @@ class Figure:
         return self.value
 
 
+def log(message: str) -> None:
+    """Progress, as the benchmark goes (the table comes at the end)."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
 def median_time(fn: Callable[[], object], repeats: int = 7, warmup: bool = True) -> float:
     """Median wall time of ``fn`` over ``repeats`` runs, after one warm-up run."""
     return statistics.median(times(fn, repeats, warmup))
@@ -51,6 +56,11 @@ def times(fn: Callable[[], object], repeats: int, warmup: bool = True) -> list[f
         fn()
         out.append(time.perf_counter() - start)
     return out
+
+
+def median(values: list[float]) -> float:
+    """The median (NaN for no values)."""
+    return percentile(values, 50)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -75,3 +85,27 @@ def shown(value: float, unit: str) -> str:
     if unit == "s":
         return f"{value:.2f} s"
     return f"{value:.3g} {unit}"
+
+
+# The countries a change of country alternates with Kazakhstan (when the app offers them).
+PAIRS = ("Kyrgyzstan", "Uzbekistan", "Russia", "Tajikistan", "Belarus", "Georgia", "Armenia")
+
+
+def alternating(countries: list[str]) -> list[str]:
+    """Kazakhstan and another country in turn, so every change redraws the charts.
+
+    ``countries`` are the picker's option labels ("Kazakhstan (KAZ) · Казахстан · ..."); the
+    result is labels too, found by the name before the code.
+    """
+    by_name = {label_name(c): c for c in countries}
+    home = by_name.get("Kazakhstan", countries[0])
+    others = [by_name[p] for p in PAIRS if p in by_name] or [c for c in countries if c != home]
+    out: list[str] = []
+    for other in others:
+        out += [other, home]
+    return out
+
+
+def label_name(label: str) -> str:
+    """The country's name at the start of a picker label ('Kazakhstan (KAZ) · ...')."""
+    return label.split(" (", 1)[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,7 @@ from tests.conftest import shared_file
 pytestmark = pytest.mark.browser
 
 MAP = "[data-testid='stPlotlyChart']:has(.choroplethlocation)"
+SHARE = "[data-testid='stSidebar'] .st-key-share-view [data-testid='stCode']"
 GD = (
     "[...document.querySelectorAll('.js-plotly-plot')]"
     ".find(g => (g.data || []).some(t => t.meta && t.meta.role === 'ranked'))"
@@ -26,11 +28,12 @@ GD = (
 
 @pytest.fixture(scope="module")
 def world_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a store holding the embedded data and RSF's 2026 file (180 countries)."""
+    """The app on a store holding the embedded data and RSF's 2025 and 2026 files (180
+    countries each)."""
     store = tmp_path_factory.mktemp("world-store")
     ingest(
         open_default_store(store),
-        [SourceFile.from_path(shared_file("rsf", "2026.csv"))],
+        [SourceFile.from_path(shared_file("rsf", f"{year}.csv")) for year in (2025, 2026)],
         user="seed",
     )
     port = free_port()
@@ -115,4 +118,70 @@ def test_clicking_a_country_on_the_map_opens_its_chart(page: Any, world_url: str
     wait_for_app(page)
     names = trace_names(page, 0)  # the page's own chart now draws Norway
     assert any(n.startswith("Norway") for n in names), names
+    assert blocked == []
+
+
+# The codes of the first rows the table shows (from its accessible copy of the drawn grid).
+ROWS = "e => [...e.querySelectorAll('tr')].slice(1, 4).map(r => r.textContent.slice(0, 3))"
+
+
+def _world_table(pg: Any) -> Any:
+    """The table of every country: the one headed "Countries ranked" (the page has others)."""
+    header = pg.locator("th").filter(has_text=re.compile(r"^\s*Countries ranked\s*$"))
+    return pg.locator("[data-testid='stDataFrame']").filter(has=header).first
+
+
+def _first_row_is(pg: Any, table: Any, code: str) -> None:
+    pg.wait_for_function(
+        f"([e, code]) => ({ROWS})(e)[0] === code", arg=[table.element_handle(), code]
+    )
+
+
+def test_table_lists_180_sorts_and_opens_a_country(page: Any, world_url: str) -> None:
+    """Edition 2026's table has 180 rows; a click on a header sorts it; picking the first row
+    of the sorted table opens that country's chart (not the row's place before sorting)."""
+    blocked = _only_the_app(page, world_url)
+    _open_map(page, f"{world_url}/rankings?country=KAZ&map_edition=2026")
+    table = _world_table(page)
+    table.scroll_into_view_if_needed()
+    assert table.locator("table").get_attribute("aria-rowcount") == "181"  # header + 180
+    assert table.evaluate(ROWS) == ["NOR", "NLD", "EST"]  # by rank
+    box = table.locator("canvas").first.bounding_box()
+    header = (box["x"] + 48, box["y"] + 17)  # the first column's name, right of row markers
+    page.mouse.click(*header)
+    _first_row_is(page, table, "AFG")
+    assert table.evaluate(ROWS) == ["AFG", "AGO", "ALB"]  # by code, A to Z
+    page.mouse.click(*header)
+    _first_row_is(page, table, "ZWE")
+    assert table.evaluate(ROWS) == ["ZWE", "ZMB", "ZAF"]  # Z to A
+    screenshot(page, "rankings-world-table-sorted")
+    table.scroll_into_view_if_needed()
+    box = table.locator("canvas").first.bounding_box()  # the screenshot may have moved it
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box
+    page.wait_for_function("() => location.search.includes('country=ZWE')", timeout=60_000)
+    wait_for_app(page)
+    names = trace_names(page, 0)
+    assert any(n.startswith("Zimbabwe") for n in names), names
+    assert blocked == []
+
+
+def test_edition_change_redraws_map_and_link(page: Any, world_url: str) -> None:
+    """Picking edition 2025 redraws the map and the table for 2025 (the section reruns
+    alone) and the sidebar's share link then carries map_edition=2025."""
+    blocked = _only_the_app(page, world_url)
+    _open_map(page, f"{world_url}/rankings?country=KAZ&map_edition=2026")
+    assert "map_edition=2026" in page.locator(SHARE).inner_text()
+    label = page.locator("label").filter(has_text=re.compile(r"^\s*Edition\s*$"))
+    page.locator("[data-testid='stSelectbox']").filter(has=label).first.click()
+    page.keyboard.type("2025")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        f"() => {{ const g = {GD}; return g && g._fullLayout.title.text.includes('2025'); }}",
+        timeout=60_000,
+    )
+    page.wait_for_function("() => location.search.includes('map_edition=2025')")
+    page.locator(SHARE).filter(has_text="map_edition=2025").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert "map_edition=2025" in page.locator(SHARE).inner_text()
+    assert _drawn(page)["codes"] == 180
     assert blocked == []
