@@ -12,13 +12,17 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from indicators.adapters import ParseOptions
+from indicators.adapters import ADAPTERS
+from indicators.adapters.base import KINDS
 from indicators.aggregate import BY_COLUMNS, IncidentFilter, filter_incidents, incident_counts
 from indicators.audit import AuditError
 from indicators.claims import describe_claim, match_claim
@@ -27,8 +31,8 @@ from indicators.cli_output import emit
 from indicators.cli_store import USER_HELP, add_store_parsers, store_from_args
 from indicators.cli_users import add_users_parser
 from indicators.fetch import add_fetch_parser
+from indicators.ingest import IngestOptions, given_edition, parse_files, prepare
 from indicators.ingest import commit as commit_prepared
-from indicators.ingest import parse_files, prepare
 from indicators.normalisers.dates import parse_date
 from indicators.problems import ValidationFailed, problems_frame
 from indicators.reading import SourceFile
@@ -54,14 +58,88 @@ def _report_problems(exc: ValidationFailed) -> int:
     return 1
 
 
-def _options(args: argparse.Namespace) -> ParseOptions:
-    mapping = dict(item.split("=", 1) for item in getattr(args, "map", None) or [])
-    return ParseOptions(
-        kind=getattr(args, "kind", None),
-        adapter=getattr(args, "adapter", None),
-        mapping=mapping,
-        index_id=getattr(args, "index_id", None),
-    )
+@dataclass(frozen=True)
+class ReadingOption:
+    """A flag of ``ingest`` and ``validate``: the IngestOptions field it fills, and how."""
+
+    flag: str
+    field: str
+    help: str
+    read: Callable[[Any], Any] = lambda value: value
+    argparse: Mapping[str, Any] = dc_field(default_factory=dict)
+
+
+def _mapping(items: list[str] | None) -> dict[str, str]:
+    pairs = [item.split("=", 1) for item in items or []]
+    for item, pair in zip(items or [], pairs, strict=True):
+        if len(pair) != 2 or not pair[0].strip() or not pair[1]:
+            raise UsageError(f"--map {item!r} is not FIELD=COLUMN (e.g. --map rank=Place)")
+    return {field.strip(): column for field, column in pairs}
+
+
+def _adapter(name: str | None) -> str | None:
+    if name is not None and name not in {a.name for a in ADAPTERS}:
+        known = ", ".join(a.name for a in ADAPTERS)
+        raise UsageError(f"--adapter {name!r} is not an adapter; the adapters are: {known}")
+    return name
+
+
+def _country(text: str | None) -> str | None:
+    return resolve_countries_arg([text])[0] if text else None
+
+
+def _year(text: str | None) -> str | None:
+    try:
+        return given_edition(text) if text else None
+    except ValueError as exc:
+        raise UsageError(f"--year: {exc}") from None
+
+
+READING_OPTIONS = (
+    ReadingOption(
+        "--kind",
+        "kind",
+        "what the files hold, when it cannot be told from their columns",
+        argparse={"choices": list(KINDS)},
+    ),
+    ReadingOption("--adapter", "adapter", "force a source format by adapter name", _adapter),
+    ReadingOption(
+        "--map",
+        "mapping",
+        "explicit column mapping, e.g. --map rank=Place (repeatable)",
+        _mapping,
+        {"action": "append", "metavar": "FIELD=COLUMN"},
+    ),
+    ReadingOption("--index-id", "index_id", "index id for an analyst's own file"),
+    ReadingOption(
+        "--country",
+        "country",
+        "country of every row (ISO3 code or name), for files that hold one country's records",
+        _country,
+    ),
+    ReadingOption(
+        "--source-name", "source_name", "who published the records, if the file does not say"
+    ),
+    ReadingOption(
+        "--year",
+        "year",
+        "the edition of every row, for a file that holds one edition and has no edition column",
+        _year,
+        {"metavar": "YEAR"},
+    ),
+)
+"""Every reading flag, declared once: the parser is built from it and so are the options."""
+
+
+def _add_reading_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", help="CSV or XLSX files")
+    for option in READING_OPTIONS:
+        p.add_argument(option.flag, dest=option.field, help=option.help, **option.argparse)
+
+
+def parse_options(args: argparse.Namespace) -> IngestOptions:
+    """The options of ``ingest`` and ``validate``: every flag of READING_OPTIONS, read."""
+    return IngestOptions(**{o.field: o.read(getattr(args, o.field)) for o in READING_OPTIONS})
 
 
 def _sources(paths: Sequence[str]) -> list[SourceFile]:
@@ -71,7 +149,7 @@ def _sources(paths: Sequence[str]) -> list[SourceFile]:
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Validate files and store them as a new version."""
     store = store_from_args(args)
-    prepared = prepare(store, _sources(args.files), _options(args))
+    prepared = prepare(store, _sources(args.files), parse_options(args))
     version = commit_prepared(
         store,
         prepared,
@@ -97,7 +175,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Run every check on files and report, writing nothing."""
     sources = _sources(args.files)
-    for src, parsed in zip(sources, parse_files(sources, _options(args)), strict=True):
+    for src, parsed in zip(sources, parse_files(sources, parse_options(args)), strict=True):
         print(
             f"{src.name}: OK, {parsed.kind} via {parsed.adapter}, {len(parsed.frame)} rows "
             f"({parsed.detected.get('format', '')})"
@@ -198,29 +276,6 @@ def _with_store(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return p
 
 
-def _with_reading(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="+", help="CSV or XLSX files")
-    p.add_argument(
-        "--kind",
-        choices=["rankings", "incidents", "events", "reported_counts"],
-        help="what the files hold, when it cannot be told from their columns",
-    )
-    p.add_argument("--adapter", help="force a source format by adapter name")
-    p.add_argument(
-        "--map",
-        action="append",
-        metavar="FIELD=COLUMN",
-        help="explicit column mapping, e.g. --map rank=Place (repeatable)",
-    )
-    p.add_argument("--index-id", help="index id for an analyst's own file")
-    p.add_argument(
-        "--country",
-        dest="default_country",
-        help="country of every row, for files that hold one country's records",
-    )
-    p.add_argument("--source-name", help="who published the records, if the file does not say")
-
-
 def _add_query_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """rankings, match-claim, incidents, events: reading the current version."""
     p = _with_store(sub.add_parser("rankings", help="the canonical normalised rankings"))
@@ -261,12 +316,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="indicators", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p = _with_store(sub.add_parser("ingest", help="validate files and store a new version"))
-    _with_reading(p)
+    _add_reading_options(p)
     p.add_argument("--user", default=getpass.getuser(), help=USER_HELP)
     p.add_argument("--message", "-m", default="", help="what this change is")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("validate", help="check files, writing nothing")
-    _with_reading(p)
+    _add_reading_options(p)
     p.set_defaults(func=cmd_validate)
     _add_query_parsers(sub)
     add_store_parsers(sub, _with_store, FORMATS, getpass.getuser())

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -24,6 +25,7 @@ from indicators.countries import CountryIndex
 from indicators.problems import Problem
 
 Aliases = Mapping[str, tuple[str, ...]]
+FieldTest = Callable[[pd.Series], bool]
 
 # One line per field: English aliases first, then Russian. Keep docs/analyst-files.md in step.
 # fmt: off
@@ -130,14 +132,42 @@ def direction_of(text: str, yes_means_higher: bool) -> bool | None:
 
 
 def looks_like_years(values: pd.Series) -> bool:
-    """True when every non-empty cell is a year or an edition such as 2011-12."""
+    """True when every non-empty cell is a plausible year (1900 to next year) or an edition
+    such as 2011-12."""
+    last = date.today().year + 1
     present = [v for v in values.astype(str).str.strip() if v]
-    return bool(present) and all(edition_of(v) for v in present)
+    found = [edition_of(v) for v in present]
+    return bool(present) and all(f is not None and 1900 <= f[1] <= last for f in found)
 
 
 def looks_like_numbers(values: pd.Series) -> bool:
     """True when every non-empty cell is a number and they are not all years."""
     return is_numeric_column(values) and not looks_like_years(values)
+
+
+def looks_like_ranks(editions: pd.Series | None = None) -> FieldTest:
+    """A test: are the cells ranks? Whole numbers from 1 to the number of rows.
+
+    With ``editions`` (each row's edition) the test holds within each edition, where ranks
+    are also mostly different (ties aside); without it, a column of fewer than ten values
+    (a 1-7 rating) is not taken for ranks unless every value differs.
+    """
+
+    def test(values: pd.Series) -> bool:
+        text = values.astype(str).str.strip()
+        present = text[~text.str.casefold().isin(EMPTY_CELLS)]
+        if present.empty or not present.str.fullmatch(r"\d+(?:\.0+)?").all():
+            return False
+        ranks = pd.to_numeric(present)
+        if editions is None:
+            spread = ranks.nunique() >= min(len(ranks), 10)
+            return spread and ranks.min() >= 1 and ranks.max() <= len(ranks)
+        for _, group in ranks.groupby(editions.reindex(ranks.index).fillna("")):
+            if group.min() < 1 or group.max() > len(group) or group.nunique() < 0.8 * len(group):
+                return False
+        return True
+
+    return test
 
 
 def looks_like_countries(index: CountryIndex) -> Callable[[pd.Series], bool]:
@@ -192,6 +222,21 @@ def candidates(frame: pd.DataFrame, aliases: Aliases = COLUMN_ALIASES) -> dict[s
         for f in fields:
             found[f].append(column)
     return found
+
+
+def _any(values: pd.Series) -> bool:
+    return True
+
+
+FIELD_TESTS: dict[str, FieldTest] = {
+    "year": looks_like_years,
+    "rank": looks_like_ranks(),
+    "n_ranked": is_numeric_column,
+    "score": looks_like_numbers,
+    "score_max": is_numeric_column,
+    "score_min": is_numeric_column,
+}
+"""What a column's cells must look like for a suggestion to name it for a field."""
 
 
 @dataclass
@@ -255,7 +300,9 @@ def choose_columns(
             continue
         choice.unsure[name] = free
         message = f"several columns could be the {name}: " + ", ".join(repr(c) for c in free)
-        fix = f"say which one with a column mapping, e.g. {name}={free[0]!r}, or rename the others"
+        fitting = [c for c in free if FIELD_TESTS.get(name, _any)(frame[c])]
+        example = f"e.g. {name}={fitting[0]!r}" if fitting else f"{name}=COLUMN"
+        fix = f"say which one with a column mapping, {example}, or rename the others"
         choice.problems.append(_header_problem(file, message, free[0], ", ".join(free), fix))
     return choice
 
@@ -263,21 +310,31 @@ def choose_columns(
 def missing_field(
     file: str,
     frame: pd.DataFrame,
-    fields: list[str],
+    tests: Mapping[str, FieldTest],
     what: str,
-    looks_like: Callable[[pd.Series], bool],
     taken: Mapping[str, str] | None = None,
 ) -> Problem:
-    """A problem for a field no column holds, naming free columns whose cells look like it."""
+    """A problem for a field no column holds, naming free columns whose cells fit it.
+
+    ``tests`` gives each field that would do (``rank`` or ``score``) and the test its cells
+    must pass; a suggested mapping names a column only for a field its values fit.
+    """
+    fields = list(tests)
     names = [n for f in fields for n in COLUMN_ALIASES[f]]
     expected = ", ".join(
         [n for n in names if n.isascii()][:4] + [n for n in names if not n.isascii()][:2]
     )
     found = ", ".join(repr(str(c)) for c in frame.columns)
     used = set((taken or {}).values())
-    likely = [str(c) for c in frame.columns if c not in used and looks_like(frame[c].head(50))]
-    hint = "; columns that look like it: " + ", ".join(repr(c) for c in likely) if likely else ""
-    example = likely[0] if likely else "your column"
+    likely: list[tuple[str, str]] = []
+    for c in frame.columns:
+        fit = next((f for f, test in tests.items() if c not in used and test(frame[c])), None)
+        if fit:
+            likely.append((fit, str(c)))
+    hint = "; columns that look like it: " + ", ".join(repr(c) for _, c in likely) if likely else ""
+    example = f"{likely[0][0]}={likely[0][1]!r}" if likely else f"{fields[0]}='your column'"
     message = f"no column holds {what} (expected a name such as {expected}); found {found}{hint}"
-    fix = f"rename the column, or give a column mapping, e.g. {fields[0]}={example!r}"
+    fix = f"rename the column, or give a column mapping, e.g. {example}"
+    if "year" in fields:
+        fix += "; for a file that holds one edition, give it with --year (Upload: Edition)"
     return _header_problem(file, message, None, "", fix)

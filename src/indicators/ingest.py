@@ -20,6 +20,7 @@ from indicators.adapters import (
     ParseOptions,
     by_name,
 )
+from indicators.column_aliases import candidates, looks_like_years
 from indicators.problems import Problem, ValidationFailed
 from indicators.reading import SourceFile, TextTable, is_zip, read_table
 from indicators.schemas import SCHEMAS, deferred_validation, validate_batch
@@ -27,6 +28,19 @@ from indicators.store.base import TABLES, FileRecord, Store, Version
 from indicators.store.changes import BATCH_KEYS, TableChange, diff_tables, merge_batch
 
 SURE = 1.0  # the highest score a sniff gives (see Adapter.sniff)
+GIVEN_EDITION = "edition (given)"  # the column --year adds to a one-edition file
+
+
+@dataclass(frozen=True)
+class IngestOptions(ParseOptions):
+    """The parse options, and what ingest does to a table before an adapter reads it.
+
+    ``year`` is the edition of a file that holds one edition and has no edition column
+    (``--year``, the Upload page's Edition field): every row gets it, as a column named
+    ``edition (given)`` that the adapters read like one the file had.
+    """
+
+    year: str | None = None
 
 
 @dataclass
@@ -79,30 +93,66 @@ def _candidates(source: SourceFile) -> list[TextTable]:
 def _choose(tables: list[TextTable], options: ParseOptions) -> tuple[Adapter, TextTable]:
     if options.adapter:
         adapter = by_name(options.adapter)
-        scored = sorted(((adapter.sniff(t), i) for i, t in enumerate(tables)), reverse=True)
-        return adapter, tables[scored[0][1]]
+        chosen = max(range(len(tables)), key=lambda i: adapter.sniff(tables[i]))  # first wins
+        return adapter, tables[chosen]
     best = _best_sniff(tables, options)
-    if best[0] <= 0 and options.mapping:
+    if best[0] <= 0 and (options.mapping or options.kind):
         kind = options.kind or "rankings"
-        if kind in MAPPING_ADAPTERS:
+        if kind in MAPPING_ADAPTERS:  # an explicit kind is read as that kind, never asked again
             return _choose(tables, replace(options, adapter=MAPPING_ADAPTERS[kind]))
     if best[0] <= 0:
-        first = tables[0]
-        kinds = sorted({a.kind for a in ADAPTERS if not options.kind or a.kind == options.kind})
+        raise ValidationFailed([_unknown_kind(tables[0], options)])
+    return ADAPTERS[best[1]], tables[best[2]]
+
+
+def _unknown_kind(first: TextTable, options: ParseOptions) -> Problem:
+    kinds = sorted({a.kind for a in ADAPTERS if not options.kind or a.kind == options.kind})
+    fix = "check the header row, say the kind with --kind, or give a column mapping"
+    if options.kind:
+        fix = f"check the header row: the {options.kind} formats are those in the README"
+    return Problem(
+        first.source.name,
+        "cannot tell what this file holds ("
+        + " or ".join(kinds)
+        + "); its columns are "
+        + ", ".join(repr(c) for c in first.frame.columns[:30]),
+        1,
+        fix=fix,
+    )
+
+
+def given_edition(text: str) -> str:
+    """The edition a person gave (``--year``, the Upload page's Edition field), checked.
+
+    Raises ValueError saying why when it is not a plausible year (1900 to next year) or an
+    edition such as 2011-12.
+    """
+    edition = text.strip()
+    if not looks_like_years(pd.Series([edition])):
+        raise ValueError(
+            f"the edition {text!r} is not a year: write it as 2024 (or 2011-12 for one "
+            "spanning two years), 1900 to next year"
+        )
+    return edition
+
+
+def _with_edition(table: TextTable, year: str) -> TextTable:
+    """The table with every row in edition ``year``; refused when it has an edition column."""
+    own = candidates(table.frame)["year"]
+    if own:
         raise ValidationFailed(
             [
                 Problem(
-                    first.source.name,
-                    "cannot tell what this file holds ("
-                    + " or ".join(kinds)
-                    + "); its columns are "
-                    + ", ".join(repr(c) for c in first.frame.columns[:30]),
+                    table.source.name,
+                    f"the edition was given ({year}), but the file has an edition column",
                     1,
-                    fix="check the header row, say the kind with --kind, or give a column mapping",
+                    own[0],
+                    own[0],
+                    fix="leave the edition out: the column gives each row's edition",
                 )
             ]
         )
-    return ADAPTERS[best[1]], tables[best[2]]
+    return replace(table, frame=table.frame.assign(**{GIVEN_EDITION: year}))
 
 
 def _best_sniff(tables: list[TextTable], options: ParseOptions) -> tuple[float, int, int]:
@@ -128,7 +178,11 @@ def _best_sniff(tables: list[TextTable], options: ParseOptions) -> tuple[float, 
 def parse_file(source: SourceFile, options: ParseOptions | None = None) -> Parsed:
     """Detect the format of one file and parse it to a canonical table."""
     opts = options or ParseOptions()
-    adapter, table = _choose(_candidates(source), opts)
+    tables = _candidates(source)
+    year = getattr(opts, "year", None)
+    if year:
+        tables = [_with_edition(t, year) for t in tables]
+    adapter, table = _choose(tables, opts)
     parsed = adapter.parse(table, opts)
     _check_reserved(source, parsed)
     parsed.detected.setdefault("format", table.format_label)

@@ -8,7 +8,7 @@ a derived number ranked or an empty normalised score comes with a note saying wh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import PurePath
@@ -19,6 +19,7 @@ import pandas as pd
 from indicators.adapters.base import Parsed, ParseOptions, parse_numbers
 from indicators.column_aliases import (
     INDEX_ID,
+    FieldTest,
     candidates,
     choose_columns,
     direction_of,
@@ -26,6 +27,7 @@ from indicators.column_aliases import (
     index_id_for,
     looks_like_countries,
     looks_like_numbers,
+    looks_like_ranks,
     looks_like_years,
     missing_field,
     slug,
@@ -161,14 +163,17 @@ def _columns(table: TextTable, options: ParseOptions) -> dict[str, str]:
     name, frame = table.source.name, table.frame
     choice = choose_columns(frame, name, options.mapping)
     have = set(choice.columns) | set(choice.unsure)
-    needs: tuple[tuple[list[str], str, Callable[[pd.Series], bool]], ...] = (
-        (["country", "country_code"], "the country", looks_like_countries(options.country_index())),
-        (["year"], "the year or edition", looks_like_years),
-        (["rank", "score"], "the rank or the score", looks_like_numbers),
+    year = choice.columns.get("year")
+    ranks = looks_like_ranks(frame[year] if year else None)
+    known = looks_like_countries(options.country_index())
+    needs: tuple[tuple[dict[str, FieldTest], str], ...] = (
+        ({"country": known, "country_code": known}, "the country"),
+        ({"year": looks_like_years}, "the year or edition"),
+        ({"rank": ranks, "score": looks_like_numbers}, "the rank or the score"),
     )
-    for fields, what, test in needs:
-        if not set(fields) & have:
-            choice.problems.append(missing_field(name, frame, fields, what, test, choice.columns))
+    for tests, what in needs:
+        if not set(tests) & have:
+            choice.problems.append(missing_field(name, frame, tests, what, choice.columns))
     if choice.problems:
         raise ValidationFailed(choice.problems)
     mapped = {key.strip().casefold() for key in options.mapping}
