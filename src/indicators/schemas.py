@@ -14,6 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from indicators._values import is_missing
+from indicators.plausibility import implausible_rows
 from indicators.problems import MAX_LISTED, Problem, ProblemList, ValidationFailed
 
 SUB_INDICATORS = ("political", "economic", "legal", "social", "safety")
@@ -125,7 +126,16 @@ def deferred_validation() -> Iterator[None]:
 
 
 def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, file: str) -> pd.DataFrame:
-    """Validate lazily; turn every failure into a Problem that names the row and column."""
+    """Validate lazily; turn every failure into a Problem that names the row and column.
+
+    A rankings table is first checked for plausibility (scores in rank order and in the
+    index's range, see :mod:`indicators.plausibility`), even when validation is deferred: its
+    problems name the file's own columns, so they are raised alone, before the schema's.
+    """
+    if schema is RANKINGS_SCHEMA:
+        implausible = implausible_rows(frame, file)
+        if implausible:
+            raise ValidationFailed(implausible)
     if _DEFERRED.get():
         return frame
     try:

@@ -11,6 +11,7 @@ from typing import Protocol
 import pandas as pd
 
 from indicators.countries import CountryIndex, default_index
+from indicators.plausibility import remember_numbers
 from indicators.problems import Problem
 from indicators.reading import TextTable
 
@@ -140,7 +141,9 @@ def parse_numbers(
             )
         )
     out = values.where(~bad)
-    return out.astype("Int64") if integer else out.astype("Float64")
+    parsed = out.astype("Int64") if integer else out.astype("Float64")
+    remember_numbers(table, column, parsed)  # so a later check can name the file's column
+    return parsed
 
 
 def resolve_countries(
