@@ -22,7 +22,7 @@ from indicators.adapters.events import EVENT_ALIASES
 from indicators.adapters.incidents import INCIDENT_ALIASES
 from indicators.column_aliases import COLUMN_ALIASES
 from indicators.fetch import RSF_ADAPTER, fetch_and_prepare, parse_editions, resolve_base
-from indicators.ingest import Prepared, commit, prepare
+from indicators.ingest import IngestOptions, Prepared, commit, given_edition, prepare
 from indicators.prepare_worker import Preview, PreviewGone, failed_files, preview_of
 from indicators.problems import Problem, ValidationFailed, problem_count, problems_frame
 from indicators.profiles import Profile, load_profiles, save_profile
@@ -58,14 +58,20 @@ def _mapping_form(sources: list[SourceFile], user: str) -> ParseOptions:
             value=(base.country or "") if base else "",
             key="map_country",
         )
+        edition = st.text_input(
+            "Edition of every row (for a file that holds one edition and has no edition column)",
+            key="map_year",
+            help="e.g. 2024, or 2011-12 for an edition spanning two years",
+        )
         mapping: dict[str, str] = dict(base.mapping) if base else {}
         if kind != "(detect)" and sources:
             _pick_columns(kind, jobs.columns(sources[0]), mapping)
             _save_profile_form(root, user, kind, mapping, country)
-    return ParseOptions(
+    return IngestOptions(
         kind=None if kind == "(detect)" else kind,
         mapping=mapping,
         country=country.strip().upper() or None,
+        year=given_edition(edition) if edition.strip() else None,
     )
 
 
@@ -234,7 +240,11 @@ def page() -> None:
     except ValidationFailed as exc:
         _problems(exc.problems)
         return
-    options = _mapping_form(sources, user)  # before the files too: one parse with the options
+    try:
+        options = _mapping_form(sources, user)  # before the files too: one parse with them
+    except ValueError as exc:  # an edition that is not a year: said, nothing parsed
+        st.error(str(exc))
+        return
     if not sources:
         jobs.drop_job()
         st.info(

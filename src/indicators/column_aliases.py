@@ -331,6 +331,7 @@ def missing_field(
         fit = next((f for f, test in tests.items() if c not in used and test(frame[c])), None)
         if fit:
             likely.append((fit, str(c)))
+    likely.sort(key=lambda pair: fields.index(pair[0]))  # a rank before a score
     hint = "; columns that look like it: " + ", ".join(repr(c) for _, c in likely) if likely else ""
     example = f"{likely[0][0]}={likely[0][1]!r}" if likely else f"{fields[0]}='your column'"
     message = f"no column holds {what} (expected a name such as {expected}); found {found}{hint}"
