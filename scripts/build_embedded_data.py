@@ -13,6 +13,7 @@ size of the whole edition (so positions stay exact), and cites the edition, RSF'
 publisher file's SHA-256 and the row it came from. Run from the repository root:
 
     python scripts/build_embedded_data.py ../shared/data/rsf
+    python scripts/build_embedded_data.py ../shared/data/rsf rankings   # the extract alone
 """
 
 from __future__ import annotations
@@ -46,10 +47,10 @@ def build_adilsoz(folder: Path) -> None:
         print(f"{out}: {len(parsed.frame)} rows ({parsed.adapter}); notes: {parsed.notes}")
 
 
-def main(folder: str) -> None:
-    """Parse every edition and write the EEAC extract; then the Adil Soz tables."""
+def build_rankings(folder: Path) -> None:
+    """Parse every RSF edition and write the EEAC extract."""
     frames = []
-    for path in sorted(Path(folder).glob("*.csv")):
+    for path in sorted(folder.glob("*.csv")):
         parsed = RsfCsv().parse(read_table(SourceFile.from_path(path)), ParseOptions())
         frames.append(parsed.frame)
     allr = pd.concat(frames, ignore_index=True)
@@ -63,8 +64,15 @@ def main(folder: str) -> None:
         f"{OUT}: {len(extract)} rows, {extract['iso3'].nunique()} countries, "
         f"{extract['edition'].nunique()} editions"
     )
-    build_adilsoz(Path(folder).parent / "adilsoz")
+
+
+def main(folder: str, only: str = "") -> None:
+    """Write the EEAC extract, then the Adil Soz tables (``rankings`` as a second argument:
+    the extract alone)."""
+    build_rankings(Path(folder))
+    if only != "rankings":
+        build_adilsoz(Path(folder).parent / "adilsoz")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/rsf")
+    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/rsf", *sys.argv[2:3])

@@ -10,13 +10,43 @@ with entries tied at the same rank counted as half worse:
 where ``worse = n_ranked - rank - tied_others`` under competition ranking (1, 1, 3 ...).
 Without ties this is ``100 * (n_ranked - rank) / (n_ranked - 1)``: 141st of 180 is 21.8 and
 116th of 139 is 16.7, so 2025 is the better *position* although 141 is the worse *rank*.
+
+Joint ranks as published: up to the 2011-12 edition RSF printed joint ranks (Finland and Norway
+joint 1st in 2011-12), but its CSV files number tied entries one after another (1, 2, 3). For
+those editions the rank is the shared one, by standard competition ranking on the published
+score (equal score, equal rank; the next rank skips: 1, 1, 3), and the file's running number is
+kept as ``rank_as_numbered``. From 2013 RSF's files give distinct ranks to equal rounded scores
+(2018: South Africa 28th, Cape Verde 29th, both 79.61) and those ranks stay as published.
+
+Rank change follows an entry across a change of the publisher's code (Kosovo XKO -> XKX and the
+OECS XCD -> CSS in RSF 2023: ``data/reference/rsf_code_changes.csv``). It is computed from the
+published ranks; RSF's ``Rank evolution`` was computed from its files' running numbers, so the
+check against it uses those.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 import pandas as pd
 
 from indicators._values import is_missing
+from indicators.paths import embedded_data_dir
+
+CODE_CHANGES_FILE = "rsf_code_changes.csv"
+
+
+def joint_ranks(running: pd.Series, score: pd.Series) -> pd.Series:
+    """The published joint ranks of a file that numbers tied entries one after another.
+
+    Entries with the same score share the best running number of their group (standard
+    competition ranking: 1, 1, 3 ...); an entry without a score keeps its running number. The
+    file's order is kept (a score out of rank order is the plausibility check's to refuse).
+    """
+    known = score.notna()
+    shared = running[known].groupby(score[known]).transform("min")
+    return shared.reindex(running.index).fillna(running).astype("Int64")
 
 
 def tie_sizes(ranks: pd.Series) -> pd.Series:
@@ -53,18 +83,63 @@ def rank_phrase(rank: object, n_ranked: object) -> str:
     return f"{ordinal(r)} of {int(str(n_ranked))}"
 
 
+@lru_cache(maxsize=4)
+def code_changes(folder: Path | None = None) -> dict[tuple[str, str], str]:
+    """Publisher code changes: (index, old code) -> the code the same entry has now.
+
+    Read from ``rsf_code_changes.csv`` in the reference folder (each row cited there); chains
+    (A -> B -> C) resolve to the last code.
+    """
+    path = (folder or embedded_data_dir() / "reference") / CODE_CHANGES_FILE
+    rows = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    direct = {
+        (str(index), str(old)): str(new)
+        for index, old, new in zip(rows["index"], rows["old_code"], rows["new_code"], strict=True)
+    }
+    resolved: dict[tuple[str, str], str] = {}
+    for (index, old), new in direct.items():
+        seen = {old}
+        while (index, new) in direct and new not in seen:
+            seen.add(new)
+            new = direct[(index, new)]
+        resolved[(index, old)] = new
+    return resolved
+
+
+def entry_keys(table: pd.DataFrame) -> pd.Series:
+    """The entry each row belongs to across code changes: its source code, or the code it
+    became (Kosovo's XKO rows are the entry XKX)."""
+    keys = table["source_code"].astype(str)
+    for (index, old), new in code_changes().items():
+        keys = keys.mask((keys == old) & (table["index"] == index), new)
+    return keys
+
+
 def with_rank_change(table: pd.DataFrame) -> pd.DataFrame:
     """Add ``rank_change`` (previous rank minus this rank; positive = improved) from the data.
 
-    The previous edition is the one before in the same index, for the same entity. Also adds
-    ``rank_change_checked``: True where the computed change equals the publisher's own figure,
-    False where they differ, missing where either is unknown.
+    The previous edition is the one before in the same index, for the same entry, followed
+    across code changes (:func:`entry_keys`). The change is computed from the published ranks.
+    Also adds ``rank_change_checked``: True where the change on the file's own numbering
+    (``rank_as_numbered``, else ``rank``: what RSF computed its ``Rank evolution`` from) equals
+    the publisher's figure, False where they differ, missing where either is unknown.
     """
     out = table.copy()
-    key = ["index", "iso3", "source_code"]
-    ordered = out.sort_values([*key, "edition_year"])
-    previous = ordered.groupby(key, sort=False)["rank"].shift(1)
-    prev_edition = ordered.groupby(key, sort=False)["edition_year"].shift(1)
+    numbered = out["rank_as_numbered"] if "rank_as_numbered" in out else out["rank"]
+    work = pd.DataFrame(
+        {
+            "index": out["index"],
+            "iso3": out["iso3"],
+            "entry": entry_keys(out),
+            "edition_year": out["edition_year"],
+            "rank": out["rank"],
+            "numbered": numbered.fillna(out["rank"]),
+        }
+    ).reset_index(drop=True)  # by position: a concatenation may repeat index labels
+    key = ["index", "iso3", "entry"]
+    ordered = work.sort_values([*key, "edition_year"])
+    groups = ordered.groupby(key, sort=False)
+    prev_edition = groups["edition_year"].shift(1)
     edition_order = (
         out[["index", "edition_year"]].drop_duplicates().sort_values(["index", "edition_year"])
     )
@@ -73,12 +148,38 @@ def with_rank_change(table: pd.DataFrame) -> pd.DataFrame:
         "expected_prev"
     ].to_numpy()
     consecutive = prev_edition.to_numpy() == expected
-    change = (previous - ordered["rank"]).where(consecutive)
-    out["rank_change"] = change.reindex(out.index).astype("Int64")
+    change = (groups["rank"].shift(1) - ordered["rank"]).where(consecutive)
+    as_numbered = (groups["numbered"].shift(1) - ordered["numbered"]).where(consecutive)
+    out["rank_change"] = _by_position(change, out.index)
+    as_numbered = _by_position(as_numbered, out.index)
     published = out["rank_change_published"]
-    known = out["rank_change"].notna() & published.notna()
-    out["rank_change_checked"] = (out["rank_change"] == published).where(known).astype("boolean")
+    known = as_numbered.notna() & published.notna()
+    out["rank_change_checked"] = (as_numbered == published).where(known).astype("boolean")
     return out
+
+
+def _by_position(values: pd.Series, index: pd.Index) -> pd.Series:
+    """Values computed on positions 0..n-1 (in any order), back on the table's own index."""
+    ordered = values.sort_index().astype("Int64")
+    return pd.Series(ordered.array, index=index, dtype="Int64")
+
+
+def rank_change_agreement(table: pd.DataFrame) -> dict[str, int]:
+    """How far the computed change agrees with the publisher's: rows with a published value,
+    of those how many could be computed, agree and disagree (on the file's numbering), and how
+    many differ from the change on the published ranks (joint ranks)."""
+    checked = with_rank_change(table)
+    published = checked["rank_change_published"].notna()
+    return {
+        "published": int(published.sum()),
+        "compared": int(checked["rank_change_checked"].notna().sum()),
+        "agree": int(checked["rank_change_checked"].eq(True).sum()),
+        "disagree": int(checked["rank_change_checked"].eq(False).sum()),
+        "not_computed": int((published & checked["rank_change"].isna()).sum()),
+        "differ_on_published_ranks": int(
+            (checked["rank_change"] != checked["rank_change_published"]).fillna(False).sum()
+        ),
+    }
 
 
 def rank_change_discrepancies(table: pd.DataFrame) -> pd.DataFrame:

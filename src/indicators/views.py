@@ -96,6 +96,19 @@ def rankings_view(
     return table[[c for c in EXPORT_COLUMNS if c in table.columns]].reset_index(drop=True)
 
 
+def rankings_listing(
+    rankings: pd.DataFrame, countries: Sequence[str] | None = None, index: str | None = None
+) -> pd.DataFrame:
+    """Every ranked row, split entries included (RSF's USA/Israel rows for the US territory and
+    outside it, 2003-2012): flagged by ``entity_kind`` = ``pseudo``, shown next to the name."""
+    view = rankings_view(rankings, countries, index, include_pseudo=True)
+    columns = [c for c in view.columns if c != "entity_kind"]
+    if "entity_kind" in view:
+        at = columns.index("country") + 1 if "country" in columns else 0
+        columns.insert(at, "entity_kind")
+    return view[columns]
+
+
 def entity_names(
     rankings: pd.DataFrame, incidents: pd.DataFrame, events: pd.DataFrame
 ) -> pd.Series:

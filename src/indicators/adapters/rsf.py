@@ -14,7 +14,13 @@ Each quirk below is written down where it is handled (see ``shared/data/SOURCES.
   2013-2021 stored as 100 minus the score RSF printed at the time (so higher = freer in the
   file); 2022 on, a new 0-100 method, higher = freer. Guarded: the rank/score correlation
   must have the expected sign, or the edition fails loudly.
-* Ties: competition ranking (1, 1, 1, 4 ...) in 2002-2010; equal scores need not share a rank.
+* Joint ranks: RSF printed joint ranks up to 2011-12, but its files number tied entries one
+  after another in 2002, 2006, 2008, 2010 and 2011-12 (Finland 1, Norway 2, both -10 in
+  2011-12; 2003-2005, 2007 and 2009 already repeat the shared rank). For every edition up to
+  2011-12 ``rank`` is the shared rank by standard competition ranking on the published score
+  (1, 1, 3 ...) and ``rank_as_numbered`` keeps the file's number. From 2013 equal rounded
+  scores need not share a rank (2018: South Africa 28th, Cape Verde 29th, both 79.61): as
+  published.
 * Pseudo-entries (USA1, USA2, USA_I, ISR1-3) count toward the number ranked and are kept,
   flagged ``pseudo``. Legacy codes (CTU, XKO/XKX, XCD/CSS, SCG, YUG) resolve via the alias table.
 * ``Rank evolution`` = Rank N-1 minus Rank N (positive = improved).
@@ -32,7 +38,7 @@ from indicators.adapters.base import (
     parse_numbers,
     resolve_countries,
 )
-from indicators.normalise import percentile_position, tie_sizes
+from indicators.normalise import joint_ranks, percentile_position, tie_sizes
 from indicators.problems import Problem, ValidationFailed
 from indicators.reading import TextTable
 from indicators.schemas import RANKINGS_COLUMNS, RANKINGS_SCHEMA, SUB_INDICATORS, conform, validate
@@ -62,6 +68,9 @@ OPTIONAL_ROLES: dict[str, tuple[str, ...]] = {
     "social_rank": (r"Rank_Soc",),
     "safety_rank": (r"Rank_Saf",),
 }
+
+# The last edition whose published ranks are joint (equal score, equal rank).
+JOINT_RANKS_UNTIL = 2012
 
 # Editions whose "Year (N)" is not a plain year, and the publication year they stand for.
 EDITION_YEARS = {"2011-12": 2012}
@@ -121,128 +130,20 @@ class RsfCsv:
         if not all(found.values()):
             expected = ["ISO", "Rank N or Rank", "Score N, Score or Score YYYY", "Year (N)"]
             raise ValidationFailed([missing_columns_problem(name, "RSF index", expected, cols)])
-        problems: list[Problem] = []
-        frame = table.frame
-        iso_col, rank_col, score_col, year_col = (
-            found[r] for r in ("iso", "rank", "score", "year")
-        )
-        assert iso_col and rank_col and score_col and year_col
-        if frame.empty:
+        if table.frame.empty:
             raise ValidationFailed([Problem(name, "the file has a header but no rows")])
-
-        editions = frame[year_col].astype(str).str.strip().unique().tolist()
-        if len(editions) != 1:
-            raise ValidationFailed(
-                [
-                    Problem(
-                        name,
-                        "one RSF file must hold one edition; found several",
-                        None,
-                        year_col,
-                        ", ".join(editions[:5]),
-                    )
-                ]
-            )
-        edition = editions[0]
-        edition_year = EDITION_YEARS.get(edition) or (int(edition) if edition.isdigit() else None)
-        if edition_year is None or not 2002 <= edition_year <= options.today.year:
-            raise ValidationFailed(
-                [
-                    Problem(
-                        name,
-                        f"edition must be a year from 2002 to {options.today.year} (or 2011-12)",
-                        2,
-                        year_col,
-                        edition,
-                        fix="check the 'Year (N)' column",
-                    )
-                ]
-            )
-
-        decimal = table.decimal if table.decimal == "," or table.delimiter == ";" else "."
-        rank = parse_numbers(table, rank_col, decimal=decimal, problems=problems, integer=True)
-        score = parse_numbers(table, score_col, decimal=decimal, problems=problems)
-        entities = resolve_countries(table, iso_col, options, problems)
-        n_ranked = len(frame)
-        for i in rank.index[rank.notna() & ((rank < 1) | (rank > n_ranked))]:
-            problems.append(
-                Problem(
-                    name,
-                    f"rank must be between 1 and the number ranked ({n_ranked})",
-                    table.row_number(int(i)),
-                    rank_col,
-                    frame.loc[i, rank_col],
-                )
-            )
-        dupes = entities["source_code"].duplicated(keep=False)
-        for i in entities.index[dupes]:
-            problems.append(
-                Problem(
-                    name,
-                    "the same country appears twice in this edition",
-                    table.row_number(int(i)),
-                    iso_col,
-                    entities.loc[i, "source_code"],
-                )
-            )
-        optional = {k: find_column(cols, p) for k, p in OPTIONAL_ROLES.items()}
-        extra: dict[str, pd.Series] = {}
-        for key, col in optional.items():
-            if col is None:
-                continue
-            if key in ("zone", "situation"):
-                extra[key] = frame[col].astype(str).str.strip().replace("", None)
-            else:
-                integer = key.endswith("_rank") or key in ("rank_previous", "rank_change")
-                extra[key] = parse_numbers(
-                    table, col, decimal=decimal, problems=problems, integer=integer
-                )
+        year_col = found["year"]
+        assert year_col
+        edition, edition_year = _edition(table, year_col, options)
+        problems: list[Problem] = []
+        values = _read_values(table, found, problems)
+        entities = resolve_countries(table, str(found["iso"]), options, problems)
+        problems += _row_problems(table, found, values["rank"], entities)
         if problems:
             raise ValidationFailed(problems)
-
         methodology = methodology_for(edition_year)
-        _guard_direction(name, edition, rank, score, methodology)
-        start, end, label = period_for(edition, edition_year)
-        n_tied = tie_sizes(rank)
-        higher_is_freer = methodology != "rsf_2002_2012"
-        out = pd.DataFrame(
-            {
-                "index": INDEX_ID,
-                "edition": edition,
-                "edition_year": edition_year,
-                "period_start": start,
-                "period_end": end,
-                "period_label": label,
-                **{c: entities[c] for c in ("iso3", "country", "source_code", "entity_kind")},
-                "zone": extra.get("zone"),
-                "rank": rank,
-                "n_ranked": n_ranked,
-                "n_tied": n_tied,
-                "tied": n_tied > 1,
-                "position": percentile_position(
-                    rank, pd.Series(n_ranked, index=rank.index), n_tied
-                ),
-                "score": score,
-                "score_as_printed": (100 - score) if methodology == "rsf_2013_2021" else score,
-                "score_normalised": score if higher_is_freer else pd.NA,
-                "score_direction": "higher_is_freer" if higher_is_freer else "lower_is_freer",
-                "methodology": methodology,
-                "rank_previous": extra.get("rank_previous"),
-                "rank_change_published": extra.get("rank_change"),
-                "situation": extra.get("situation"),
-                **{
-                    f"{s}_{m}": extra.get(f"{s}_{m}")
-                    for s in SUB_INDICATORS
-                    for m in ("score", "rank")
-                },
-                "citation": f"RSF World Press Freedom Index {edition}, "
-                + SOURCE_URL.format(year=edition_year),
-                "source_file": name,
-                "source_sha256": table.source.sha256,
-                "source_row": [table.row_number(int(i)) for i in frame.index],
-            },
-            index=frame.index,
-        )
+        _guard_direction(name, edition, values["rank"], values["score"], methodology)
+        out = _canonical(table, edition, edition_year, methodology, values, entities)
         canonical = validate(conform(out, RANKINGS_COLUMNS), RANKINGS_SCHEMA, name)
         pseudo = int((canonical["entity_kind"] == "pseudo").sum())
         notes = [f"{pseudo} pseudo-entries kept and flagged"] if pseudo else []
@@ -257,8 +158,139 @@ class RsfCsv:
                 "methodology": methodology,
             },
             notes=notes,
-            rows_read=len(frame),
+            rows_read=len(table.frame),
         )
+
+
+def _edition(table: TextTable, year_col: str, options: ParseOptions) -> tuple[str, int]:
+    """The file's one edition and the year it stands for, or a Problem naming the column."""
+    name = table.source.name
+    editions = table.frame[year_col].astype(str).str.strip().unique().tolist()
+    if len(editions) != 1:
+        message = "one RSF file must hold one edition; found several"
+        raise ValidationFailed([Problem(name, message, None, year_col, ", ".join(editions[:5]))])
+    edition = editions[0]
+    edition_year = EDITION_YEARS.get(edition) or (int(edition) if edition.isdigit() else None)
+    if edition_year is None or not 2002 <= edition_year <= options.today.year:
+        message = f"edition must be a year from 2002 to {options.today.year} (or 2011-12)"
+        fix = "check the 'Year (N)' column"
+        raise ValidationFailed([Problem(name, message, 2, year_col, edition, fix=fix)])
+    return edition, edition_year
+
+
+def _read_values(
+    table: TextTable, found: dict[str, str | None], problems: list[Problem]
+) -> dict[str, pd.Series]:
+    """Rank, score and every optional column the file has, as numbers or stripped text."""
+    decimal = table.decimal if table.decimal == "," or table.delimiter == ";" else "."
+    rank_col, score_col = str(found["rank"]), str(found["score"])
+    values = {
+        "rank": parse_numbers(table, rank_col, decimal=decimal, problems=problems, integer=True),
+        "score": parse_numbers(table, score_col, decimal=decimal, problems=problems),
+    }
+    cols = list(table.frame.columns)
+    for key, patterns in OPTIONAL_ROLES.items():
+        col = find_column(cols, patterns)
+        if col is None:
+            continue
+        if key in ("zone", "situation"):
+            values[key] = table.frame[col].astype(str).str.strip().replace("", None)
+        else:
+            integer = key.endswith("_rank") or key in ("rank_previous", "rank_change")
+            values[key] = parse_numbers(
+                table, col, decimal=decimal, problems=problems, integer=integer
+            )
+    return values
+
+
+def _row_problems(
+    table: TextTable, found: dict[str, str | None], rank: pd.Series, entities: pd.DataFrame
+) -> list[Problem]:
+    """Ranks outside 1..number ranked, and a country listed twice, each with its row."""
+    name, frame = table.source.name, table.frame
+    rank_col, iso_col = str(found["rank"]), str(found["iso"])
+    n_ranked = len(frame)
+    problems = [
+        Problem(
+            name,
+            f"rank must be between 1 and the number ranked ({n_ranked})",
+            table.row_number(int(i)),
+            rank_col,
+            frame.loc[i, rank_col],
+        )
+        for i in rank.index[rank.notna() & ((rank < 1) | (rank > n_ranked))]
+    ]
+    dupes = entities["source_code"].duplicated(keep=False)
+    problems += [
+        Problem(
+            name,
+            "the same country appears twice in this edition",
+            table.row_number(int(i)),
+            iso_col,
+            entities.loc[i, "source_code"],
+        )
+        for i in entities.index[dupes]
+    ]
+    return problems
+
+
+def published_ranks(numbered: pd.Series, score: pd.Series, edition_year: int) -> pd.Series:
+    """The ranks RSF printed: joint (equal score, equal rank) up to 2011-12, else as numbered."""
+    return joint_ranks(numbered, score) if edition_year <= JOINT_RANKS_UNTIL else numbered
+
+
+def _canonical(
+    table: TextTable,
+    edition: str,
+    edition_year: int,
+    methodology: str,
+    values: dict[str, pd.Series],
+    entities: pd.DataFrame,
+) -> pd.DataFrame:
+    """The canonical rankings rows of one edition (before the schema's conform and check)."""
+    start, end, label = period_for(edition, edition_year)
+    numbered, score = values["rank"], values["score"]
+    rank = published_ranks(numbered, score, edition_year)
+    n_tied = tie_sizes(rank)
+    n_ranked = len(table.frame)
+    higher_is_freer = methodology != "rsf_2002_2012"
+    return pd.DataFrame(
+        {
+            "index": INDEX_ID,
+            "edition": edition,
+            "edition_year": edition_year,
+            "period_start": start,
+            "period_end": end,
+            "period_label": label,
+            **{c: entities[c] for c in ("iso3", "country", "source_code", "entity_kind")},
+            "zone": values.get("zone"),
+            "rank": rank,
+            "rank_as_numbered": numbered,
+            "n_ranked": n_ranked,
+            "n_tied": n_tied,
+            "tied": n_tied > 1,
+            "position": percentile_position(rank, pd.Series(n_ranked, index=rank.index), n_tied),
+            "score": score,
+            "score_as_printed": (100 - score) if methodology == "rsf_2013_2021" else score,
+            "score_normalised": score if higher_is_freer else pd.NA,
+            "score_direction": "higher_is_freer" if higher_is_freer else "lower_is_freer",
+            "methodology": methodology,
+            "rank_previous": values.get("rank_previous"),
+            "rank_change_published": values.get("rank_change"),
+            "situation": values.get("situation"),
+            **{
+                f"{s}_{m}": values.get(f"{s}_{m}")
+                for s in SUB_INDICATORS
+                for m in ("score", "rank")
+            },
+            "citation": f"RSF World Press Freedom Index {edition}, "
+            + SOURCE_URL.format(year=edition_year),
+            "source_file": table.source.name,
+            "source_sha256": table.source.sha256,
+            "source_row": [table.row_number(int(i)) for i in table.frame.index],
+        },
+        index=table.frame.index,
+    )
 
 
 def _guard_direction(
