@@ -93,7 +93,10 @@ def _candidates(source: SourceFile) -> list[TextTable]:
 def _choose(tables: list[TextTable], options: ParseOptions) -> tuple[Adapter, TextTable]:
     if options.adapter:
         adapter = by_name(options.adapter)
-        chosen = max(range(len(tables)), key=lambda i: adapter.sniff(tables[i]))  # first wins
+        # The surest table; among equally sure ones the largest (not a notes sheet), then the first.
+        chosen = max(
+            range(len(tables)), key=lambda i: (adapter.sniff(tables[i]), tables[i].frame.size, -i)
+        )
         return adapter, tables[chosen]
     best = _best_sniff(tables, options)
     if best[0] <= 0 and (options.mapping or options.kind):

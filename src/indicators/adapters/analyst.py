@@ -1,8 +1,8 @@
 """An analyst's own ranking file: one row per country and edition, in English or Russian.
 
 The layout, every accepted column name and every message a person may see are in
-``docs/analyst-files.md``. Columns are found by name (``indicators.column_aliases``), and an
-explicit mapping (``ParseOptions.mapping``) overrides detection. Nothing is guessed silently:
+``docs/analyst-files.md`` (the messages are in :mod:`indicators.adapters.analyst_messages`).
+Columns are found by name (``indicators.column_aliases``), and an explicit mapping (``ParseOptions.mapping``) overrides detection. Nothing is guessed silently:
 a derived number ranked or an empty normalised score comes with a note saying why.
 """
 
@@ -16,6 +16,7 @@ from typing import cast
 
 import pandas as pd
 
+from indicators.adapters.analyst_messages import MESSAGES, NOTES
 from indicators.adapters.base import Parsed, ParseOptions, parse_numbers
 from indicators.column_aliases import (
     INDEX_ID,
@@ -43,64 +44,6 @@ RSF_MARKERS = frozenset({"year (n)", "rank n-1", "rank evolution", "rank_pol", "
 GROUP = ["index", "edition"]
 Notes = dict[str, list[str]]
 Rows = pd.DataFrame
-
-_COUNTRY_FIX = (
-    "use an ISO3 code (e.g. KAZ) or an English or Russian name; variants can be added "
-    "to data/countries/variants.csv"
-)
-_YEAR_FIX = "write the year of the edition, e.g. 2024 (or 2011-12 for one spanning two years)"
-# Every message this module gives about a cell, and its fix; docs/analyst-files.md lists them.
-# fmt: off
-MESSAGES: dict[str, tuple[str, str]] = {
-    "no_rows": ("the file has a header but no rows", "check that the right file or sheet was chosen"),
-    "unknown_country": ("unknown country", _COUNTRY_FIX),
-    "empty_country": ("the country is empty", _COUNTRY_FIX),
-    "name_vs_code": ("the country name is {name} but the code {code} is {code_name}",
-                     "correct the name or the code so they agree"),
-    "empty_year": ("the year is empty", _YEAR_FIX),
-    "not_a_year": ("is not a year", _YEAR_FIX),
-    "early_year": ("the year is before 1900", _YEAR_FIX),
-    "future_year": ("the year is in the future (after {year})", _YEAR_FIX),
-    "direction": ("does not say whether a higher score is better",
-                  "write yes or no (да or нет), or higher or lower (выше or ниже)"),
-    "index_id": ("the index id {index_id!r} is not valid",
-                 "use 2-40 lowercase letters, digits or _, starting with a letter, e.g. my_index"),
-    "index_name": ("the index name has no letters or digits to make an id from",
-                   "write the index's name, e.g. RSF"),
-    "rank_below_1": ("the rank must be 1 or more", "ranks start at 1 for the best placed country"),
-    "n_below_1": ("the number ranked must be 1 or more", "write how many countries were ranked"),
-    "rank_above_n": ("the rank is larger than the number ranked ({n})",
-                     "check the rank and the number ranked"),
-    "no_rank_or_score": ("the row has neither a rank nor a score",
-                         "fill in the rank or the score, or delete the row"),
-    "scale_order": ("the top of the score scale must be above its bottom ({low:g})",
-                    "check the score_max and score_min columns"),
-    "outside_scale": ("the score is outside the scale {low:g} to {high:g}",
-                      "check the score and the score_max / score_min columns"),
-    "duplicate": ("the same country appears twice in edition {edition} (first at row {first})",
-                  "keep one row per country and edition"),
-    "n_differs": ("the number ranked differs within edition {edition} (most rows say {usual})",
-                  "one edition has one number ranked"),
-    "against_direction": ("edition {edition}: the better ranks have the {found} scores, but the "
-                          "file says {said} is better (rank/score correlation {corr:.2f})",
-                          "check the higher_is_better or direction column"),
-}
-NOTES: dict[str, str] = {
-    "n_copied": "number ranked copied from other rows of the edition",
-    "n_rows": "number ranked taken as the number of ranked rows: the file seems to hold the "
-              "whole ranking (add a 'number ranked' column if it does not)",
-    "n_top": "number ranked taken as the lowest rank: a few ranks are missing, and countries "
-             "ranked below may be missing too",
-    "n_unknown": "number ranked unknown (the file holds part of the ranking), so positions are "
-                 "empty; add a 'number ranked' column",
-    "no_direction": "score_normalised empty: the file does not say whether a higher score is "
-                    "better (add a higher_is_better column)",
-    "beyond_100": "score_normalised empty: scores go beyond 0-100 and no score_max column gives "
-                  "the scale",
-    "lower_no_max": "score_normalised empty: lower scores are better and no score_max column "
-                    "gives the scale to turn them around",
-}
-# fmt: on
 
 
 class AnalystRankings:
