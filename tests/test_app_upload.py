@@ -62,7 +62,7 @@ def backend(
 
 
 def rsf_2026(score: str) -> bytes:
-    """RSF's 2026 file with Kazakhstan's score set to ``score`` (e.g. '35,00')."""
+    """RSF's 2026 file with Kazakhstan's score set to ``score`` (e.g. '34,50': within its neighbours, or the rank order refuses it)."""
     data = shared_file("rsf", "2026.csv").read_bytes()
     assert data.count(KAZ_2026) == 1
     return data.replace(KAZ_2026, f"KAZ;{score};149;".encode())
@@ -103,14 +103,14 @@ def test_commit_after_another_commit_is_refused_and_nothing_lost(backend: Store)
     at = signed_in_upload_page()
     at.get("file_uploader")[0].set_value(("2026.csv", rsf_2026("34,42"), "text/csv")).run()
     assert not at.exception and "1 changed" in texts(at)
-    outside = SourceFile("2026.csv", rsf_2026("35,00"))
+    outside = SourceFile("2026.csv", rsf_2026("34,50"))
     ingest(backend, [outside], user="cli", message="correction")
-    assert kaz_score(backend) == 35.0
+    assert kaz_score(backend) == 34.5
 
     at = commit(at, "upload", "my correction")
     assert not at.exception
     assert backend.head() == 3, "nothing may be stored on a stale preview"
-    assert kaz_score(backend) == 35.0, "version 3's correction must stay"
+    assert kaz_score(backend) == 34.5, "version 3's correction must stay"
     when = backend.version(3).created_at
     assert at.error and "version 3" in at.error[0].value and when in at.error[0].value
     assert not at.success
@@ -132,11 +132,11 @@ def test_commit_after_the_worker_stopped_commits_only_what_was_seen(backend: Sto
     at.text_input(key="message_upload").input("my correction").run()
     for job in list(prepare_worker._live.values()):
         job.close()
-    ingest(backend, [SourceFile("2026.csv", rsf_2026("35,00"))], user="cli")
+    ingest(backend, [SourceFile("2026.csv", rsf_2026("34,50"))], user="cli")
 
     at = at.button(key="commit_upload").click().run()
     assert not at.exception
-    assert backend.head() == 3 and kaz_score(backend) == 35.0
+    assert backend.head() == 3 and kaz_score(backend) == 34.5
     assert at.error and "version 3" in at.error[0].value
 
     at = at.button(key="commit_upload").click().run()
@@ -156,10 +156,10 @@ def test_rsf_update_commit_refused_when_stale(
     at.text_input(key="rsf_editions").input("2026").run()
     at = at.button(key="rsf_fetch").click().run()
     assert not at.exception and not at.error
-    ingest(backend, [SourceFile("2026.csv", rsf_2026("35,00"))], user="cli")
+    ingest(backend, [SourceFile("2026.csv", rsf_2026("34,50"))], user="cli")
 
     at = commit(at, "rsf", "RSF 2026 again")
-    assert backend.head() == 3 and kaz_score(backend) == 35.0
+    assert backend.head() == 3 and kaz_score(backend) == 34.5
     assert at.error and "version 3" in at.error[0].value
 
     at = at.button(key="commit_rsf").click().run()
