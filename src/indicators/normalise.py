@@ -29,6 +29,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from indicators._values import is_missing
@@ -44,9 +45,13 @@ def joint_ranks(running: pd.Series, score: pd.Series) -> pd.Series:
     competition ranking: 1, 1, 3 ...); an entry without a score keeps its running number. The
     file's order is kept (a score out of rank order is the plausibility check's to refuse).
     """
-    known = score.notna()
-    shared = running[known].groupby(score[known]).transform("min")
-    return shared.reindex(running.index).fillna(running).astype("Int64")
+    codes, groups = pd.factorize(score)  # missing scores get -1
+    numbers = running.to_numpy(dtype="float64", na_value=np.nan)
+    best = np.full(len(groups), np.inf)
+    known = (codes >= 0) & ~np.isnan(numbers)
+    np.minimum.at(best, codes[known], numbers[known])
+    shared = np.where(known, best[np.maximum(codes, 0)], numbers)
+    return pd.Series(shared, index=running.index).astype("Int64")
 
 
 def tie_sizes(ranks: pd.Series) -> pd.Series:
