@@ -74,7 +74,9 @@ HOVER = (
 def wait_for_chart(pg: Any, has_2026: bool) -> None:
     """Wait until the first chart does (or does not) hold a point of edition 2026."""
     check = "" if has_2026 else "!"
-    pg.wait_for_function(f"() => {check}({HOVER})().includes('edition 2026')", timeout=60_000)
+    pg.wait_for_function(
+        f"() => {check}({HOVER})().includes('Index 2026, covering')", timeout=60_000
+    )
 
 
 def test_upload_preview_commit_rollback(page: Any, analyst_app: str) -> None:
