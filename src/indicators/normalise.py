@@ -1,6 +1,7 @@
 """Normalisation: comparable positions, one score direction, methodology eras, rank changes.
 
-Pure functions over pandas objects; nothing here reads files or knows about the app.
+Pure functions over pandas objects; nothing here knows about the app, and the one file read is
+the project's table of publisher code changes (``data/reference/rsf_code_changes.csv``).
 
 Position (0-100, 100 = freest) is the share of the *other* ranked entries that did worse,
 with entries tied at the same rank counted as half worse:
