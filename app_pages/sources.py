@@ -15,7 +15,9 @@ METHODS = """
 RSF ranked 139 countries in 2002 and 180 from 2014, so "116th" and "141st" do not mean the same
 thing in different editions. Every rank is turned into a **position**: the share of the *other*
 ranked countries that did worse, from 0 to 100 (100 = freest). Countries tied at the same rank
-count as half worse.
+count as half worse. Up to the 2011-12 edition RSF published joint ranks but its files number
+tied entries one after another: there the rank shown is the shared one (equal score, equal rank;
+the next rank skips: 1, 1, 3). From 2013 equal rounded scores keep the ranks RSF gave them.
 
 position = 100 × (countries that did worse + ½ × countries tied with it) ÷ (number ranked − 1)
 

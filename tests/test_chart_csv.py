@@ -224,7 +224,7 @@ def test_overview_rankings_csv_is_readable(offered: list[dict[str, Any]]) -> Non
     at.run()
     assert not at.exception, at.exception
     files = {o["file_name"]: o["data"] for o in offered}
-    data = files["rankings_KAZ.csv"]
+    data = files["overview-chart_KAZ.csv"]
     header = _rows((data() if callable(data) else data).decode("utf-8"))[0]
     assert len(header) < 20
     assert "Rank (1 = freest)" in header and "iso3" not in header and "rank" not in header

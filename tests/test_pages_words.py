@@ -179,7 +179,7 @@ def test_event_and_incident_csvs_hold_readable_dates_then_iso(
 ) -> None:
     """The Events CSV and the incident list CSV: the readable date first, the ISO date after."""
     _run("app_pages/events.py", country="KAZ")
-    events = next(o for o in offered if o["file_name"] == "events_KAZ.csv")
+    events = next(o for o in offered if o["file_name"] == "events-timeline_KAZ.csv")
     rows = _csv(events)
     header = list(rows[0])
     assert header.index("Date") < header.index("Date (ISO, for sorting)")

@@ -39,7 +39,7 @@ from indicators.reading import SourceFile
 from indicators.reference import load_reference
 from indicators.store import StoreError
 from indicators.terminal import safe_output
-from indicators.views import UnknownCountry, rankings_view, resolve_countries_arg
+from indicators.views import UnknownCountry, rankings_listing, resolve_countries_arg
 
 FORMATS = ("table", "csv", "json")
 
@@ -187,7 +187,7 @@ def cmd_rankings(args: argparse.Namespace) -> int:
     """Print the canonical normalised rankings table."""
     store = store_from_args(args)
     countries = resolve_countries_arg(args.country) if args.country else None
-    view = rankings_view(store.table("rankings"), countries, args.index)
+    view = rankings_listing(store.table("rankings"), countries, args.index)
     emit(view, args.format)
     return 0
 

@@ -46,6 +46,7 @@ RANKINGS_COLUMNS: dict[str, pa.Column] = {
     "entity_kind": pa.Column(str, pa.Check.isin(ENTITY_KINDS)),
     "zone": _opt_str,
     "rank": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+    "rank_as_numbered": _opt_int(),  # the file's running number where RSF published joint ranks
     "n_ranked": pa.Column("Int64", pa.Check.ge(1), nullable=True),
     "n_tied": pa.Column("Int64", pa.Check.ge(1), nullable=True),
     "tied": pa.Column("boolean"),
