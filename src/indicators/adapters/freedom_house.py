@@ -50,25 +50,29 @@ etachov of FH's "FOTP2015 Detailed Data and Subscores" workbook, not FH's own la
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
 
 import pandas as pd
 
-from indicators.adapters.base import (
-    Adapter,
-    Parsed,
-    ParseOptions,
-    find_column,
-    missing_columns_problem,
-    parse_numbers,
-    resolve_countries,
+from indicators.adapters.base import Adapter, Parsed, ParseOptions
+from indicators.adapters.freedom_house_checks import (
+    Checks,
+    Roles,
+    bad_sum,
+    calendar_periods,
+    canonical_rows,
+    common_columns,
+    count_columns,
+    find_roles,
+    guard_direction,
+    off_band,
+    require_columns,
+    rows_note,
+    series_columns,
 )
 from indicators.problems import Problem, ValidationFailed
 from indicators.reading import TextTable
-from indicators.schemas import RANKINGS_COLUMNS, RANKINGS_SCHEMA, conform, validate
 
 # Column roles: each role is found by regular expression (any case), as in the RSF adapter.
-Roles = dict[str, str]
 FIW_ROLES: Roles = {"country": r"Country/Territory", "ct": r"C/T", "region": r"Region"}
 FIW_ROLES |= {"edition": r"Edition", "status": r"Status", "d1": r"D1", "total": r"Total"}
 FIW_MARKERS = (r"C/T", r"Country/Territory", r"PR rating", r"CL rating", r"D1")
@@ -79,13 +83,9 @@ FOTP_ROLES: Roles = {"country": r"country", "collected": r"year\.collected"}
 FOTP_ROLES |= {"reported": r"year\.reported", "score": r"score", "status": r"status"}
 PARTS = (r"A", r"B", r"C")  # FOTN category totals; FOTP a/b/c (columns match any case)
 
-STATUSES = ("F", "PF", "NF")
 FOTP_PLACEHOLDER_STATUS = "0"
 FOTN_BANDS = {"F": (70, 100), "PF": (40, 69), "NF": (0, 39)}
 FOTP_BANDS = {"F": (0, 30), "PF": (31, 60), "NF": (61, 100)}
-ENTITY = ("iso3", "country", "source_code", "entity_kind")
-MAX_PROBLEMS = 200
-MISSING = ("", "NA", "N/A", "n/a", "-", "—", "None")  # what parse_numbers reads as empty
 
 FIW_CITATION = "Freedom House, Freedom in the World {y}, All data FIW 2013-2024 workbook"
 FOTN_CITATION = "Freedom House, Freedom on the Net {y}, country score data workbook"
@@ -99,184 +99,6 @@ FOTP_NOTE = (
 )
 
 
-def _find(table: TextTable, roles: Roles) -> dict[str, str | None]:
-    return {role: find_column(table.frame.columns, (rx,)) for role, rx in roles.items()}
-
-
-def _count(table: TextTable, patterns: tuple[str, ...]) -> int:
-    """How many of the patterns name a column of the table."""
-    return sum(find_column(table.frame.columns, (p,)) is not None for p in patterns)
-
-
-def _require(table: TextTable, roles: Roles, label: str) -> dict[str, str]:
-    """The column of each role; fail listing expected and found columns if any is missing."""
-    found, name = _find(table, roles), table.source.name
-    if not all(found.values()):
-        expected = [rx.replace("\\", "") for rx in roles.values()]
-        problem = missing_columns_problem(name, label, expected, table.frame.columns)
-        raise ValidationFailed([dataclasses.replace(problem, row=table.first_row - 1)])
-    if table.frame.empty:
-        raise ValidationFailed([Problem(name, "the sheet has a header but no rows")])
-    return {role: col for role, col in found.items() if col}
-
-
-@dataclass
-class _Checks:
-    """Cell checks on one table, collecting every problem before failing."""
-
-    table: TextTable
-    problems: list[Problem] = field(default_factory=list)
-
-    def flag(self, mask: pd.Series, col: str, what: str) -> None:
-        """One problem (file, spreadsheet row, column, value) per row where mask is True."""
-        t = self.table
-        for i in mask.index[mask.fillna(False).astype(bool)][:MAX_PROBLEMS]:
-            self.problems.append(
-                Problem(t.source.name, what, t.row_number(int(i)), col, t.frame.loc[i, col])
-            )
-
-    def numbers(
-        self, col: str, span: tuple[int, int], *, integer: bool = False, required: bool = True
-    ) -> pd.Series:
-        """Parse a number column; problems for non-numbers, values out of range, empty cells."""
-        raw = self.table.frame[col].str.strip()
-        values = parse_numbers(
-            self.table, col, decimal=".", problems=self.problems, integer=integer
-        )
-        lo, hi = span
-        self.flag((values < lo) | (values > hi), col, f"must be from {lo} to {hi}")
-        if required:
-            self.flag(raw.isin(MISSING), col, "is empty")
-        return values
-
-    def statuses(self, col: str) -> pd.Series:
-        """Freedom status F, PF or NF; a problem for anything else."""
-        status = self.table.frame[col].str.strip()
-        self.flag(~status.isin(STATUSES), col, "status must be F, PF or NF")
-        return status
-
-    def entities(self, col: str, edition: pd.Series, options: ParseOptions) -> pd.DataFrame:
-        """Resolve countries; a problem when one edition names the same country twice."""
-        entities = resolve_countries(self.table, col, options, self.problems)
-        keys = pd.DataFrame({"edition": edition, "name": entities["source_code"]})
-        self.flag(keys.duplicated(keep=False), col, "appears twice in one edition")
-        return entities
-
-    def done(self) -> None:
-        """Raise every problem found so far, if any."""
-        if self.problems:
-            raise ValidationFailed(self.problems)
-
-
-def _off_band(status: pd.Series, score: pd.Series, bands: dict[str, tuple[int, int]]) -> pd.Series:
-    """True where the status does not match the score bands."""
-    bad = pd.Series(False, index=status.index)
-    for label, (lo, hi) in bands.items():
-        bad |= (status == label) & ((score < lo) | (score > hi)).fillna(False)
-    return bad
-
-
-def _bad_sum(table: TextTable, total: pd.Series, parts: tuple[str, ...]) -> pd.Series:
-    """True where the part columns do not add up to the total (all False if a part is absent)."""
-    cols = [find_column(table.frame.columns, (p,)) for p in parts]
-    if not all(cols):
-        return pd.Series(False, index=total.index)
-    frame = table.frame.loc[total.index, cols].apply(pd.to_numeric, errors="coerce")
-    return (frame.sum(axis=1, min_count=len(cols)) != total).fillna(False)
-
-
-def _guard_direction(name: str, score: pd.Series, status: pd.Series, higher_is_freer: bool) -> None:
-    """Fail loudly if Free entries do not score on the freer side of Not Free ones."""
-    free = score[status == "F"].astype(float).median()
-    not_free = score[status == "NF"].astype(float).median()
-    if pd.isna(free) or pd.isna(not_free) or (free > not_free) == higher_is_freer:
-        return
-    side = "higher" if higher_is_freer else "lower"
-    fix = "check the file against Freedom House's methodology before ingesting"
-    problem = Problem(
-        name,
-        f"Free entries do not score {side} than Not Free ones (medians "
-        f"{free} and {not_free}): the score direction has changed or the columns "
-        "are misaligned",
-        fix=fix,
-    )
-    raise ValidationFailed([problem])
-
-
-def _years(years: pd.Series, template: str) -> pd.Series:
-    return years.map(lambda y: template.format(y=int(y)))
-
-
-def _calendar(years: pd.Series) -> dict[str, pd.Series]:
-    """Period columns for calendar years."""
-    return {
-        "period_start": _years(years, "{y}-01-01"),
-        "period_end": _years(years, "{y}-12-31"),
-        "period_label": _years(years, "{y}"),
-    }
-
-
-def _series(
-    index: str,
-    methodology: str,
-    score: pd.Series,
-    normalised: pd.Series,
-    direction: str = "higher_is_freer",
-) -> dict[str, object]:
-    """The columns that differ between one index series and another."""
-    return {
-        "index": index,
-        "methodology": methodology,
-        "score": score,
-        "score_as_printed": score,
-        "score_normalised": normalised,
-        "score_direction": direction,
-    }
-
-
-def _canonical(
-    table: TextTable, common: dict[str, object], series: list[dict[str, object]]
-) -> pd.DataFrame:
-    """Validated canonical rows: each series plus the shared columns, no ranks, provenance."""
-    empty = dict.fromkeys(("rank", "n_ranked", "n_tied", "position"), pd.NA)
-    source = {
-        "source_file": table.source.name,
-        "source_sha256": table.source.sha256,
-        "tied": False,
-        "source_row": [table.row_number(int(i)) for i in table.frame.index],
-    }
-    frames = [
-        conform(
-            pd.DataFrame({**common, **s, **empty, **source}, index=table.frame.index),
-            RANKINGS_COLUMNS,
-        )
-        for s in series
-    ]
-    return validate(pd.concat(frames, ignore_index=True), RANKINGS_SCHEMA, table.source.name)
-
-
-def _common(
-    entities: pd.DataFrame, edition: pd.Series, status: pd.Series, citation: str
-) -> dict[str, object]:
-    """Columns shared by every series of a file: entity, edition, status, citation."""
-    return {
-        **{c: entities[c] for c in ENTITY},
-        "edition": edition.astype(str),
-        "edition_year": edition,
-        "situation": status,
-        "citation": _years(edition, citation),
-    }
-
-
-def _rows_note(what: str, table: TextTable, mask: pd.Series) -> list[str]:
-    """A note naming how many rows (and which spreadsheet rows) a mask selects; none if zero."""
-    rows = [table.row_number(int(i)) for i in mask.index[mask]]
-    if not rows:
-        return []
-    shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
-    return [f"{len(rows)} {what} (rows {shown})"]
-
-
 class FreedomInTheWorld:
     """Freedom House's "All data FIW 2013-2024" workbook: Total and indicator D1 per edition."""
 
@@ -287,14 +109,14 @@ class FreedomInTheWorld:
 
     def sniff(self, table: TextTable) -> float:
         """Sure with every FIW role column; partly sure with three FIW-only columns."""
-        if all(_find(table, FIW_ROLES).values()):
+        if all(find_roles(table, FIW_ROLES).values()):
             return 1.0
-        return 0.6 if _count(table, FIW_MARKERS) >= 3 else 0.0
+        return 0.6 if count_columns(table, FIW_MARKERS) >= 3 else 0.0
 
     def parse(self, table: TextTable, options: ParseOptions) -> Parsed:
         """Two series per sheet row: fh_fiw (Total) and fh_fiw_d1 (free and independent media)."""
-        cols = _require(table, FIW_ROLES, "Freedom in the World")
-        check = _Checks(table)
+        cols = require_columns(table, FIW_ROLES, "Freedom in the World")
+        check = Checks(table)
         edition = check.numbers(cols["edition"], (1973, options.today.year), integer=True)
         total = check.numbers(cols["total"], (-4, 100))
         d1 = check.numbers(cols["d1"], (0, 4))
@@ -303,21 +125,23 @@ class FreedomInTheWorld:
         check.flag(~ct.isin(["c", "t"]), cols["ct"], "C/T must be c or t")
         entities = check.entities(cols["country"], edition, options)
         check.done()
-        pr_cl = _bad_sum(table, total, ("PR", "CL"))  # if not, the columns are misaligned
+        pr_cl = bad_sum(table, total, ("PR", "CL"))  # if not, the columns are misaligned
         check.flag(pr_cl, cols["total"], "Total is not PR + CL")
         check.done()
-        _guard_direction(table.source.name, total, status, higher_is_freer=True)
+        guard_direction(table.source.name, total, status, higher_is_freer=True)
         entities.loc[ct == "t", "entity_kind"] = "territory"
-        common = _common(entities, edition, status, FIW_CITATION)
-        common |= _calendar(edition - 1) | {"zone": table.frame[cols["region"]].replace("", None)}
-        fiw = _series("fh_fiw", "fh_fiw_2013", total, total.clip(lower=0, upper=100))
-        media = _series("fh_fiw_d1", "fh_fiw_d1", d1, d1 * 25)
-        canonical = _canonical(table, common, [fiw, media])
+        common = common_columns(entities, edition, status, FIW_CITATION)
+        common |= calendar_periods(edition - 1) | {
+            "zone": table.frame[cols["region"]].replace("", None)
+        }
+        fiw = series_columns("fh_fiw", "fh_fiw_2013", total, total.clip(lower=0, upper=100))
+        media = series_columns("fh_fiw_d1", "fh_fiw_d1", d1, d1 * 25)
+        canonical = canonical_rows(table, common, [fiw, media])
         n = len(table.frame)
         notes = [
             f"{n} sheet rows, each giving two series (fh_fiw, fh_fiw_d1); rows read counts both",
             "PR, CL and the A-G sub-scores are not stored (no place in the rankings schema)",
-            *_rows_note("negative Totals kept as published, normalised to 0", table, total < 0),
+            *rows_note("negative Totals kept as published, normalised to 0", table, total < 0),
         ]
         detected = {
             "source": "Freedom House, Freedom in the World",
@@ -349,14 +173,14 @@ class FreedomOnTheNet:
 
     def sniff(self, table: TextTable) -> float:
         """Sure with Country, Edition, Status, Total and FOTN's A5/B8/C8 indicator columns."""
-        if _count(table, FIW_MARKERS) or not _count(table, FOTN_MARKERS):
+        if count_columns(table, FIW_MARKERS) or not count_columns(table, FOTN_MARKERS):
             return 0.0
-        return 1.0 if all(_find(table, FOTN_ROLES).values()) else 0.6
+        return 1.0 if all(find_roles(table, FOTN_ROLES).values()) else 0.6
 
     def parse(self, table: TextTable, options: ParseOptions) -> Parsed:
         """One fh_fotn row per country: Total 0-100, higher = freer."""
-        cols = _require(table, FOTN_ROLES, "Freedom on the Net")
-        check = _Checks(table)
+        cols = require_columns(table, FOTN_ROLES, "Freedom on the Net")
+        check = Checks(table)
         edition = check.numbers(cols["edition"], (2009, options.today.year), integer=True)
         total = check.numbers(cols["total"], (0, 100))
         status = check.statuses(cols["status"])
@@ -365,15 +189,17 @@ class FreedomOnTheNet:
         unknown = f"coverage period unknown: add the edition to {__name__}.fotn_period"
         check.flag(edition.notna() & period.isna(), cols["edition"], unknown)
         check.done()
-        check.flag(_bad_sum(table, total, PARTS), cols["total"], "Total is not A + B + C")
+        check.flag(bad_sum(table, total, PARTS), cols["total"], "Total is not A + B + C")
         bands = "Status does not match Total (F 70-100, PF 40-69, NF 0-39)"
-        check.flag(_off_band(status, total, FOTN_BANDS), cols["status"], bands)
+        check.flag(off_band(status, total, FOTN_BANDS), cols["status"], bands)
         check.done()
-        _guard_direction(table.source.name, total, status, higher_is_freer=True)
-        common = _common(entities, edition, status, FOTN_CITATION)
+        guard_direction(table.source.name, total, status, higher_is_freer=True)
+        common = common_columns(entities, edition, status, FOTN_CITATION)
         labels = ("period_start", "period_end", "period_label")
         common |= {label: period.str[k] for k, label in enumerate(labels)}
-        canonical = _canonical(table, common, [_series("fh_fotn", "fh_fotn", total, total)])
+        canonical = canonical_rows(
+            table, common, [series_columns("fh_fotn", "fh_fotn", total, total)]
+        )
         detected = {
             "source": "Freedom House, Freedom on the Net",
             "edition": ", ".join(sorted(canonical["edition"].unique())),
@@ -395,14 +221,14 @@ class FreedomOfThePressTidy:
 
     def sniff(self, table: TextTable) -> float:
         """Sure with country, year.collected, year.reported, score and status."""
-        if all(_find(table, FOTP_ROLES).values()):
+        if all(find_roles(table, FOTP_ROLES).values()):
             return 1.0
-        return 0.6 if _count(table, (r"year\.collected", r"year\.reported")) == 2 else 0.0
+        return 0.6 if count_columns(table, (r"year\.collected", r"year\.reported")) == 2 else 0.0
 
     def parse(self, table: TextTable, options: ParseOptions) -> Parsed:
         """One fh_fotp row per rated country-year; unrated rows are dropped and counted."""
-        cols = _require(table, FOTP_ROLES, "Freedom of the Press (tidy)")
-        whole = _Checks(table)
+        cols = require_columns(table, FOTP_ROLES, "Freedom of the Press (tidy)")
+        whole = Checks(table)
         score = whole.numbers(cols["score"], (0, 100), required=False)
         placeholder = (table.frame[cols["status"]] == FOTP_PLACEHOLDER_STATUS) & (score == 0)
         unrated = int((score.isna() & ~placeholder).sum())
@@ -417,7 +243,7 @@ class FreedomOfThePressTidy:
                     )
                 ]
             )
-        check = _Checks(rated, whole.problems)  # checks only the rows that are kept
+        check = Checks(rated, whole.problems)  # checks only the rows that are kept
         years = (1979, options.today.year)
         collected = check.numbers(cols["collected"], years, integer=True)
         reported = check.numbers(cols["reported"], years, integer=True)
@@ -427,24 +253,26 @@ class FreedomOfThePressTidy:
         entities = check.entities(cols["country"], reported, options)
         check.done()
         score = score[rated.frame.index]
-        _guard_direction(table.source.name, score, status, higher_is_freer=False)
-        common = _common(entities, reported, status, FOTP_CITATION) | _calendar(collected)
-        fotp = _series("fh_fotp", "fh_fotp", score, 100 - score, "lower_is_freer")
-        canonical = _canonical(rated, common, [fotp])
+        guard_direction(table.source.name, score, status, higher_is_freer=False)
+        common = common_columns(entities, reported, status, FOTP_CITATION) | calendar_periods(
+            collected
+        )
+        fotp = series_columns("fh_fotp", "fh_fotp", score, 100 - score, "lower_is_freer")
+        canonical = canonical_rows(rated, common, [fotp])
         notes = [
             FOTP_NOTE,
             f"{unrated} rows without a score (not rated that year) dropped",
-            *_rows_note("placeholder rows (status '0', every score 0) dropped", table, placeholder),
-            *_rows_note(
+            *rows_note("placeholder rows (status '0', every score 0) dropped", table, placeholder),
+            *rows_note(
                 "rows whose status does not match the score bands (F 0-30, PF 31-60, NF 61-100), "
                 "kept as published",
                 rated,
-                _off_band(status, score, FOTP_BANDS),
+                off_band(status, score, FOTP_BANDS),
             ),
-            *_rows_note(
+            *rows_note(
                 "rows where a + b + c is not the score (sub-scores are not stored)",
                 rated,
-                _bad_sum(rated, score, PARTS),
+                bad_sum(rated, score, PARTS),
             ),
             "sub-scores a/b/c (legal, political, economic environment) are not stored",
         ]
