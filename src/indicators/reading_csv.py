@@ -22,7 +22,7 @@ from indicators.problems import Problem, ValidationFailed
 from indicators.read_limits import MAX_COLUMNS, MAX_ROWS
 
 DELIMITERS = (",", ";", "\t", "|")
-_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _DECIMAL_DOT = re.compile(r"^-?\d+\.\d+$")
 LINE_ENDS = ("\n", "\r")
 # A line end, then only spaces or tabs, then another line end. One pattern per leading
@@ -83,7 +83,7 @@ def detect_decimal(frame: pd.DataFrame, delimiter: str) -> str:
         if not isinstance(cell, str):
             continue
         if "," in cell:
-            commas += _DECIMAL_COMMA.match(cell) is not None
+            commas += DECIMAL_COMMA.match(cell) is not None
         elif "." in cell:
             dots += _DECIMAL_DOT.match(cell) is not None
     return "," if commas > dots else "."

@@ -28,6 +28,7 @@ from indicators.reading import (
     TextTable,
     check_frame,
 )
+from indicators.reading_csv import DECIMAL_COMMA, detect_decimal
 
 MAX_XLSX_CELLS = 20_000_000  # rows x columns of one sheet, after padding short rows
 
@@ -132,12 +133,26 @@ def _header_index(rows: list[tuple[object, ...]]) -> int:
     return 0
 
 
-def _cell_text(value: object) -> str:
+def _cell_text(value: object, comma: bool = False) -> str:
+    """A cell as text; with ``comma``, a text cell such as ``93,6`` becomes ``93.6``."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if comma and isinstance(value, str) and DECIMAL_COMMA.match(value.strip()):
+        return value.strip().replace(",", ".")
     return str(value)
+
+
+def _text_decimal(rows: list[tuple[object, ...]]) -> str:
+    """The decimal mark of the numbers a sheet stores as text, decided as for a CSV file.
+
+    Numbers stored as numbers have no mark; text cells such as ``93,6`` (a re-saved CSV) are
+    counted against text cells such as ``93.6`` in the first 200 rows, as
+    :func:`indicators.reading_csv.detect_decimal` counts a CSV file's cells.
+    """
+    texts = [c for r in rows[:200] for c in r if isinstance(c, str)]
+    return detect_decimal(pd.DataFrame({"cells": texts}, dtype=object), "")
 
 
 def sheet_names(source: SourceFile) -> list[str]:
@@ -304,9 +319,13 @@ def read_xlsx(
         _cell_text(c).strip() or f"column {i + 1}"
         for i, c in enumerate(list(rows[h]) + [None] * (width - len(rows[h])))
     ]
-    body = [[_cell_text(c) for c in list(r) + [None] * (width - len(r))] for r in rows[h + 1 :]]
+    decimal = _text_decimal(rows[h + 1 :])
+    comma = decimal == ","
+    body = [
+        [_cell_text(c, comma) for c in list(r) + [None] * (width - len(r))] for r in rows[h + 1 :]
+    ]
     frame = pd.DataFrame(body, columns=pd.Index(header), dtype=str)
     frame = check_frame(source.name, frame)
     numbers = tuple(n for n, _ in numbered[h + 1 :])
     first = numbers[0] if numbers else numbered[h][0] + 1
-    return TextTable(source, frame, "xlsx", "", ".", sheet=title, first_row=first, rows=numbers)
+    return TextTable(source, frame, "xlsx", "", decimal, sheet=title, first_row=first, rows=numbers)
