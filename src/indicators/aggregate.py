@@ -22,6 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from indicators.aggregate_fast import FAST_MIN_ROWS, arrow_text, countable, fast_chain, fast_counts
+
 BY_COLUMNS = {
     "statute": ["statute_key"],
     "category": ["statute_category"],
@@ -87,7 +89,7 @@ def rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     table filter about half. Same frame, dtypes and index as ``frame[mask]`` (tested).
     """
     plain = frame.columns.is_unique and all(
-        _arrow_text(frame[c]) or str(frame[c].dtype) in ("Int64", "boolean") for c in frame
+        arrow_text(frame[c]) or str(frame[c].dtype) in ("Int64", "boolean") for c in frame
     )
     if not plain:
         return frame[mask]
@@ -112,8 +114,9 @@ def incident_counts(
         raise ValueError(f"cannot count by {unknown}; choose from {', '.join(BY_COLUMNS)}")
     columns = [c for b in by for c in BY_COLUMNS[b]]
     target_only = target_statutes_only and bool({"statute", "category"} & set(by))
-    if columns and _countable(incidents, columns):
-        fast = _fast_counts(incidents, by, columns, target_only)
+    if columns and countable(incidents, columns):
+        keys = [BY_COLUMNS[b][0] for b in by]
+        fast = fast_counts(incidents, keys, columns, target_only)
         if fast is not None:
             return fast
     rows = with_month(incidents) if "month" in by else incidents
@@ -128,156 +131,6 @@ def incident_counts(
         .rename("incidents")
         .reset_index()
     )
-    return counted.sort_values(columns).reset_index(drop=True)
-
-
-# -- counting a large table fast -------------------------------------------------------------
-# The canonical table has text columns backed by Arrow (pandas "str"), integer columns as
-# Int64 and is sorted by incident_id. For such a table ``incident_counts`` factorises each
-# grouping column once, and counts distinct incidents with integer codes instead of a pandas
-# groupby-nunique over the ids (which hashes every id string: seconds at a million rows).
-# Any other frame (object columns, categories, missing ids) takes the groupby above.
-_FAST_MIN_ROWS = 10_000
-
-
-def _arrow_text(series: pd.Series) -> bool:
-    dtype = series.dtype
-    return (
-        isinstance(dtype, pd.StringDtype)
-        and dtype.storage == "pyarrow"
-        and dtype.na_value is np.nan
-    )
-
-
-def _countable(incidents: pd.DataFrame, columns: list[str]) -> bool:
-    if len(incidents) < _FAST_MIN_ROWS or "incident_id" not in incidents.columns:
-        return False
-    wanted = [c for c in columns if c != "month"]
-    if "month" in columns:
-        wanted += ["date", "date_precision"]
-    if any(c not in incidents.columns for c in wanted):
-        return False  # the groupby raises the usual KeyError
-    ids = incidents["incident_id"]
-    if not _arrow_text(ids) or bool(ids.isna().any()):
-        return False
-    for c in wanted:
-        dtype = incidents[c].dtype
-        if not (_arrow_text(incidents[c]) or str(dtype) in ("Int64", "int64")):
-            return False
-    return True
-
-
-def _arrow(series: pd.Series) -> pa.Array | pa.ChunkedArray:
-    """The Arrow data behind an Arrow-backed text column (no copy)."""
-    return pa.array(series.array)
-
-
-def _codes(series: pd.Series) -> np.ndarray:
-    """A code per row, equal for equal values, -1 where the value is missing."""
-    return _encoded(series)[0]
-
-
-def _encoded(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes (-1 where missing) and the distinct values, as ``pd.factorize`` gives them
-    (not necessarily in the same order); for Arrow text, Arrow's dictionary encoding."""
-    if not _arrow_text(series):
-        codes, uniques = pd.factorize(series)
-        return codes, pd.Index(uniques)
-    arr = _arrow(series)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()  # one dictionary for all rows
-    encoded = pc.dictionary_encode(arr, null_encoding="encode")
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    dictionary = encoded.dictionary
-    values = dictionary.to_pandas()
-    missing = np.flatnonzero(values.isna().to_numpy())
-    if len(missing):  # the missing value was encoded as an entry: make it -1, as factorize does
-        lookup = np.arange(len(values) + 1)
-        lookup[missing] = -1
-        codes = lookup[codes]
-    return codes, pd.Index(values)
-
-
-def _month_codes(incidents: pd.DataFrame, in_month: np.ndarray) -> np.ndarray:
-    """Codes of ``with_month``'s month (YYYY-MM, missing for dates known only to the year)."""
-    dates, written = _encoded(incidents["date"])
-    months = np.append(pd.factorize(written.str.slice(0, 7))[0], -1)  # [-1]: no date
-    return np.where(in_month, months[dates], -1)
-
-
-def _incident_codes(ids: pd.Series) -> np.ndarray:
-    """One integer per distinct id (no id is missing here); cheap when the ids are sorted."""
-    arr = _arrow(ids)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if len(arr) > 1:
-        head, tail = arr.slice(0, len(arr) - 1), arr.slice(1)
-        if pc.all(pc.less_equal(head, tail)).as_py():
-            changed = pc.not_equal(head, tail).to_numpy(zero_copy_only=False)
-            return np.concatenate([[0], np.cumsum(changed)])
-    return pd.factorize(ids)[0]
-
-
-def _fast_counts(
-    incidents: pd.DataFrame, by: Sequence[str], columns: list[str], target_only: bool
-) -> pd.DataFrame | None:
-    """The same frame as the groupby in incident_counts; None when no row is left."""
-    keep = np.ones(len(incidents), dtype=bool)
-    if target_only:
-        applied = incidents["statute_applied_to"]
-        if _arrow_text(applied):
-            keep &= pc.fill_null(pc.equal(_arrow(applied), "target"), False).to_numpy(
-                zero_copy_only=False
-            )
-        else:
-            keep &= (applied == "target").fillna(False).to_numpy(dtype=bool)
-    in_month = np.ones(0, dtype=bool)
-    if "month" in columns:
-        in_month = (incidents["date_precision"] != "year").to_numpy(dtype=bool)
-    codes = {
-        c: _month_codes(incidents, in_month) if c == "month" else _codes(incidents[c])
-        for c in columns
-    }
-    for b in by:
-        keep &= codes[BY_COLUMNS[b][0]] >= 0  # rows the groupby's dropna() removes
-    at = np.flatnonzero(keep)
-    if not len(at):
-        return None
-    group = np.zeros(len(at), dtype=np.int64)
-    span = 1
-    for c in columns:
-        code = codes[c][at] + 1  # missing values (-1) form their own group, as dropna=False
-        width = int(code.max()) + 1
-        group = group * width + code
-        span *= width
-    if span <= 8_000_000:  # dense: number the combinations that occur
-        present = np.bincount(group, minlength=span) > 0
-        group = (np.cumsum(present) - 1)[group]
-        n_groups = int(present.sum())
-    else:
-        group = pd.factorize(group)[0]
-        n_groups = int(group.max()) + 1
-    incident = _incident_codes(incidents["incident_id"])[at]
-    counts = np.bincount(group, minlength=n_groups)
-    # An incident in several rows (one per statute) counts once per group: remove repeats.
-    multi = np.flatnonzero(np.bincount(incident)[incident] > 1)
-    if len(multi):
-        pairs = pd.DataFrame({"i": incident[multi], "g": group[multi]})
-        repeated = multi[pairs.duplicated().to_numpy()]
-        counts -= np.bincount(group[repeated], minlength=n_groups)
-    rows = np.empty(n_groups, dtype=np.int64)
-    rows[group] = at  # one row of each group: all its rows hold the same key values
-    counted = pd.DataFrame(
-        {
-            c: (
-                incidents["date"].take(rows).str.slice(0, 7).where(in_month[rows])
-                if c == "month"
-                else incidents[c].take(rows)
-            ).reset_index(drop=True)
-            for c in columns
-        }
-    )
-    counted["incidents"] = counts
     return counted.sort_values(columns).reset_index(drop=True)
 
 
@@ -308,10 +161,10 @@ def case_chain(incidents: pd.DataFrame) -> pd.DataFrame:
     A case counts at every stage up to the furthest one recorded for it, so a conviction
     recorded without an 'opened' record still counts as opened and charged.
     """
-    if len(incidents) >= _FAST_MIN_ROWS and all(
-        _arrow_text(incidents[c]) for c in ("incident_type", "target_name", "statute_key")
+    if len(incidents) >= FAST_MIN_ROWS and all(
+        arrow_text(incidents[c]) for c in ("incident_type", "target_name", "statute_key")
     ):
-        return _fast_chain(incidents)
+        return fast_chain(incidents, CHAIN)
     needed = incidents[["incident_type", "target_name", "statute_key"]]  # only what is used
     rows = needed[incidents["incident_type"].isin(CHAIN) & incidents["target_name"].notna()]
     if rows.empty:
@@ -319,25 +172,6 @@ def case_chain(incidents: pd.DataFrame) -> pd.DataFrame:
     stage = rows["incident_type"].map({s: i for i, s in enumerate(CHAIN)})
     furthest = stage.groupby([rows["target_name"], rows["statute_key"].fillna("")]).max()
     counts = [int((furthest >= i).sum()) for i in range(len(CHAIN))]
-    return pd.DataFrame({"stage": list(CHAIN), "cases": counts})
-
-
-def _fast_chain(incidents: pd.DataFrame) -> pd.DataFrame:
-    """case_chain with integer codes: a case's furthest stage is >= i exactly when one of its
-    records is at stage i or later, so the count at stage i is the number of distinct cases
-    among the records at stage i or later."""
-    types, names = pd.factorize(incidents["incident_type"])
-    stage_of = np.array([*(CHAIN.index(t) if t in CHAIN else -1 for t in names), -1])
-    stage = stage_of[types]
-    at = np.flatnonzero(stage >= 0)
-    target = pd.factorize(incidents["target_name"].take(at))[0]
-    statutes, keys = pd.factorize(incidents["statute_key"].take(at))
-    if "" in set(keys):  # fillna("") puts a missing statute with an empty one
-        statutes = np.where(statutes < 0, list(keys).index(""), statutes)
-    keep = target >= 0
-    case = target[keep] * (len(keys) + 1) + (statutes[keep] + 1)
-    stage = stage[at][keep]
-    counts = [len(pd.unique(case[stage >= i])) for i in range(len(CHAIN))]
     return pd.DataFrame({"stage": list(CHAIN), "cases": counts})
 
 
