@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from indicators.adapters import ParseOptions
 from indicators.export import neutralise_cell, to_safe_csv
 from indicators.ingest import ingest
+from indicators.labels import column_label
 from indicators.reading import SourceFile
 from indicators.store import LocalStore
 from tests.conftest import shared_file
@@ -68,8 +69,9 @@ def test_hostile_text_is_never_markup(tmp_path: Path, monkeypatch: pytest.Monkey
     assert not at.exception
     for element in [*at.markdown, *at.caption, *at.error, *at.warning, *at.success, *at.info]:
         assert "<img" not in element.value and "onerror" not in element.value
-    listing = next(d.value for d in at.dataframe if "target_name" in d.value.columns)
-    assert HOSTILE in set(listing["target_name"])  # kept verbatim, shown as a table cell
+    target = column_label("target_name")  # the listing's readable header
+    listing = next(d.value for d in at.dataframe if target in d.value.columns)
+    assert HOSTILE in set(listing[target])  # kept verbatim, shown as a table cell
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
