@@ -19,8 +19,12 @@ Quirks of the format, all handled here:
 * Some ``fullName`` values have a leading space (the Sheets round trip removed it).
 * Multi-valued fields (``organizations``, ``sourcesOfFire``) are comma-joined in one cell
   and kept as written.
-* ``country`` is CPJ's own English name. Three do not resolve with the country tables and
-  are mapped in ``CPJ_COUNTRIES`` below; any other unknown name is an error naming the row.
+* ``country`` is CPJ's own English name, resolved by :func:`indicators.countries.resolve_labels`
+  like every other source's: "Republic of Congo" and "Yugoslavia" are in
+  ``data/countries/cpj.csv``. CPJ's combined "Israel and the Occupied Palestinian Territory"
+  covers killings in Gaza and the West Bank and, from October 2023, in Israel: its country is
+  read from ``location`` (``data/countries/row_dependent/places.csv``). A row whose place is
+  missing or not listed, and any unknown name, is an error naming the row and the fix.
 * ``type`` is Journalist or Media Worker (target types journalist / media worker);
   ``employedAs`` (Staff / Freelance) is only used when ``type`` is empty.
 * The 2020 and 2022 exports describe the same killings, sometimes with edited fields
@@ -36,11 +40,14 @@ Quirks of the format, all handled here:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from indicators.adapters._incident_rows import RAW_FIELDS, build_incidents, stable_id
 from indicators.adapters.base import Parsed, ParseOptions, missing_columns_problem
-from indicators.countries import CountryIndex, name_key
+from indicators.countries import Resolved, name_key, resolve_labels
+from indicators.paths import embedded_data_dir
 from indicators.problems import Problem, ValidationFailed
 from indicators.reading import TextTable
 
@@ -50,20 +57,6 @@ ID_PREFIX = "cpj"
 REQUIRED = ("fullName", "motiveConfirmed", "typeOfDeath", "year")
 MISSING = {"", "N/A", "n/a"}
 
-# CPJ country names that the embedded country tables do not resolve. Kept here rather than in
-# data/countries/ because they are CPJ's labels, not general aliases.
-CPJ_COUNTRIES: dict[str, str] = {
-    # Brazzaville Congo (CPJ writes the DR Congo as "Democratic Republic of the Congo").
-    "Republic of Congo": "COG",
-    # CPJ's rows for 1999-2001 (Belgrade, Kosovo, Jagodina) are the Federal Republic of
-    # Yugoslavia, which kept the ISO code YU/YUG until 2003 (ISO 3166-3).
-    "Yugoslavia": "YUG",
-    # CPJ's combined label. Every row in both exports is in Gaza or the West Bank (Gaza City,
-    # Khan Yunis, Rafah, Jenin, Nablus, Ramallah, Bethlehem ...), so Palestine. A killing
-    # inside Israel under this label would need a per-row rule.
-    "Israel and the Occupied Palestinian Territory": "PSE",
-}
-
 
 def _cell(value: object) -> str | None:
     """A cell as text, or None when empty or CPJ's literal N/A."""
@@ -71,6 +64,29 @@ def _cell(value: object) -> str | None:
         return None
     text = str(value).strip()
     return None if text in MISSING else text
+
+
+@lru_cache(maxsize=1)
+def _cpj_labels() -> frozenset[str]:
+    """CPJ's own names in data/countries/cpj.csv (folded), noted when a file uses them."""
+    table = pd.read_csv(embedded_data_dir() / "countries" / "cpj.csv", dtype=str)
+    return frozenset(name_key(a) for a in table["alias"].dropna())
+
+
+def _country_notes(resolved: list[Resolved]) -> list[str]:
+    """Notes, with row counts, for CPJ's own labels and labels read from the place."""
+    counts: dict[str, int] = {}
+    for found in resolved:
+        if found.entity is None:
+            continue
+        if found.how:
+            said = found.how
+        elif name_key(found.value) in _cpj_labels():
+            said = f"country {found.value!r} read as {found.entity.iso3}"
+        else:
+            continue
+        counts[said] = counts.get(said, 0) + 1
+    return [f"{said} ({n} rows)" for said, n in counts.items()]
 
 
 def _join(*parts: tuple[str, str | None]) -> str | None:
@@ -97,11 +113,14 @@ class CpjKilled:
             raise ValidationFailed(
                 [missing_columns_problem(table.source.name, "CPJ", missing, frame.columns)]
             )
-        index = options.country_index()
+        resolved = resolve_labels(
+            frame["country"].tolist(),
+            frame["location"].tolist() if "location" in frame.columns else None,
+            options.country_index(),
+        )
         problems: list[Problem] = []
         records: list[dict[str, str | None]] = []
         junk: list[int] = []
-        mapped: dict[str, int] = {}
         seen: dict[tuple[str, str, str], int] = {}
         for pos, row in enumerate(frame.to_dict("records")):
             c = {str(k): _cell(v) for k, v in row.items()}
@@ -110,16 +129,17 @@ class CpjKilled:
                 junk.append(table.row_number(pos))
                 records.append(dict.fromkeys(RAW_FIELDS))  # all empty: build_incidents skips it
                 continue
-            iso3 = self._country(country, index, mapped)
-            if country and iso3 is None:
+            found = resolved[pos]
+            iso3 = found.entity.iso3 if found.entity else None
+            if found.problem:
                 problems.append(
                     Problem(
                         table.source.name,
-                        "unknown country",
+                        found.problem,
                         table.row_number(pos),
                         "country",
-                        country,
-                        fix="add CPJ's name to CPJ_COUNTRIES in adapters/cpj.py",
+                        country or "",
+                        fix=found.fix or "",
                     ),
                 )
             key = (name_key(name or ""), year or "", iso3 or country or "")
@@ -137,7 +157,7 @@ class CpjKilled:
                 f"{len(junk)} rows with no name, year or country left out: rows "
                 + ", ".join(map(str, junk))
             )
-        notes += [f"country {k!r} read as {CPJ_COUNTRIES[k]} ({n} rows)" for k, n in mapped.items()]
+        notes += _country_notes(resolved)
         layout = "Sheets re-export" if "Type of journalist" in frame.columns else "CPJ export"
         return Parsed(
             "incidents",
@@ -148,16 +168,6 @@ class CpjKilled:
             rows_read=len(frame),
             rows_rejected=len(junk),
         )
-
-    @staticmethod
-    def _country(country: str | None, index: CountryIndex, mapped: dict[str, int]) -> str | None:
-        if not country:
-            return None
-        if country in CPJ_COUNTRIES:
-            mapped[country] = mapped.get(country, 0) + 1
-            return CPJ_COUNTRIES[country]
-        entity = index.resolve(country)
-        return entity.iso3 if entity else None
 
     @staticmethod
     def _raw(

@@ -16,6 +16,7 @@ import pandas as pd
 from indicators.adapters._columns import match_columns
 from indicators.adapters._incident_rows import RAW_FIELDS, build_incidents
 from indicators.adapters.base import Parsed, ParseOptions, missing_columns_problem
+from indicators.countries import resolve_labels
 from indicators.problems import Problem, ValidationFailed
 from indicators.reading import TextTable
 
@@ -52,36 +53,41 @@ def _raw(table: TextTable, found: dict[str, str]) -> pd.DataFrame:
 
 
 def _resolve_country_column(
-    table: TextTable, values: pd.Series, column: str, options: ParseOptions
-) -> pd.Series:
-    """Codes or names to ISO3; every cell that names no known country is a problem."""
-    index = options.country_index()
-    problems = []
-    out = []
-    for pos, value in enumerate(values.tolist()):
-        text = (
-            ""
-            if value is None or (isinstance(value, float) and pd.isna(value))
-            else str(value).strip()
+    table: TextTable,
+    values: pd.Series,
+    column: str,
+    options: ParseOptions,
+    places: pd.Series | None = None,
+) -> tuple[pd.Series, list[str]]:
+    """Codes or names to ISO3 (row-dependent labels read from the place), and notes on them.
+
+    Every cell that names no known country, or a label its place does not settle, is a problem
+    naming the row and the fix.
+    """
+    resolved = resolve_labels(
+        values.tolist(), None if places is None else places.tolist(), options.country_index()
+    )
+    problems = [
+        Problem(
+            table.source.name,
+            r.problem,
+            table.row_number(pos),
+            column,
+            r.value,
+            fix=r.fix or "",
         )
-        entity = index.resolve(text) if text else None
-        if text and entity is None:
-            problems.append(
-                Problem(
-                    table.source.name,
-                    "unknown country",
-                    table.row_number(pos),
-                    column,
-                    text,
-                    fix="use an ISO3 code (e.g. KAZ) or an English or Russian name",
-                )
-            )
-        out.append(entity.iso3 if entity else None)
+        for pos, r in enumerate(resolved)
+        if r.problem
+    ]
     if problems:
         raise ValidationFailed(problems)
-    return pd.Series(out, index=values.index, dtype=object).where(
-        pd.Series(out, index=values.index).notna(), None
-    )
+    read: dict[str, int] = {}
+    for r in resolved:
+        if r.how:
+            read[r.how] = read.get(r.how, 0) + 1
+    out = [r.entity.iso3 if r.entity else None for r in resolved]
+    notes = [f"{how} ({n} rows)" for how, n in read.items()]
+    return pd.Series(out, index=values.index, dtype=object), notes
 
 
 class IncidentTable:
@@ -122,9 +128,14 @@ class IncidentTable:
         country, source_name = self.defaults(options)
         if country:
             raw["country"] = raw["country"].fillna(country) if "country" in found else country
+        country_notes: list[str] = []
         if "country" in found:
-            raw["country"] = _resolve_country_column(
-                table, raw["country"], found["country"], options
+            raw["country"], country_notes = _resolve_country_column(
+                table,
+                raw["country"],
+                found["country"],
+                options,
+                raw["place"] if "place" in found else None,
             )
         if source_name:
             raw["source_name"] = (
@@ -139,7 +150,7 @@ class IncidentTable:
             strict=self.strict,
             id_prefix=self.id_prefix(options),
         )
-        notes = list(built.notes)
+        notes = [*built.notes, *country_notes]
         if "statute_applied_to" not in found and built.frame["statute_key"].notna().any():
             notes.append("no statute_applied_to column: statutes taken as applied to the target")
         return Parsed(
