@@ -20,6 +20,7 @@ from __future__ import annotations
 import gettext
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -246,7 +247,9 @@ def _from_place(rule: RowLabel, value: str, place: str, index: CountryIndex) -> 
 
 
 def resolve_labels(
-    values: list[object], places: list[object] | None = None, index: CountryIndex | None = None
+    values: Sequence[object],
+    places: Sequence[object] | None = None,
+    index: CountryIndex | None = None,
 ) -> list[Resolved]:
     """Resolve a column of country codes or names, reading row-dependent labels from ``places``.
 
