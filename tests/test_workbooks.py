@@ -15,7 +15,8 @@ import pytest
 from openpyxl import Workbook
 
 from indicators.ingest import parse_file
-from indicators.reading import SourceFile, read_table
+from indicators.problems import ValidationFailed
+from indicators.reading import SourceFile, read_table, read_tables
 
 RSF = Path(__file__).resolve().parents[2] / "shared" / "data" / "rsf"
 needs_rsf = pytest.mark.skipif(not RSF.is_dir(), reason=f"shared RSF folder {RSF} is absent")
@@ -70,3 +71,65 @@ def test_decimal_points_and_numbers_unchanged(tmp_path: Path) -> None:
     assert table.decimal == "."
     assert table.frame["Score"].tolist() == ["35.33", "92.3"]
     assert table.frame["Note"].tolist() == ["1.5", "2,5 km"]
+
+
+@needs_rsf
+def test_every_sheet_of_a_ten_edition_workbook_is_a_table(tmp_path: Path) -> None:
+    """RSF 2014-2023, one edition per sheet: ten tables, each naming its sheet and all ten."""
+    years = range(2014, 2024)
+    source = save(tmp_path, "rsf.xlsx", workbook({str(y): rsf_rows(y) for y in years}))
+    tables = read_tables(source)
+    assert [t.sheet for t in tables] == [str(y) for y in years]
+    for table, year in zip(tables, years, strict=True):
+        assert table.decimal == ","
+        assert set(table.frame["Year (N)"]) == {str(year)}
+        assert [name for name, _ in table.workbook] == [str(y) for y in years]
+    assert tables[0].workbook[0] == ("2014", "a table of 180 rows and 16 columns")
+    assert "sheet '2023': a table of 180 rows" in tables[0].sheets_found
+
+
+def fiw_like() -> dict[str, list[list[object]]]:
+    """A Freedom-in-the-World-like workbook: a notes sheet first, then the data with a title."""
+    notes: list[list[object]] = [["Key"], ["PR: political rights"], ["CL: civil liberties"]]
+    data: list[list[object]] = [["Freedom in the World 2013-2024"]]
+    data.append(["Country/Territory", "Edition", "PR rating", "CL rating", "Total"])
+    data += [["Kazakhstan", 2024, 7, 5, 23], ["Norway", 2024, 1, 1, 100]]
+    return {"Index": notes, "FIW13-24": data}
+
+
+def test_without_a_sheet_named_the_table_is_read_not_the_notes(tmp_path: Path) -> None:
+    """The columns offered for mapping are the data sheet's, not the notes sheet's before it."""
+    source = save(tmp_path, "fiw.xlsx", workbook(fiw_like()))
+    table = read_table(source)
+    assert table.sheet == "FIW13-24"
+    assert list(table.frame.columns)[:3] == ["Country/Territory", "Edition", "PR rating"]
+    assert table.row_number(0) == 3
+    assert dict(table.workbook) == {
+        "Index": "a table of 2 rows and 1 columns",
+        "FIW13-24": "a table of 2 rows and 5 columns",
+    }
+    assert read_table(source, sheet="Index").frame.columns.tolist() == ["Key"]
+    assert [t.sheet for t in read_tables(source)] == ["Index", "FIW13-24"]
+
+
+def test_mapping_form_columns_are_the_sheet_read(tmp_path: Path) -> None:
+    """The Upload page's mapping form reads its columns here (in the preview worker)."""
+    from indicators.prepare_worker import _columns
+
+    source = save(tmp_path, "fiw.xlsx", workbook(fiw_like()))
+    assert _columns(source) == ["Country/Territory", "Edition", "PR rating", "CL rating", "Total"]
+
+
+def test_sheets_that_hold_no_table_are_said_and_a_workbook_without_one_refused(
+    tmp_path: Path,
+) -> None:
+    """An empty sheet is named as empty; a workbook of empty sheets is refused, sheet by sheet."""
+    rows: list[list[object]] = [["country", "rank"], ["KAZ", 1]]
+    source = save(tmp_path, "one.xlsx", workbook({"blank": [], "data": rows}))
+    [table] = read_tables(source)
+    assert table.sheet == "data"
+    assert dict(table.workbook)["blank"] == "sheet 'blank' is empty"
+    empty = save(tmp_path, "empty.xlsx", workbook({"a": [], "b": []}))
+    with pytest.raises(ValidationFailed) as exc:
+        read_tables(empty)
+    assert [p.problem for p in exc.value.problems] == ["sheet 'a' is empty", "sheet 'b' is empty"]

@@ -12,23 +12,16 @@ import io
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
 from indicators.problems import Problem, ValidationFailed
+from indicators.read_limits import MAX_COLUMNS, MAX_ROWS, MAX_XLSX_RATIO, MAX_XLSX_UNCOMPRESSED, MIB
 from indicators.read_progress import reading
-from indicators.reading import (
-    MAX_COLUMNS,
-    MAX_ROWS,
-    MAX_XLSX_RATIO,
-    MAX_XLSX_UNCOMPRESSED,
-    MIB,
-    SourceFile,
-    TextTable,
-    check_frame,
-)
 from indicators.reading_csv import DECIMAL_COMMA, detect_decimal
+from indicators.text_table import SourceFile, TextTable, check_frame
 
 MAX_XLSX_CELLS = 20_000_000  # rows x columns of one sheet, after padding short rows
 
@@ -276,23 +269,58 @@ def _worksheet(source: SourceFile, wb: Any, sheet: str | int | None) -> Any:
 
 
 def _sheet_rows(
-    source: SourceFile, sheet: str | int | None
+    source: SourceFile, wb: Any, sheet: str | int | None
 ) -> tuple[str, list[tuple[int, tuple[object, ...]]]]:
     """The title and the non-empty rows of one sheet; damage anywhere becomes a problem."""
     reading(source)
+    ws = _worksheet(source, wb, sheet)
+    title = str(getattr(ws, "title", sheet))
+    if not hasattr(ws, "iter_rows"):
+        raise ValidationFailed(
+            [Problem(source.name, f"sheet '{title}' is a chart, not a table of cells")]
+        )
+    try:
+        return title, _read_rows(source, ws)
+    except ValidationFailed:
+        raise
+    except Exception as exc:  # damaged sheet XML, bad compressed data, bad cell values
+        raise _damaged(source, exc, f"sheet '{title}'") from exc
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook and what was found in it: a table, or why there is none."""
+
+    name: str
+    table: TextTable | None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def found(self) -> str:
+        """What the sheet holds, for people: "a table of 180 rows and 16 columns" or why not."""
+        if self.table is None:
+            return "; ".join(p.problem for p in self.problems) or "no table"
+        frame = self.table.frame
+        if not len(frame):
+            return f"a header of {len(frame.columns):,} columns and no rows"
+        return f"a table of {len(frame):,} rows and {len(frame.columns):,} columns"
+
+
+def read_sheets(source: SourceFile) -> list[Sheet]:
+    """Every sheet of a workbook, in order, each read as :func:`read_xlsx` reads it.
+
+    The workbook is opened (and checked) once; a sheet that cannot be read is kept with its
+    problems, so a caller can say what was found in every sheet.
+    """
+    sheets: list[Sheet] = []
     with _workbook(source) as wb:
-        ws = _worksheet(source, wb, sheet)
-        title = str(getattr(ws, "title", sheet))
-        if not hasattr(ws, "iter_rows"):
-            raise ValidationFailed(
-                [Problem(source.name, f"sheet '{title}' is a chart, not a table of cells")]
-            )
-        try:
-            return title, _read_rows(source, ws)
-        except ValidationFailed:
-            raise
-        except Exception as exc:  # damaged sheet XML, bad compressed data, bad cell values
-            raise _damaged(source, exc, f"sheet '{title}'") from exc
+        for name in list(wb.sheetnames):
+            try:
+                sheets.append(Sheet(str(name), _table(source, *_sheet_rows(source, wb, name))))
+            except ValidationFailed as exc:
+                sheets.append(Sheet(str(name), None, tuple(exc.problems)))
+    found = tuple((s.name, s.found) for s in sheets)
+    return [replace(s, table=replace(s.table, workbook=found)) if s.table else s for s in sheets]
 
 
 def read_xlsx(
@@ -303,7 +331,18 @@ def read_xlsx(
     Empty rows are skipped (as a CSV file's blank lines are); ``header_row`` counts the
     non-empty rows from 0, and every row keeps its spreadsheet row number.
     """
-    title, numbered = _sheet_rows(source, sheet)
+    with _workbook(source) as wb:
+        title, numbered = _sheet_rows(source, wb, sheet)
+    return _table(source, title, numbered, header_row)
+
+
+def _table(
+    source: SourceFile,
+    title: str,
+    numbered: list[tuple[int, tuple[object, ...]]],
+    header_row: int | None = None,
+) -> TextTable:
+    """A sheet's rows as a table of text cells, the header found below any title rows."""
     if not numbered:
         raise ValidationFailed([Problem(source.name, f"sheet '{title}' is empty")])
     rows = [r for _, r in numbered]
