@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from indicators.ingest import parse_file
+from indicators.adapters.base import Parsed, ParseOptions
+from indicators.ingest import _choose, parse_file
 from indicators.problems import ValidationFailed
 from indicators.reading import SourceFile, read_table, read_tables
+from indicators.workbook_parse import parse_sheets, same_format
 
 RSF = Path(__file__).resolve().parents[2] / "shared" / "data" / "rsf"
 needs_rsf = pytest.mark.skipif(not RSF.is_dir(), reason=f"shared RSF folder {RSF} is absent")
@@ -133,3 +135,57 @@ def test_sheets_that_hold_no_table_are_said_and_a_workbook_without_one_refused(
     with pytest.raises(ValidationFailed) as exc:
         read_tables(empty)
     assert [p.problem for p in exc.value.problems] == ["sheet 'a' is empty", "sheet 'b' is empty"]
+
+
+def detect_and_parse(source: SourceFile) -> Parsed:
+    """What ``ingest.parse_file`` does with the one reading answer and the whole-workbook parse."""
+    options = ParseOptions()
+    tables = read_tables(source)
+    adapter, chosen = _choose(tables, options)
+    return parse_sheets(adapter, tables, chosen, options)
+
+
+@needs_rsf
+def test_ten_editions_one_per_sheet_all_read(tmp_path: Path) -> None:
+    """RSF 2014-2023 one per sheet, and a notes sheet: 1,800 rows of ten editions, every sheet said."""
+    sheets: dict[str, list[list[str]]] = {"About": [["Notes"], ["RSF, one edition a sheet"]]}
+    sheets |= {str(y): rsf_rows(y) for y in range(2014, 2024)}
+    parsed = detect_and_parse(save(tmp_path, "rsf.xlsx", workbook(sheets)))
+    frame = parsed.frame
+    assert sorted(frame["edition"].unique()) == [str(y) for y in range(2014, 2024)]
+    assert frame.groupby("edition").size().tolist() == [180] * 10
+    assert parsed.rows_read == 1800
+    kaz = frame[frame["source_code"] == "KAZ"].set_index("edition")["score"]
+    csv_2014 = parse_file(SourceFile.from_path(RSF / "2014.csv")).frame
+    assert kaz["2014"] == csv_2014.loc[csv_2014["source_code"] == "KAZ", "score"].item()
+    said = parsed.detected["sheets"].split("; ")
+    assert said[0] == "sheet 'About': a table of 1 rows and 1 columns, not read (not this format)"
+    assert (
+        said[1]
+        == "sheet '2014': a table of 180 rows and 16 columns, read as rankings, edition 2014"
+    )
+    assert len(said) == 11 and all("read as rankings" in s for s in said[1:])
+    assert parsed.detected["edition"] == ", ".join(str(y) for y in range(2014, 2024))
+
+
+@needs_rsf
+def test_problems_of_several_sheets_name_their_sheet(tmp_path: Path) -> None:
+    """A bad cell in one of three sheets is refused naming the sheet; nothing is half read."""
+    bad = rsf_rows(2015)
+    bad[1][bad[0].index("Score N")] = "lots"
+    sheets = {"2014": rsf_rows(2014), "2015": bad, "2016": rsf_rows(2016)}
+    with pytest.raises(ValidationFailed) as exc:
+        detect_and_parse(save(tmp_path, "rsf.xlsx", workbook(sheets)))
+    [problem] = exc.value.problems
+    assert problem.problem.startswith("sheet '2015': ")
+    assert (problem.row, problem.column, problem.value) == (2, "Score N", "lots")
+
+
+def test_freedom_house_like_workbook_reads_the_data_sheet_only(tmp_path: Path) -> None:
+    """With a column mapping, a sheet is read only when it holds the mapped columns."""
+    source = save(tmp_path, "fiw.xlsx", workbook(fiw_like()))
+    options = ParseOptions(kind="rankings", mapping={"country": "Country/Territory"})
+    tables = read_tables(source)
+    adapter, chosen = _choose(tables, options)
+    assert chosen.sheet == "FIW13-24"
+    assert [t.sheet for t in same_format(adapter, tables, chosen, options)] == ["FIW13-24"]
