@@ -15,10 +15,11 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from indicators.atomic import atomic_write
 
 
 class PrivateFileError(ValueError):
@@ -65,35 +66,16 @@ def stat_key(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_private(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically (temporary file, fsync, rename), mode 0600."""
+    """Replace ``path`` with ``data`` atomically (temporary file, fsync, rename), mode 0600.
+
+    The folder is created 0700 when missing; see :func:`indicators.atomic.atomic_write`.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+        atomic_write(path, data, mode=0o600)
     except OSError as exc:
         raise PrivateFileError(f"cannot write {path}: {exc.strerror}") from exc
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise PrivateFileError(f"cannot write {path}: {exc.strerror}") from exc
-        raise
 
 
 def write_json(path: Path, document: Any) -> None:

@@ -1,37 +1,17 @@
-"""Writing files so that a crash never leaves half a file: temporary file, fsync, rename."""
+"""Writing the store's files so that a crash never leaves half a file.
+
+``atomic_write`` and ``fsync_dir`` are :mod:`indicators.atomic`'s (the one implementation of
+temporary file, fsync, rename), importable from here as before.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import os
-import tempfile
 from pathlib import Path
 
+from indicators.atomic import atomic_write, fsync_dir
 
-def fsync_dir(path: Path) -> None:
-    """Flush a folder's entries (a rename in it) to the disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write bytes to a temporary file beside ``path``, fsync, and rename over it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    fsync_dir(path.parent)
+__all__ = ["atomic_write", "fsync_dir", "write_error"]
 
 
 def write_error(root: Path, exc: OSError) -> str:
