@@ -55,6 +55,10 @@ import pandas as pd
 
 from indicators.adapters.base import Adapter, Parsed, ParseOptions
 from indicators.adapters.freedom_house_checks import (
+    ENTITY,
+    MAX_PROBLEMS,
+    MISSING,
+    STATUSES,
     Checks,
     Roles,
     bad_sum,
@@ -71,6 +75,32 @@ from indicators.adapters.freedom_house_checks import (
 )
 from indicators.problems import Problem, ValidationFailed
 from indicators.reading import TextTable
+
+__all__ = [
+    "ADAPTERS",
+    "ENTITY",
+    "FIW_CITATION",
+    "FIW_MARKERS",
+    "FIW_ROLES",
+    "FOTN_BANDS",
+    "FOTN_CITATION",
+    "FOTN_MARKERS",
+    "FOTN_ROLES",
+    "FOTP_BANDS",
+    "FOTP_CITATION",
+    "FOTP_NOTE",
+    "FOTP_PLACEHOLDER_STATUS",
+    "FOTP_ROLES",
+    "MAX_PROBLEMS",
+    "MISSING",
+    "PARTS",
+    "STATUSES",
+    "FreedomInTheWorld",
+    "FreedomOfThePressTidy",
+    "FreedomOnTheNet",
+    "Roles",
+    "fotn_period",
+]
 
 # Column roles: each role is found by regular expression (any case), as in the RSF adapter.
 FIW_ROLES: Roles = {"country": r"Country/Territory", "ct": r"C/T", "region": r"Region"}
