@@ -118,11 +118,38 @@ class CpjKilled:
             frame["location"].tolist() if "location" in frame.columns else None,
             options.country_index(),
         )
+        records, junk = self._records(table, resolved)
+        raw = pd.DataFrame.from_records(records, columns=list(RAW_FIELDS))
+        built = build_incidents(
+            raw, table, columns=_COLUMNS, today=options.today, strict=False, id_prefix=ID_PREFIX
+        )
+        notes = list(built.notes)
+        if junk:
+            notes.append(
+                f"{len(junk)} rows with no name, year or country left out: rows "
+                + ", ".join(map(str, junk))
+            )
+        notes += _country_notes(resolved)
+        layout = "Sheets re-export" if "Type of journalist" in frame.columns else "CPJ export"
+        return Parsed(
+            "incidents",
+            self.name,
+            built.frame,
+            {"source": SOURCE_NAME, "layout": f"{layout}, {len(frame.columns)} columns"},
+            notes=notes,
+            rows_read=len(frame),
+            rows_rejected=len(junk),
+        )
+
+    def _records(
+        self, table: TextTable, resolved: list[Resolved]
+    ) -> tuple[list[dict[str, str | None]], list[int]]:
+        """Raw incident cells per row, and the junk rows; unresolved countries stop the file."""
         problems: list[Problem] = []
         records: list[dict[str, str | None]] = []
         junk: list[int] = []
         seen: dict[tuple[str, str, str], int] = {}
-        for pos, row in enumerate(frame.to_dict("records")):
+        for pos, row in enumerate(table.frame.to_dict("records")):
             c = {str(k): _cell(v) for k, v in row.items()}
             name, year, country = c.get("fullName"), c.get("year"), c.get("country")
             if not (name or year or country):
@@ -147,27 +174,7 @@ class CpjKilled:
             records.append(self._raw(c, iso3 or country, key, seen[key]))
         if problems:
             raise ValidationFailed(problems)
-        raw = pd.DataFrame.from_records(records, columns=list(RAW_FIELDS))
-        built = build_incidents(
-            raw, table, columns=_COLUMNS, today=options.today, strict=False, id_prefix=ID_PREFIX
-        )
-        notes = list(built.notes)
-        if junk:
-            notes.append(
-                f"{len(junk)} rows with no name, year or country left out: rows "
-                + ", ".join(map(str, junk))
-            )
-        notes += _country_notes(resolved)
-        layout = "Sheets re-export" if "Type of journalist" in frame.columns else "CPJ export"
-        return Parsed(
-            "incidents",
-            self.name,
-            built.frame,
-            {"source": SOURCE_NAME, "layout": f"{layout}, {len(frame.columns)} columns"},
-            notes=notes,
-            rows_read=len(frame),
-            rows_rejected=len(junk),
-        )
+        return records, junk
 
     @staticmethod
     def _raw(
