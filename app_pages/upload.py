@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from app_pages import _upload_jobs as jobs
 from app_pages._auth import record_profile_saved
 from app_pages._common import analyst_name, download, guarded, plain, store, today
-from app_pages._preview import show_preview
+from app_pages._preview import show_detected, show_preview
 from indicators.adapters import ParseOptions
 from indicators.adapters.events import EVENT_ALIASES
 from indicators.adapters.incidents import INCIDENT_ALIASES
@@ -65,6 +64,10 @@ def _mapping_form(sources: list[SourceFile], user: str) -> ParseOptions:
         )
         mapping: dict[str, str] = dict(base.mapping) if base else {}
         if kind != "(detect)" and sources:
+            st.caption(
+                "The columns of the first file; of a workbook, those of the sheet that is "
+                "read (the one holding the largest table)."
+            )
             _pick_columns(kind, jobs.columns(sources[0]), mapping)
             _save_profile_form(root, user, kind, mapping, country)
     return IngestOptions(
@@ -104,11 +107,6 @@ def _save_profile_form(
             return
         record_profile_saved(name, {"kind": kind})
         st.success("Profile saved.")
-
-
-def _detected(rows: list[dict[str, object]]) -> None:
-    st.subheader("What was detected")
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
 
 
 def _commit_form(
@@ -201,10 +199,10 @@ def _upload(sources: list[SourceFile], options: ParseOptions) -> None:
     job = jobs.job_for(sources, options, _country())
     result = jobs.wait_for(job)
     if isinstance(result, ValidationFailed):
-        _detected(failed_files(sources, result.problems))
+        show_detected(failed_files(sources, result.problems))
         _problems(result.problems)
         return
-    _detected(result.detected)
+    show_detected(result.detected)
     version = _commit_form(
         result,
         "upload",

@@ -10,9 +10,11 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from streamlit.testing.v1 import AppTest
 
 from indicators.adapters.base import Parsed, ParseOptions
 from indicators.ingest import _choose, parse_file
@@ -21,6 +23,8 @@ from indicators.reading import SourceFile, read_table, read_tables
 from indicators.workbook_parse import parse_sheets, same_format
 
 RSF = Path(__file__).resolve().parents[2] / "shared" / "data" / "rsf"
+APP = Path(__file__).resolve().parents[1] / "app.py"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 needs_rsf = pytest.mark.skipif(not RSF.is_dir(), reason=f"shared RSF folder {RSF} is absent")
 
 
@@ -189,3 +193,45 @@ def test_freedom_house_like_workbook_reads_the_data_sheet_only(tmp_path: Path) -
     adapter, chosen = _choose(tables, options)
     assert chosen.sheet == "FIW13-24"
     assert [t.sheet for t in same_format(adapter, tables, chosen, options)] == ["FIW13-24"]
+
+
+def test_upload_mapping_form_lists_the_data_sheets_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the Upload page, a FIW-like workbook (notes first) offers the data sheet's columns."""
+    monkeypatch.setenv("INDICATORS_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("INDICATORS_USERS_FILE", str(tmp_path / "users.json"))
+    monkeypatch.setattr("app_pages._auth.current_analyst", lambda: "amina")
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    at = at.switch_page("app_pages/upload.py").run()
+    at.selectbox(key="map_kind").set_value("rankings").run()
+    data = workbook(fiw_like())
+    uploader: Any = at.get("file_uploader")[0]
+    uploader.set_value(("fiw.xlsx", data, XLSX)).run()
+    assert not at.exception
+    options = at.selectbox(key="map_field_country").options
+    columns = ["Country/Territory", "Edition", "PR rating", "CL rating", "Total"]
+    assert options == ["(not in file)", *columns]
+    assert any("the sheet that is read" in c.value for c in at.caption)
+
+
+def test_detection_table_lists_every_sheet() -> None:
+    """Each file's ``sheets`` entry becomes one row per sheet, below the table of files."""
+
+    def page() -> None:
+        from app_pages._preview import show_detected
+
+        said = "sheet 'About': a table of 1 rows and 1 columns, not read (not this format); "
+        said += "sheet '2014': a table of 180 rows and 16 columns, read as rankings, edition 2014"
+        show_detected([{"file": "rsf.xlsx", "kind": "rankings", "sheets": said}])
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception
+    files, sheets = (d.value for d in at.dataframe)
+    assert list(files.columns) == ["file", "kind"]
+    assert sheets["sheet"].tolist() == ["About", "2014"]
+    assert sheets["found"].tolist() == [
+        "a table of 1 rows and 1 columns, not read (not this format)",
+        "a table of 180 rows and 16 columns, read as rankings, edition 2014",
+    ]
+    assert set(sheets["file"]) == {"rsf.xlsx"}

@@ -15,6 +15,7 @@ import pandas as pd
 
 from indicators.adapters.base import Adapter, Parsed, ParseOptions
 from indicators.problems import Problem, ValidationFailed
+from indicators.text import one_line
 from indicators.text_table import TextTable
 
 
@@ -102,6 +103,6 @@ def _with_sheets(parsed: Parsed, chosen: TextTable, results: dict[str | None, Pa
             status = f"read as {results[name].kind}" + (f", edition {edition}" if edition else "")
         else:
             status = "not read (not this format)"
-        said.append(f"sheet '{name}': {found}, {status}")
+        said.append(f"sheet '{one_line(name)}': {one_line(found)}, {status}")
     parsed.detected["sheets"] = "; ".join(said)
     return parsed
