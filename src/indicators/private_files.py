@@ -1,10 +1,11 @@
 """Small private JSON files shared by several processes: locked, replaced atomically, mode 0600.
 
 The users file, the sessions file and the sign-in throttle are each one JSON document beside
-the others. Every read-modify-write holds an exclusive ``flock`` on ``<file>.lock`` (the file
-itself is replaced, so it cannot carry the lock); a write goes to a temporary file in the same
-folder, is flushed to disk and renamed over the old one, so a reader sees the old document or
-the new one, never a part. Folders this module creates are 0700, files 0600.
+the others. Every read-modify-write holds an exclusive lock (``filelock``'s ``flock``) on
+``<file>.lock`` (the file itself is replaced, so it cannot carry the lock); a write goes to a
+temporary file in the same folder, is flushed to disk and renamed over the old one
+(:func:`indicators.atomic.atomic_write`), so a reader sees the old document or the new one,
+never a part. Folders this module creates are 0700, files 0600.
 
 This module never imports streamlit.
 """
@@ -12,12 +13,13 @@ This module never imports streamlit.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock
 
 from indicators.atomic import atomic_write
 
@@ -28,17 +30,21 @@ class PrivateFileError(ValueError):
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``<path>.lock`` for the duration of the block."""
+    """Hold an exclusive lock on ``<path>.lock`` (0600) for the duration of the block.
+
+    ``filelock``'s ``flock`` lock, never its soft fallback: a lock file left by a killed
+    process must not keep everyone out.
+    """
+    lock = FileLock(path.with_name(path.name + ".lock"), mode=0o600, fallback_to_soft=False)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        lock.acquire()
     except OSError as exc:
         raise PrivateFileError(f"cannot lock {path}: {exc.strerror}") from exc
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        os.close(fd)  # closing releases the lock
+        lock.release()
 
 
 def read_json(path: Path) -> Any | None:
