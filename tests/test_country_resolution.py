@@ -19,6 +19,7 @@ from indicators.ingest import parse_file
 from indicators.paths import embedded_data_dir
 from indicators.problems import ValidationFailed
 from indicators.reading import SourceFile, read_table
+from tests.conftest import shared_file
 
 COMBINED = "Israel and the Occupied Palestinian Territory"
 CPJ_HEADER = ["year", "fullName", "motiveConfirmed", "typeOfDeath", "type", "country", "location"]
@@ -191,3 +192,33 @@ def test_places_name_one_of_their_labels_candidates() -> None:
     assert rule is not None and set(rule.candidates) == {"ISR", "PSE"}
     assert set(rule.places.values()) == {"ISR", "PSE"}
     assert "jerusalem" not in rule.places  # contested: listed for a person to decide, not guessed
+
+
+def test_owid_codes_read_in_a_rankings_file(tmp_path: Path) -> None:
+    """An Our World in Data style table (Entity, Code) keeps Kosovo and Northern Cyprus."""
+    rows = [
+        ["Kosovo", "OWID_KOS", "2022", "61", "70.2"],
+        ["Northern Cyprus", "OWID_CYN", "2022", "70", "65.0"],
+        ["Norway", "NOR", "2022", "1", "92.6"],
+    ]
+    source = _write(tmp_path, "owid.csv", ["Entity", "Code", "Year", "Rank", "Score"], rows)
+    parsed = parse_file(source, ParseOptions(kind="rankings"))
+    assert parsed.frame["iso3"].tolist() == ["XKX", "XNC", "NOR"]
+    assert parsed.frame["source_code"].tolist()[:2] == ["OWID_KOS", "OWID_CYN"]
+
+
+@pytest.mark.parametrize(
+    ("name", "rows"),
+    [
+        ("cpj_journalists_killed_1992_2020.csv", 23),
+        ("cpj_journalists_killed_1992_2022_sheet_reexport.csv", 25),
+    ],
+)
+def test_real_cpj_combined_label_rows_read_from_their_place(name: str, rows: int) -> None:
+    """In CPJ's own exports (to 2022) every combined-label row is in Gaza or the West Bank."""
+    path = shared_file("incidents", name)
+    frame = pd.read_csv(path, dtype=str)
+    combined = frame[frame["country"] == COMBINED]
+    got = resolve_labels(combined["country"].tolist(), combined["location"].tolist())
+    assert len(got) == rows
+    assert {r.entity.iso3 if r.entity else r.problem for r in got} == {"PSE"}
