@@ -222,3 +222,12 @@ def test_real_cpj_combined_label_rows_read_from_their_place(name: str, rows: int
     got = resolve_labels(combined["country"].tolist(), combined["location"].tolist())
     assert len(got) == rows
     assert {r.entity.iso3 if r.entity else r.problem for r in got} == {"PSE"}
+
+
+def test_place_quoted_in_a_problem_is_short_and_on_one_line() -> None:
+    """A hostile place (long, with line breaks) is quoted clipped and on one line."""
+    place = "Nowhere\n" + "x" * 5000
+    [found] = resolve_labels([COMBINED], [place])
+    assert found.entity is None and found.problem and found.fix
+    assert "\n" not in found.problem + found.fix
+    assert len(found.problem) < 200 and len(found.fix) < 300

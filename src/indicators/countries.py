@@ -211,14 +211,21 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
+def _shown(text: str, limit: int = 60) -> str:
+    """A cell's text as quoted in a message: printable, on one line, at most ``limit`` chars."""
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _from_place(rule: RowLabel, value: str, place: str, index: CountryIndex) -> Resolved:
     """The country a row-dependent label means, read from the row's place (never guessed)."""
     which = " or ".join(rule.candidates)
+    label, shown = _shown(value), _shown(place)
     if not place:
         return Resolved(
             value,
             None,
-            f"the country {value!r} names {which} and the row gives no place",
+            f"the country {label!r} names {which} and the row gives no place",
             f"write the place of death in the row, or write {which} as its country",
         )
     folded = name_key(place)
@@ -237,13 +244,13 @@ def _from_place(rule: RowLabel, value: str, place: str, index: CountryIndex) -> 
         return Resolved(
             value,
             None,
-            f"the country {value!r} names {which}, and the place {place!r} {said}",
-            f"add the place {place!r} with its country ({which}) to "
+            f"the country {label!r} names {which}, and the place {shown!r} {said}",
+            f"add the place {shown!r} with its country ({which}) to "
             "data/countries/row_dependent/places.csv, or write the country as a code",
         )
     iso3 = found.pop()
     entity = index.by_code.get(iso3) or Entity(iso3, iso3, "country")
-    return Resolved(value, entity, how=f"{value!r} read as {iso3} from the place")
+    return Resolved(value, entity, how=f"{label!r} read as {iso3} from the place")
 
 
 def resolve_labels(
@@ -281,7 +288,7 @@ def _resolve_one(
             return Resolved(
                 value,
                 None,
-                f"the country {value!r} names {which}: it is read from the row's place, "
+                f"the country {_shown(value)!r} names {which}: it is read from the row's place, "
                 "and the file has no place column",
                 "map the place of death column (e.g. --map place=COLUMN), or write the "
                 "country as a code",
