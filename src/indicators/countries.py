@@ -265,10 +265,13 @@ def resolve_labels(
     """
     index = index or default_index()
     cache: dict[tuple[str, str], Resolved] = {}
+    rules: dict[str, RowLabel | None] = {}  # name_key once per distinct value, not per row
     out: list[Resolved] = []
     for pos, raw in enumerate(values):
         value = _cell(raw)
-        rule = index.row_label(value) if value else None
+        if value not in rules:
+            rules[value] = index.row_label(value) if value else None
+        rule = rules[value]
         place = _cell(places[pos]) if places is not None and rule else ""
         key = (value, place)
         if key not in cache:
