@@ -298,11 +298,13 @@ def test_new_edition_described_when_store_holds_2025(
 def test_changed_rank_described(tmp_path: Path) -> None:
     """A stored edition that differs from RSF's file is described as a changed rank."""
     text = rsf_source(2025).data.decode("cp1252")
+    rows = [line.split(";") for line in text.split("\n")]
+    scores = {cells[0]: cells[1] for cells in rows if cells[0] in ("KAZ", "HND")}
     lines = []
-    for line in text.split("\n"):
-        cells = line.split(";")
-        if cells[0] in ("KAZ", "HND"):
+    for cells in rows:
+        if cells[0] in ("KAZ", "HND"):  # ranks and scores swapped together: still in order
             cells[2] = {"KAZ": "142", "HND": "141"}[cells[0]]
+            cells[1] = scores["HND" if cells[0] == "KAZ" else "KAZ"]
         lines.append(";".join(cells))
     altered = SourceFile("2025.csv", "\n".join(lines).encode("cp1252"))
     store = store_with(tmp_path, altered)
