@@ -44,7 +44,15 @@ from indicators.reading_csv import (
 )
 from indicators.reading_csv import has_blank_line as _has_blank_line  # noqa: F401 (tests)
 from indicators.reading_csv import parse_arrow as _parse_arrow
-from indicators.text_table import SourceFile, TextTable, check_frame, mebibytes, too_big
+from indicators.text_table import (
+    SourceFile,
+    TextTable,
+    _stripped_arrow,
+    _stripped_cells,
+    mebibytes,
+    too_big,
+)
+from indicators.text_table import check_frame as _check_frame
 from indicators.xlsx import Sheet, read_sheets, read_xlsx
 
 __all__ = [
@@ -216,6 +224,13 @@ def _parse_pandas(
             raise ValidationFailed(malformed_lines(name, text, delimiter, str(exc))) from exc
     warned = any(issubclass(w.category, pd.errors.ParserWarning) for w in caught)
     return frame, warned
+
+
+def check_frame(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`indicators.text_table.check_frame` with the strip steps as this module names
+    them (``_stripped_arrow``, ``_stripped_cells``): the CSV reader's checks, which the tests
+    compare with the Arrow path turned off here."""
+    return _check_frame(name, frame, arrow=_stripped_arrow, cells=_stripped_cells)
 
 
 def is_zip(data: bytes) -> bool:
