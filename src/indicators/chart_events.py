@@ -217,19 +217,10 @@ def add_band(
         },
     )
     _draw_items(fig, placed)
-    for p in placed:
-        for when in p.item.rules():
-            fig.add_shape(
-                type="line",
-                x0=when,
-                x1=when,
-                y0=0,
-                y1=1,
-                xref="x",
-                yref="y domain",
-                line=RULE,
-                layer="below",
-            )
+    rules = [
+        _rule(when, RULE) for p in placed for when in p.item.rules()
+    ]  # one layout update: plotly validates every shape again on each add_shape
+    fig.layout.shapes = (*fig.layout.shapes, *rules)
     fig.add_annotation(
         x=0,
         xref="paper",
@@ -282,21 +273,26 @@ def _draw_items(fig: go.Figure, placed: Sequence[Placed]) -> None:
         )
 
 
+def _rule(when: object, line: dict[str, object]) -> dict[str, object]:
+    """A vertical rule through the plot at ``when`` (a shape, as a plain dict)."""
+    return {
+        "type": "line",
+        "x0": when,
+        "x1": when,
+        "y0": 0,
+        "y1": 1,
+        "xref": "x",
+        "yref": "y domain",
+        "line": line,
+        "layer": "below",
+    }
+
+
 def add_method_rules(fig: go.Figure, items: Sequence[BandItem]) -> None:
     """A dashed rule at each change of method, its short label running down the rule inside
     the plot's top (vertical, so labels of two changes never overlap unless the rules touch)."""
+    fig.layout.shapes = (*fig.layout.shapes, *(_rule(i.when, METHOD_RULE) for i in items))
     for item in items:
-        fig.add_shape(
-            type="line",
-            x0=item.when,
-            x1=item.when,
-            y0=0,
-            y1=1,
-            xref="x",
-            yref="y domain",
-            line=METHOD_RULE,
-            layer="below",
-        )
         fig.add_annotation(
             x=item.when,
             xref="x",
