@@ -32,7 +32,7 @@ from indicators import ingest, reading
 from indicators.adapters import ADAPTERS
 from indicators.adapters.base import ParseOptions
 from indicators.problems import ValidationFailed
-from indicators.reading import MAX_CELL_CHARS, SourceFile, check_frame, read_table
+from indicators.reading import MAX_CELL_CHARS, SourceFile, check_frame, read_table, read_tables
 from tests.test_reading_fast import assert_same_frames, delimited_texts
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -233,7 +233,7 @@ def every_table() -> list[reading.TextTable]:
     tables = []
     for path in sorted(CORPUS.iterdir()):
         try:
-            tables += ingest._candidates(SourceFile.from_path(path))
+            tables += read_tables(SourceFile.from_path(path))
         except ValidationFailed:
             continue
     return tables

@@ -22,10 +22,11 @@ from indicators.adapters import (
 )
 from indicators.column_aliases import candidates, looks_like_years
 from indicators.problems import Problem, ValidationFailed
-from indicators.reading import SourceFile, TextTable, is_zip, read_table
+from indicators.reading import SourceFile, TextTable, read_tables
 from indicators.schemas import SCHEMAS, deferred_validation, validate_batch
 from indicators.store.base import TABLES, FileRecord, Store, Version
 from indicators.store.changes import BATCH_KEYS, TableChange, diff_tables, merge_batch
+from indicators.workbook_parse import parse_sheets
 
 SURE = 1.0  # the highest score a sniff gives (see Adapter.sniff)
 GIVEN_EDITION = "edition (given)"  # the column --year adds to a one-edition file
@@ -69,25 +70,6 @@ class Prepared:
             )
             for src, p in self.parsed
         ]
-
-
-def _candidates(source: SourceFile) -> list[TextTable]:
-    if is_zip(source.data):
-        from indicators.xlsx import read_xlsx, sheet_names
-
-        tables = []
-        problems: list[Problem] = []
-        for sheet in sheet_names(source):
-            try:
-                tables.append(read_xlsx(source, sheet=sheet))
-            except ValidationFailed as exc:
-                problems.extend(exc.problems)
-        if not tables:
-            raise ValidationFailed(
-                problems or [Problem(source.name, "the workbook has no readable sheet")]
-            )
-        return tables
-    return [read_table(source)]
 
 
 def _choose(tables: list[TextTable], options: ParseOptions) -> tuple[Adapter, TextTable]:
@@ -181,12 +163,12 @@ def _best_sniff(tables: list[TextTable], options: ParseOptions) -> tuple[float, 
 def parse_file(source: SourceFile, options: ParseOptions | None = None) -> Parsed:
     """Detect the format of one file and parse it to a canonical table."""
     opts = options or ParseOptions()
-    tables = _candidates(source)
+    tables = read_tables(source)
     year = getattr(opts, "year", None)
     if year:
         tables = [_with_edition(t, year) for t in tables]
     adapter, table = _choose(tables, opts)
-    parsed = adapter.parse(table, opts)
+    parsed = parse_sheets(adapter, tables, table, opts)
     _check_reserved(source, parsed)
     parsed.detected.setdefault("format", table.format_label)
     parsed.detected.setdefault("encoding", table.encoding)

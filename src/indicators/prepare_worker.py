@@ -102,6 +102,7 @@ def preview_of(prepared: Any, country: str) -> Preview:
                 "decimal mark": d.get("decimal", ""),
                 "rows": parsed.rows_read,
                 "kept": len(parsed.frame),
+                "sheets": d.get("sheets", ""),
             }
         )
     headlines = describe_new_editions(prepared, country) if "rankings" in prepared.changes else []
