@@ -48,16 +48,28 @@ ADDRESSES_JS = """() => {
 HOVER_JS = """async () => {
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
   let drawn = 0;
+  const hover = async (gd, x, y) => {
+    const drags = [...gd.querySelectorAll('.nsewdrag')];
+    const under = drags.find(d => {
+      const b = d.getBoundingClientRect();
+      return x >= b.left && x <= b.right && y >= b.top && y <= b.bottom;
+    }) || drags[0] || gd;
+    under.dispatchEvent(new MouseEvent('mousemove', {bubbles: true, clientX: x, clientY: y}));
+    await new Promise(r => setTimeout(r, 5));
+    drawn += gd.querySelectorAll('.hovertext').length;
+  };
   for (const gd of plots) {
+    // on the drawn points first (a chart of one country may have a handful), then a sweep
+    const points = [...gd.querySelectorAll('.scatterlayer .point, .barlayer .point')].slice(0, 40);
+    for (const pt of points) {
+      const b = pt.getBoundingClientRect();
+      await hover(gd, b.left + b.width / 2, b.top + b.height / 2);
+    }
     const rect = gd.querySelector('.nsewdrag') || gd;
     const box = rect.getBoundingClientRect();
     for (let i = 1; i < 16; i++) {
       for (const f of [0.25, 0.6]) {
-        const opts = {bubbles: true, clientX: box.left + box.width * i / 16,
-                      clientY: box.top + box.height * f};
-        rect.dispatchEvent(new MouseEvent('mousemove', opts));
-        await new Promise(r => setTimeout(r, 5));
-        drawn += gd.querySelectorAll('.hovertext').length;
+        await hover(gd, box.left + box.width * i / 16, box.top + box.height * f);
       }
     }
   }
