@@ -72,6 +72,9 @@ SHARED = {
     "&cats=false_information&cats=insult_defamation&reported=TOTAL",
     "events": "/events?country=KAZ&kinds=election&kinds=law+change",
     "claim": "/claim?country=KAZ&claim_rank=141&claim_of=180",
+    "rankings": "/rankings?country=KAZ&peers=Central+Asia&view=rank&event_kinds=election"
+    "&map_edition=2018&map_colour=situation",
+    "overview": "/?country=UZB",
 }
 _FIGURES = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd =>
   JSON.stringify({data: gd.data.map(t => ({name: t.name, x: t.x, y: t.y, text: t.text})),
@@ -104,6 +107,11 @@ def test_copied_url_reproduces_the_view(browser: Any, app_url: str, name: str) -
             "Election",
             "Law change",
         ]
+    if name == "rankings":
+        for part in ("peers=Central", "view=rank", "event_kinds=election", "map_edition=2018"):
+            assert part in first["url"]
+        names = {t["name"] for t in json.loads(first["figures"][0])["data"]}
+        assert {"Kazakhstan", "Kyrgyzstan", "Uzbekistan"} <= names
     if name == "incidents":
         for part in ("by=category", "freq=month", "targets=journalist", "cats=insult_defamation"):
             assert part in first["url"]
