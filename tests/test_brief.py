@@ -254,6 +254,9 @@ class _Listener:
                 line = conn.recv(2048).split(b"\r\n", 1)[0].decode("latin-1")
             except OSError:
                 line = ""
+            if not line:  # a connection opened ahead of use (preconnect) that asks for nothing
+                conn.close()
+                continue
             target = line.split(" ")[1] if line.count(" ") >= 2 else "?"
             self.hosts.append(urlsplit("//" + target.split("://")[-1]).hostname or "?")
             conn.close()
