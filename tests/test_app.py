@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
+
+from tests.pages import figures as _figures
+from tests.pages import open_page as _run
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
-
-
-def _run(page: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def _figures(at: AppTest) -> list[dict[str, Any]]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def _trace_names(fig: dict[str, Any]) -> list[str]:

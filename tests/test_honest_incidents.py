@@ -24,21 +24,10 @@ from indicators.reading import SourceFile
 from indicators.store.changes import merge_batch
 from indicators.trend import LOW_BASELINE, TOO_FEW, change_in_words, too_few
 from tests.conftest import shared_file
+from tests.pages import open_page as _run
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 YEAR_MS = 365.25 * 86_400_000
-
-
-def _run(page: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,8 @@ from indicators.claims import describe_claim, match_claim
 from indicators.embedded import open_default_store
 from indicators.incident_charts import counts_over_time, reported_counts_chart
 from indicators.views import at_precision, counts_table, event_table, incident_table
+from tests.pages import figures as _figures
+from tests.pages import open_page as _run
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -28,22 +29,6 @@ RAW_VALUES = {"case_dropped", "criminal_case_opened", "false_information", "insu
 RAW_VALUES |= {"rsf_wpfi", "rsf_2022", "rsf_2013_2021", "protest/unrest", "media outlet"}
 PAGES = ["app_pages/incidents.py", "app_pages/events.py", "app_pages/overview.py"]
 PAGES += ["app_pages/claim.py"]
-
-
-def _run(page: str | None = None, **params: Any) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def _figures(at: AppTest) -> list[dict[str, Any]]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def _tables(at: AppTest) -> list[pd.DataFrame]:
