@@ -3,9 +3,9 @@
 Start it with ``streamlit run server.py`` (``make run`` does): Streamlit finds the ``st.App``
 below and serves it with uvicorn, reading ``.streamlit/config.toml`` as usual. It adds
 
-* ``/account/signin`` and ``/account/signout`` (:mod:`indicators.signin_web`): analysts sign
+* ``/account/signin`` and ``/account/signout`` (:mod:`indicators.accounts.signin_web`): analysts sign
   in with a signed, HttpOnly, SameSite=Strict cookie that every page run checks;
-* :class:`indicators.edges.EdgeMiddleware`: uploads only with an analyst's cookie, no public
+* :class:`indicators.accounts.edges.EdgeMiddleware`: uploads only with an analyst's cookie, no public
   metrics, no cache clearing by visitors, and security headers on every response.
 
 ``streamlit run app.py`` still serves the pages, but without these: nobody can sign in there.
@@ -25,9 +25,10 @@ import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
-from indicators import audit, auth
-from indicators.edges import EdgeMiddleware
-from indicators.signin_web import SESSION_COOKIE, SignInConfig, signin_routes
+from indicators.accounts import auth
+from indicators.accounts.edges import EdgeMiddleware
+from indicators.accounts.signin_web import SESSION_COOKIE, SignInConfig, signin_routes
+from indicators.store import audit
 
 # Messages a visitor's websocket may not send: clear_cache empties the caches of every visitor.
 DROPPED_MESSAGES = frozenset({"clear_cache", "set_run_on_save"})

@@ -15,8 +15,13 @@ from urllib.parse import quote
 import streamlit as st
 
 from app_pages._common import plain, record_write
-from indicators.auth import analyst_emails, check_session, default_session_store, is_analyst_oidc
-from indicators.signin_web import SESSION_COOKIE, SIGNIN_PATH
+from indicators.accounts.auth import (
+    analyst_emails,
+    check_session,
+    default_session_store,
+    is_analyst_oidc,
+)
+from indicators.accounts.signin_web import SESSION_COOKIE, SIGNIN_PATH
 
 
 def session_cookie() -> str | None:

@@ -12,16 +12,16 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
-from indicators.embedded import open_default_store
-from indicators.export import to_safe_csv
-from indicators.labels import country_options
 from indicators.paths import default_store_dir
+from indicators.pipeline.embedded import open_default_store
+from indicators.present.export import to_safe_csv
+from indicators.present.labels import country_options
+from indicators.present.text import escape_markdown, one_line
+from indicators.query.views import choose_country, entity_names
+from indicators.sources.synthetic import synthetic_shown
 from indicators.store import Store, StoreError
 from indicators.store.factory import configured_database_url
-from indicators.store.tables import empty_table
-from indicators.synthetic import synthetic_shown
-from indicators.text import escape_markdown, one_line
-from indicators.views import choose_country, entity_names
+from indicators.tables.conform import empty_table
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -387,7 +387,7 @@ def analyst_name() -> str:
 
 def record_write(action: str, user: str, details: dict[str, object]) -> None:
     """Append a write to the audit log beside the store."""
-    from indicators.audit import record
+    from indicators.store.audit import record
 
     record(action, user, details, store_root=store().root)
 

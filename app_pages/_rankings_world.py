@@ -17,8 +17,14 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._common import PLOTLY_CONFIG, _remember, _wanted, download, per_version
-from indicators.text import one_line
-from indicators.world_map import COLOUR_BY, edition_table, editions, table_labels, world_map_figure
+from indicators.present.text import one_line
+from indicators.present.world_map import (
+    COLOUR_BY,
+    edition_table,
+    editions,
+    table_labels,
+    world_map_figure,
+)
 
 
 def _choice(name: str, options: list[str], label: str, labels: dict[str, str] | None = None) -> str:

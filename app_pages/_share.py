@@ -26,15 +26,15 @@ from app_pages._common import (
     today,
     version,
 )
-from indicators.export import PROVENANCE_COLUMNS, shown_frame
-from indicators.figure_export import (
+from indicators.present.export import PROVENANCE_COLUMNS, shown_frame
+from indicators.present.figure_export import (
     Format,
     browser_path,
     export_figure,
     source_text,
     version_line,
 )
-from indicators.text import escape_markdown
+from indicators.present.text import escape_markdown
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The upload page's state: files read once, one pinned preview per set of files and options.
 
 Each uploaded file is read once (its bytes and SHA-256, kept per upload id) and parsed once per
-parse options, in a worker process (:mod:`indicators.prepare_worker`) that keeps the prepared
+parse options, in a worker process (:mod:`indicators.pipeline.prepare_worker`) that keeps the prepared
 change until it is committed. The session holds the worker under the key (the files' digests,
 the options), so a rerun, the Commit click included, never prepares again: Commit stores what
 was previewed, against the version it was previewed on, or is refused.
@@ -16,11 +16,11 @@ from typing import Any
 import streamlit as st
 
 from app_pages._common import location, store
-from indicators.adapters import ParseOptions
-from indicators.prepare_worker import Preview, PreviewJob, read_columns
+from indicators.pipeline.prepare_worker import Preview, PreviewJob, read_columns
+from indicators.present.text import escape_markdown
 from indicators.problems import ValidationFailed
-from indicators.reading import MAX_FILE_BYTES, SourceFile, too_big
-from indicators.text import escape_markdown
+from indicators.sources.reading import MAX_FILE_BYTES, SourceFile, too_big
+from indicators.sources.registry import ParseOptions
 
 JOB = "_upload_job"  # (key, PreviewJob): the pinned preview of the files on the page
 DONE = "_upload_done"  # (key, version number): these files were committed

@@ -1,7 +1,7 @@
 """Brief (funders): the one-page country brief, shown here and downloaded as PDF or HTML.
 
 The page shows and hands out the very document ``indicators brief`` writes (the same function,
-:func:`indicators.brief_html.make_html`, on the same stored version: the same bytes apart from
+:func:`indicators.present.brief_html.make_html`, on the same stored version: the same bytes apart from
 the made-at line). It is shown in a frame of its own, from a ``data:`` address (an origin of
 its own: nothing in it can reach the app), and the document forbids every script and load.
 The chart is drawn once per country, edition and store version (a few seconds, on the server,
@@ -17,10 +17,10 @@ import streamlit as st
 
 from app_pages import _url
 from app_pages._common import country_picker, guarded, per_version, store, table, version
-from indicators.brief import Brief, data_version, editions, gather
-from indicators.brief_html import chart_drawing, make_html
-from indicators.brief_pdf import RenderError, find_chromium, html_to_pdf
-from indicators.text import escape_markdown, one_line
+from indicators.present.brief import Brief, data_version, editions, gather
+from indicators.present.brief_html import chart_drawing, make_html
+from indicators.present.brief_pdf import RenderError, find_chromium, html_to_pdf
+from indicators.present.text import escape_markdown, one_line
 
 FRAME_HEIGHT = 1250  # an A4 page at 96 px per inch, with the screen margins
 

@@ -15,9 +15,9 @@ from typing import TypeVar
 import streamlit as st
 
 from app_pages._common import analyst_name, download, guarded, store, version
+from indicators.query.versions import diff_versions, history_frame, restorable_versions
 from indicators.store import StaleVersion, Store, StoreError
 from indicators.store.base import TABLES, Damage, VersionState
-from indicators.versions import diff_versions, history_frame, restorable_versions
 
 T = TypeVar("T")
 _PINNED = "_rollback_base"  # the current version when the rollback choice was last shown

@@ -29,7 +29,25 @@ from app_pages._common import (
     url_choice,
     year_range,
 )
-from indicators.aggregate import (
+from indicators.present.geo import configured_geojson, load_geojson, tile_layout
+from indicators.present.incident_charts import (
+    chain_chart,
+    choropleth,
+    counts_over_time,
+    ranked_bars,
+    reported_counts_chart,
+    tile_grid_map,
+)
+from indicators.present.labels import (
+    readable,
+    region_label,
+    region_labels,
+    sorted_regions,
+    statute_label,
+    value_label,
+)
+from indicators.present.text import escape_markdown, one_line
+from indicators.query.aggregate import (
     FilterOptions,
     IncidentFilter,
     case_chain,
@@ -39,25 +57,7 @@ from indicators.aggregate import (
     latest_incidents,
     undated_in_month,
 )
-from indicators.geo import configured_geojson, load_geojson, tile_layout
-from indicators.incident_charts import (
-    chain_chart,
-    choropleth,
-    counts_over_time,
-    ranked_bars,
-    reported_counts_chart,
-    tile_grid_map,
-)
-from indicators.labels import (
-    readable,
-    region_label,
-    region_labels,
-    sorted_regions,
-    statute_label,
-    value_label,
-)
-from indicators.text import escape_markdown, one_line
-from indicators.views import (
+from indicators.query.views import (
     INCIDENT_SHOWN,
     counts_table,
     incident_table,

@@ -15,18 +15,18 @@ from app_pages._common import (
     table,
     today,
 )
-from indicators.charts import position_chart
-from indicators.labels import index_phrase, method_label, readable
-from indicators.overview import (
+from indicators.present.charts import position_chart
+from indicators.present.labels import index_phrase, method_label, readable
+from indicators.present.text import escape_markdown, one_line
+from indicators.query.overview import (
     Headline,
     headline,
     incident_sentence,
     incident_summary,
     summary_sentences,
 )
-from indicators.text import escape_markdown, one_line
-from indicators.trend import LOW_BASELINE
-from indicators.views import event_table, rankings_view
+from indicators.query.trend import LOW_BASELINE
+from indicators.query.views import event_table, rankings_view
 
 
 def headline_metrics(h: Headline, incidents: pd.DataFrame, iso3: str) -> None:

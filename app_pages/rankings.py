@@ -14,12 +14,12 @@ from app_pages import _url
 from app_pages._common import chart, countries, country_picker, download, guarded, per_version
 from app_pages._common import table as stored
 from app_pages._rankings_world import world_section
-from indicators.chart_style import MEASURES, era_label
-from indicators.chart_text import chart_caption, chart_columns, chart_texts, table_columns
-from indicators.charts import position_chart, sub_indicator_chart
-from indicators.labels import event_kind_label, index_label, readable
-from indicators.text import escape_markdown
-from indicators.views import rankings_view
+from indicators.present.chart_style import MEASURES, era_label
+from indicators.present.chart_text import chart_caption, chart_columns, chart_texts, table_columns
+from indicators.present.charts import position_chart, sub_indicator_chart
+from indicators.present.labels import event_kind_label, index_label, readable
+from indicators.present.text import escape_markdown
+from indicators.query.views import rankings_view
 
 ONLY, CUSTOM = "Only this country", "Custom list"
 PEER_GROUPS = {

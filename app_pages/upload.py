@@ -16,19 +16,24 @@ from app_pages import _upload_jobs as jobs
 from app_pages._auth import record_profile_saved
 from app_pages._common import analyst_name, download, guarded, plain, store, today
 from app_pages._preview import show_detected, show_preview
-from indicators.adapters import ParseOptions
-from indicators.adapters.events import EVENT_ALIASES
-from indicators.adapters.incidents import INCIDENT_ALIASES
-from indicators.column_aliases import COLUMN_ALIASES
-from indicators.fetch import RSF_ADAPTER, fetch_and_prepare, parse_editions, resolve_base
-from indicators.ingest import IngestOptions, Prepared, commit, given_edition, prepare
-from indicators.prepare_worker import Preview, PreviewGone, failed_files, preview_of
+from indicators.accounts.profiles import Profile, load_profiles, save_profile
+from indicators.pipeline.ingest import IngestOptions, Prepared, commit, given_edition, prepare
+from indicators.pipeline.prepare_worker import Preview, PreviewGone, failed_files, preview_of
+from indicators.present.text import escape_markdown
 from indicators.problems import Problem, ValidationFailed, problem_count, problems_frame
-from indicators.profiles import Profile, load_profiles, save_profile
-from indicators.reading import MAX_FILE_BYTES, SourceFile, mebibytes
+from indicators.sources.column_aliases import COLUMN_ALIASES
+from indicators.sources.generic.events import EVENT_ALIASES
+from indicators.sources.generic.incidents import INCIDENT_ALIASES
+from indicators.sources.reading import MAX_FILE_BYTES, SourceFile, mebibytes
+from indicators.sources.registry import ParseOptions
+from indicators.sources.rsf.fetch import (
+    RSF_ADAPTER,
+    fetch_and_prepare,
+    parse_editions,
+    resolve_base,
+)
 from indicators.store import StaleVersion
 from indicators.store.base import Version
-from indicators.text import escape_markdown
 
 FIELDS = {
     "rankings": list(COLUMN_ALIASES),

@@ -1,7 +1,7 @@
 """The baseline of the Rankings world map and table: a bare page drawing the same figure and table.
 
 Nothing but an edition select box, the map and the table: the same figure (made by
-``indicators.world_map.world_map_figure``, coloured by position) and the same table of every
+``indicators.present.world_map.world_map_figure``, coloured by position) and the same table of every
 country of the edition, from the edition tables the benchmark wrote as Parquet files into the
 folder ``BENCH_WORLD_TABLES`` (one ``<edition>.parquet`` each, taken from the app's own
 store). As on the app's page the map and the table are keyed by the edition, and each
@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators.world_map import table_labels, world_map_figure
+from indicators.present.world_map import table_labels, world_map_figure
 
 st.set_page_config(page_title="Bare map baseline", layout="wide")
 TABLES = Path(os.environ.get("BENCH_WORLD_TABLES", "."))

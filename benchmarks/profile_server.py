@@ -56,7 +56,7 @@ def profile(page: str, reruns: int, store: Path | None, rate: int = 250) -> str:
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         if store is None:
-            from indicators.embedded import open_default_store
+            from indicators.pipeline.embedded import open_default_store
 
             store = Path(tmp) / "store"
             open_default_store(store)

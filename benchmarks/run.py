@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.core import Figure, log, median_time, shown
-from indicators.synthetic import SHOW_ENV
+from indicators.sources.synthetic import SHOW_ENV
 
 __all__ = ["PARTS", "Figure", "main", "median_time", "table"]
 
@@ -58,8 +58,8 @@ QUICK = Plan((10_000,), 3, 1, 1, 4, (2, 4), 4.0, (0.5, 1.5))
 
 def bench_rsf(shared: Path, repeats: int = 7) -> Figure:
     """Ingest (detect, parse, validate, normalise) all 24 RSF editions vs plain read_csv."""
-    from indicators.ingest import parse_files
-    from indicators.reading import SourceFile
+    from indicators.pipeline.ingest import parse_files
+    from indicators.sources.reading import SourceFile
 
     paths = sorted((shared / "rsf").glob("*.csv"))
     sources = [SourceFile.from_path(p) for p in paths]

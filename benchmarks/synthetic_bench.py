@@ -1,6 +1,6 @@
 """Ingest and aggregation of SYNTHETIC incidents at 10,000, 100,000 and 1,000,000 rows.
 
-The files are written by :func:`indicators.synthetic.write_synthetic_files` into a temporary
+The files are written by :func:`indicators.sources.synthetic.write_synthetic_files` into a temporary
 folder (never ``data/`` or a real store); see that module for the layout (an analyst's incident
 file, read through the incidents_table adapter's full normalisation and validation).
 """
@@ -20,15 +20,15 @@ import pandas as pd
 import pyarrow.csv as pa_csv
 
 from benchmarks.core import Figure, times
-from indicators.adapters import ParseOptions
-from indicators.adapters.base import Parsed
-from indicators.aggregate import IncidentFilter, case_chain, filter_incidents, incident_counts
-from indicators.embedded import open_default_store
-from indicators.ingest import _check_overlaps, parse_files
-from indicators.reading import SourceFile, read_table
-from indicators.schemas import INCIDENTS_SCHEMA, deferred_validation, validate_batch
-from indicators.store.changes import merge_batch
-from indicators.synthetic import SOURCE_NAME, label_canonical, write_synthetic_files
+from indicators.pipeline.change import merge_batch
+from indicators.pipeline.embedded import open_default_store
+from indicators.pipeline.ingest import _check_overlaps, parse_files
+from indicators.query.aggregate import IncidentFilter, case_chain, filter_incidents, incident_counts
+from indicators.sources.base import Parsed
+from indicators.sources.reading import SourceFile, read_table
+from indicators.sources.registry import ParseOptions
+from indicators.sources.synthetic import SOURCE_NAME, label_canonical, write_synthetic_files
+from indicators.tables.schemas import INCIDENTS_SCHEMA, deferred_validation, validate_batch
 
 SEED = 20260101
 OPTIONS = ParseOptions(country="KAZ")  # the file is one monitor's Kazakhstan records
@@ -111,7 +111,7 @@ def ingest_stages(paths: list[Path]) -> dict[str, float]:
     start = time.perf_counter()
     tables = [read_table(s) for s in sources]
     out["read_table (decode, sniff, pandas parse, checks)"] = time.perf_counter() - start
-    from indicators.adapters.incidents import IncidentTable
+    from indicators.sources.generic.incidents import IncidentTable
 
     start = time.perf_counter()
     with deferred_validation():

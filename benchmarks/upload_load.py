@@ -32,8 +32,8 @@ from benchmarks.core import Figure
 from benchmarks.launch import SERVER, chromium
 from benchmarks.protocol import Session
 from benchmarks.server import memory_of, running
-from indicators.auth import add_user
-from indicators.synthetic import write_synthetic_files
+from indicators.accounts.auth import add_user
+from indicators.sources.synthetic import write_synthetic_files
 
 PASSWORD = "benchmark analyst password"
 COUNTRIES = ("Kazakhstan", "Uzbekistan", "Kyrgyzstan", "Tajikistan")

@@ -95,9 +95,9 @@ DONE = "() => window.__worldBench && window.__worldBench.map !== null && window.
 
 def world_store(folder: Path, shared: Path) -> Path | None:
     """A temporary store: the embedded data and every RSF edition (None without RSF's files)."""
-    from indicators.embedded import open_default_store
-    from indicators.ingest import ingest
-    from indicators.reading import SourceFile
+    from indicators.pipeline.embedded import open_default_store
+    from indicators.pipeline.ingest import ingest
+    from indicators.sources.reading import SourceFile
 
     paths = sorted((shared / "rsf").glob("*.csv"))
     if not paths:
@@ -113,8 +113,8 @@ def edition_tables(store: Path, folder: Path) -> list[str]:
 
     Only editions of 180 countries or more are kept, so every change draws a full map.
     """
+    from indicators.present.world_map import edition_table, editions
     from indicators.store import LocalStore
-    from indicators.world_map import edition_table, editions
 
     rankings = LocalStore(store).table("rankings")
     kept: list[str] = []

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.adapters import ParseOptions
-from indicators.adapters.rsf import RsfCsv
-from indicators.reading import SourceFile, read_table
+from indicators.sources.reading import SourceFile, read_table
+from indicators.sources.registry import ParseOptions
+from indicators.sources.rsf.adapter import RsfCsv
 
 CENTRAL_ASIA = {"KAZ", "KGZ", "TJK", "TKM", "UZB"}
 OUT = Path("data/rankings/rsf_eeac.csv")
@@ -33,7 +33,7 @@ OUT = Path("data/rankings/rsf_eeac.csv")
 
 def build_adilsoz(folder: Path) -> None:
     """Normalise Adil Soz's compiled facts and counts to canonical CSVs in data/."""
-    from indicators.ingest import parse_file
+    from indicators.pipeline.ingest import parse_file
 
     outputs = {
         "incidents.csv": Path("data/incidents/adilsoz_facts.csv"),

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.schemas import SCHEMAS
 from indicators.store import LocalStore, Store
 from indicators.store.base import FileRecord
+from indicators.tables.schemas import SCHEMAS
 
 BEACON = "127.0.0.2:9"  # nothing listens there; a request to it is a leak, never an answer
 HOSTILE = [

@@ -25,7 +25,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 
 from benchmarks.launch import SERVER, free_port, start_streamlit, stop_process
-from indicators.auth import add_user
+from indicators.accounts.auth import add_user
 
 T = TypeVar("T")
 

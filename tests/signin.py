@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import app_pages._auth
-from indicators import auth
+from indicators.accounts import auth
 
 
 def sign_in(

@@ -13,14 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import indicators.adapters
-from indicators.adapters.analyst import MESSAGES, NOTES, AnalystRankings
-from indicators.adapters.base import Parsed, ParseOptions
-from indicators.column_aliases import COLUMN_ALIASES, header_key, index_id_for
-from indicators.countries import default_index
-from indicators.ingest import parse_file
+import indicators.sources.registry
+from indicators.pipeline.ingest import parse_file
 from indicators.problems import Problem, ValidationFailed
-from indicators.reading import SourceFile, read_table
+from indicators.sources.base import Parsed, ParseOptions
+from indicators.sources.column_aliases import COLUMN_ALIASES, header_key, index_id_for
+from indicators.sources.countries import default_index
+from indicators.sources.generic.analyst import MESSAGES, NOTES, AnalystRankings
+from indicators.sources.reading import SourceFile, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "analyst-files.md"
@@ -37,10 +37,10 @@ ENGLISH = (
 @pytest.fixture(autouse=True)
 def _registered() -> Iterator[None]:
     """Register the adapter the way the package will, and leave the registry as it was."""
-    before = list(indicators.adapters.ADAPTERS)
-    indicators.adapters.register(AnalystRankings())
+    before = list(indicators.sources.registry.ADAPTERS)
+    indicators.sources.registry.register(AnalystRankings())
     yield
-    indicators.adapters.ADAPTERS[:] = before
+    indicators.sources.registry.ADAPTERS[:] = before
 
 
 def parse(

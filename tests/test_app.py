@@ -163,7 +163,7 @@ def test_events_on_every_time_chart() -> None:
 def test_pages_never_modify_the_shared_tables(isolated_default_store: Path) -> None:
     """Tables are cached once for every session (not copied): no page may change them."""
     from app_pages import _common
-    from indicators.embedded import open_default_store
+    from indicators.pipeline.embedded import open_default_store
 
     at = _run()
     for page in ("rankings", "incidents", "events", "claim", "sources"):
@@ -182,7 +182,7 @@ def test_a_new_version_releases_the_old_tables(isolated_default_store: Path) -> 
     import weakref
 
     from app_pages import _common
-    from indicators.embedded import open_default_store
+    from indicators.pipeline.embedded import open_default_store
 
     at = _run()
     store = open_default_store(isolated_default_store)
@@ -203,7 +203,7 @@ def test_derived_views_are_built_once_per_version(isolated_default_store: Path) 
     """The second reader of a country's chart gets the figure the first one built; a new store
     version builds it again from the new data."""
     from app_pages import _common
-    from indicators.embedded import open_default_store
+    from indicators.pipeline.embedded import open_default_store
 
     at = _run()  # seeds the store and serves its first version
     built: list[int] = []

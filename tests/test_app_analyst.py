@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import audit
-from indicators.auth import add_user, default_session_store
-from indicators.ingest import ingest
-from indicators.reading import SourceFile
-from indicators.store import LocalStore
+from indicators.accounts.auth import add_user, default_session_store
+from indicators.pipeline.ingest import ingest
+from indicators.sources.reading import SourceFile
+from indicators.store import LocalStore, audit
 from tests.conftest import shared_file
 from tests.signin import send_cookie, sign_in
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.ingest import ingest
-from indicators.reading import SourceFile
+from indicators.pipeline.ingest import ingest
+from indicators.sources.reading import SourceFile
 from indicators.store import LocalStore
 from tests.conftest import shared_file
 

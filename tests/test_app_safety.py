@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.adapters import ParseOptions
-from indicators.export import neutralise_cell, to_safe_csv
-from indicators.ingest import ingest
-from indicators.labels import column_label
-from indicators.reading import SourceFile
+from indicators.pipeline.ingest import ingest
+from indicators.present.export import neutralise_cell, to_safe_csv
+from indicators.present.labels import column_label
+from indicators.sources.reading import SourceFile
+from indicators.sources.registry import ParseOptions
 from indicators.store import LocalStore
 from tests.conftest import shared_file
 

@@ -12,15 +12,15 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import indicators.ingest
-import indicators.reading
-from indicators import prepare_worker
-from indicators.ingest import ingest
-from indicators.prepare_worker import PreviewJob
-from indicators.reading import SourceFile
+import indicators.pipeline.ingest
+import indicators.sources.reading
+from indicators.pipeline import prepare_worker
+from indicators.pipeline.ingest import ingest
+from indicators.pipeline.prepare_worker import PreviewJob
+from indicators.sources.reading import SourceFile
+from indicators.sources.synthetic import COLUMNS, synthetic_incidents
 from indicators.store import LocalStore, Store
 from indicators.store.factory import open_store
-from indicators.synthetic import COLUMNS, synthetic_incidents
 from tests.conftest import shared_file
 from tests.pg import postgres_server_fixture, postgres_url_fixture  # noqa: F401 (fixtures)
 
@@ -183,7 +183,10 @@ def test_files_parsed_once_outside_the_server(
         raise AssertionError("a file was parsed in the server's script thread")
 
     monkeypatch.setattr(PreviewJob, "_submit", counted)
-    for module, name in ((indicators.ingest, "parse_file"), (indicators.reading, "read_table")):
+    for module, name in (
+        (indicators.pipeline.ingest, "parse_file"),
+        (indicators.sources.reading, "read_table"),
+    ):
         monkeypatch.setattr(module, name, no_parse)
     at = signed_in_upload_page()
     at.get("file_uploader")[0].set_value(("2026.csv", rsf_2026("34,42"), "text/csv")).run()

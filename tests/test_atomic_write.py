@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from indicators import atomic, private_files
+from indicators.accounts import private_files
+from indicators.store import atomic
 from indicators.store import files as store_files
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators import audit
+from indicators.store import audit
 
 T0 = datetime(2025, 5, 2, 9, 14, 3, tzinfo=UTC)
 

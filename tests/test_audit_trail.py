@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from indicators import audit
-from indicators.cli import main
-from indicators.ingest import ingest, prepare
-from indicators.reading import SourceFile
-from indicators.store import Store
+from indicators.cli.main import main
+from indicators.pipeline.ingest import ingest, prepare
+from indicators.sources.reading import SourceFile
+from indicators.store import Store, audit
 from indicators.store.factory import open_store
 from indicators.store.integrity import manifest_digest
 from tests.conftest import shared_file

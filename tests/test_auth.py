@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from indicators import accounts, audit, auth
-from indicators.cli_users import add_users_parser
+from indicators.accounts import auth
+from indicators.accounts import users as accounts
+from indicators.cli.users import add_users_parser
+from indicators.store import audit
 
 PASSWORD = "correct horse battery staple"
 T0 = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
@@ -200,8 +202,8 @@ def test_analyst_emails_shapes() -> None:
 def test_library_never_imports_streamlit() -> None:
     """Importing the account, sign-in and edge modules does not import streamlit."""
     code = (
-        "import sys, indicators.auth, indicators.audit, indicators.cli_users, "
-        "indicators.signin_web, indicators.edges; assert 'streamlit' not in sys.modules"
+        "import sys, indicators.accounts.auth, indicators.store.audit, indicators.cli.users, "
+        "indicators.accounts.signin_web, indicators.accounts.edges; assert 'streamlit' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from indicators.ingest import ingest
+from indicators.pipeline.ingest import ingest
 from indicators.problems import Problem, ValidationFailed
-from indicators.reading import SourceFile
+from indicators.sources.reading import SourceFile
 from indicators.store import LocalStore
 from tests.conftest import shared_file, tree_snapshot
 

@@ -28,11 +28,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators import ingest, reading
-from indicators.adapters import ADAPTERS
-from indicators.adapters.base import ParseOptions
+from indicators.pipeline import ingest
 from indicators.problems import ValidationFailed
-from indicators.reading import MAX_CELL_CHARS, SourceFile, check_frame, read_table, read_tables
+from indicators.sources import reading
+from indicators.sources.base import ParseOptions
+from indicators.sources.reading import (
+    MAX_CELL_CHARS,
+    SourceFile,
+    check_frame,
+    read_table,
+    read_tables,
+)
+from indicators.sources.registry import ADAPTERS
 from tests.test_reading_fast import assert_same_frames, delimited_texts
 
 CORPUS = Path(__file__).parent / "corpus"

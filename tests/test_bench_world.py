@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from benchmarks import world_bench
 from benchmarks.run import PARTS, main
-from indicators.world_map import edition_table
+from indicators.present.world_map import edition_table
 from tests.conftest import SHARED_DATA, shared_file
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,7 +21,9 @@ import pypdf
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.brief import (
+from indicators.cli.main import main
+from indicators.pipeline.embedded import open_default_store
+from indicators.present.brief import (
     Brief,
     BriefUnavailable,
     Citation,
@@ -30,8 +32,8 @@ from indicators.brief import (
     editions,
     gather,
 )
-from indicators.brief_html import MADE_AT, chart_figure, document, safe_svg, short
-from indicators.brief_pdf import (
+from indicators.present.brief_html import MADE_AT, chart_figure, document, safe_svg, short
+from indicators.present.brief_pdf import (
     NOWHERE,
     PLOTLY_JS,
     chart_svg,
@@ -39,8 +41,6 @@ from indicators.brief_pdf import (
     network_flags,
     page_count,
 )
-from indicators.cli import main
-from indicators.embedded import open_default_store
 from indicators.store import Store
 
 PAGE = Path(__file__).resolve().parents[1] / "app_pages" / "brief.py"

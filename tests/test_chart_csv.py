@@ -13,12 +13,12 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from indicators.embedded import open_default_store
-from indicators.export import PROVENANCE_COLUMNS, shown_frame, to_shown_csv
-from indicators.labels import column_label
-from indicators.schemas import RANKINGS_COLUMNS
-from indicators.text import escape_markdown
-from indicators.views import rankings_view
+from indicators.pipeline.embedded import open_default_store
+from indicators.present.export import PROVENANCE_COLUMNS, shown_frame, to_shown_csv
+from indicators.present.labels import column_label
+from indicators.present.text import escape_markdown
+from indicators.query.views import rankings_view
+from indicators.tables.schemas import RANKINGS_COLUMNS
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 OVERVIEW_SHOWN = ["edition", "period_label", "rank", "n_ranked", "position", "methodology"]
@@ -106,7 +106,7 @@ def test_a_shown_column_the_data_lacks_is_an_error() -> None:
 
 def test_provenance_columns_are_those_of_the_canonical_tables() -> None:
     """Every provenance column exists in a canonical table (schemas.py), in reading order."""
-    from indicators.schemas import SCHEMAS
+    from indicators.tables.schemas import SCHEMAS
 
     known = {c for schema in SCHEMAS.values() for c in schema.columns}
     assert set(PROVENANCE_COLUMNS) <= known

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.embedded import open_default_store
-from indicators.schemas import SCHEMAS
+from indicators.pipeline.embedded import open_default_store
+from indicators.tables.schemas import SCHEMAS
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 CITING = ("source_name", "citation")

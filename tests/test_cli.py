@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.cli import main
+from indicators.cli.main import main
 from tests.conftest import shared_file, tree_snapshot
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from indicators.cli import main
-from indicators.cli_brief import output_format
-from indicators.embedded import open_default_store
+from indicators.cli.brief import output_format
+from indicators.cli.main import main
+from indicators.pipeline.embedded import open_default_store
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 

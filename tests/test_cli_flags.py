@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.cli import READING_OPTIONS, build_parser, main, parse_options
-from indicators.ingest import IngestOptions
+from indicators.cli.main import READING_OPTIONS, build_parser, main, parse_options
+from indicators.pipeline.ingest import IngestOptions
 from indicators.store import LocalStore
 from tests.conftest import shared_file
 

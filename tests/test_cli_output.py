@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators.cli import main
-from indicators.terminal import strip_controls
+from indicators.cli.main import main
+from indicators.cli.terminal import strip_controls
 
 HOSTILE = "\x1b[2J\x1b]0;owned\x07"
 EXTRA = "\x9b31m\u202eevil\u2066\x7f\x08"  # and, in the message, CR and NUL too

@@ -3,7 +3,7 @@
 Small text files live in ``tests/corpus/``; big or binary ones (the 200 MB file, the zip bomb,
 NUL-filled data, workbooks) are built once per session by the builders below. ``CORPUS`` maps
 every file to what must happen: refused with a given first problem (text, row, column, value),
-or accepted. For a refused file, ``indicators.ingest.ingest`` raises ``ValidationFailed`` with
+or accepted. For a refused file, ``indicators.pipeline.ingest.ingest`` raises ``ValidationFailed`` with
 every problem naming the file, an existing store seeded with RSF 2024 stays byte-for-byte
 identical, and ``indicators ingest FILE --store DIR`` exits 1 printing a problem table that
 names the file.
@@ -26,11 +26,11 @@ from types import EllipsisType
 
 import pytest
 
-from indicators.cli import main
-from indicators.export import to_safe_csv
-from indicators.ingest import ingest
+from indicators.cli.main import main
+from indicators.pipeline.ingest import ingest
+from indicators.present.export import to_safe_csv
 from indicators.problems import Problem, ValidationFailed
-from indicators.reading import MAX_FILE_BYTES, SourceFile
+from indicators.sources.reading import MAX_FILE_BYTES, SourceFile
 from indicators.store import LocalStore
 from tests.conftest import shared_file, tree_snapshot
 
@@ -542,7 +542,7 @@ def test_every_accepted_file_has_a_check() -> None:
 
 def test_declared_sheet_size_is_not_trusted(corpus_files: dict[str, Path]) -> None:
     """A sheet declaring A1:XFD1048576 is read as the 4 columns and 4 rows it really holds."""
-    from indicators.reading import read_table
+    from indicators.sources.reading import read_table
 
     table = read_table(SourceFile.from_path(corpus_files["declared_huge_dimension.xlsx"]))
     assert table.frame.shape == (4, 4)

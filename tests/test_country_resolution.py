@@ -11,14 +11,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.adapters.base import ParseOptions
-from indicators.adapters.cpj import CpjKilled
-from indicators.adapters.incidents import IncidentTable
-from indicators.countries import default_index, resolve, resolve_labels
-from indicators.ingest import parse_file
 from indicators.paths import embedded_data_dir
+from indicators.pipeline.ingest import parse_file
 from indicators.problems import ValidationFailed
-from indicators.reading import SourceFile, read_table
+from indicators.sources.base import ParseOptions
+from indicators.sources.countries import default_index, resolve, resolve_labels
+from indicators.sources.cpj.adapter import CpjKilled
+from indicators.sources.generic.incidents import IncidentTable
+from indicators.sources.reading import SourceFile, read_table
 from tests.conftest import shared_file
 
 COMBINED = "Israel and the Occupied Palestinian Territory"

@@ -22,8 +22,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from indicators.ingest import ingest, prepare
-from indicators.reading import SourceFile
+from indicators.pipeline.ingest import ingest, prepare
+from indicators.sources.reading import SourceFile
 from indicators.store import LocalStore, StaleVersion, StoreError
 from tests.test_store_backends import BASE, ISOS, _marked, _marker
 
@@ -377,7 +377,7 @@ def test_damaged_head_or_manifest_is_reported(
 ) -> None:
     """A damaged HEAD is a StoreError (check exits 2); a damaged manifest is named by verify()
     and check (exit 1); reading either gives a StoreError saying what is damaged, no traceback."""
-    from indicators.cli import main
+    from indicators.cli.main import main
 
     damage(two_tables.root / "HEAD" if target == "HEAD" else _manifest(two_tables))
     with pytest.raises(StoreError, match=message):

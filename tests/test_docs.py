@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indicators.adapters import ADAPTERS
-from indicators.cli import build_parser
+from indicators.cli.main import build_parser
+from indicators.sources.registry import ADAPTERS
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

@@ -18,8 +18,12 @@ from typing import Any
 
 import pytest
 
-from indicators import fetch, reading
-from indicators.fetch import (
+from indicators.pipeline.ingest import ingest, prepare
+from indicators.problems import ValidationFailed
+from indicators.sources import reading
+from indicators.sources.reading import SourceFile
+from indicators.sources.rsf import fetch
+from indicators.sources.rsf.fetch import (
     DEFAULT_RSF_BASE,
     add_fetch_parser,
     describe_new_editions,
@@ -29,9 +33,6 @@ from indicators.fetch import (
     parse_editions,
     resolve_base,
 )
-from indicators.ingest import ingest, prepare
-from indicators.problems import ValidationFailed
-from indicators.reading import SourceFile
 from indicators.store.local import LocalStore
 from tests.conftest import shared_file
 

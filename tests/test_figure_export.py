@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import plotly.graph_objects as go
 import pytest
 
-from indicators import figure_export
-from indicators.figure_export import (
+from indicators.present import figure_export
+from indicators.present.figure_export import (
     ExportError,
     Renderer,
     compose,
@@ -248,7 +248,7 @@ def test_export_works_without_any_network() -> None:
     script = (
         "import sys; sys.path[:0] = [sys.argv[1]]\n"
         "from tests.test_figure_export import _line_chart, _region_map\n"
-        "from indicators.figure_export import export_figure\n"
+        "from indicators.present.figure_export import export_figure\n"
         "print(len(export_figure(_region_map(), title='t', fmt='svg')),"
         " len(export_figure(_line_chart(), title='Казахстан')))\n"
     )

@@ -10,22 +10,22 @@ import pycountry
 import pytest
 from openpyxl import Workbook
 
-from indicators.adapters import ADAPTERS as REGISTRY
-from indicators.adapters import register
-from indicators.adapters.base import Adapter, Parsed
-from indicators.adapters.freedom_house import (
+from indicators.paths import embedded_data_dir
+from indicators.pipeline.ingest import parse_file
+from indicators.problems import ValidationFailed
+from indicators.sources.base import Adapter, Parsed
+from indicators.sources.countries import load_alias_tables
+from indicators.sources.freedom_house.adapter import (
     ADAPTERS,
     FreedomInTheWorld,
     FreedomOfThePressTidy,
     FreedomOnTheNet,
     fotn_period,
 )
-from indicators.countries import load_alias_tables
-from indicators.ingest import parse_file
-from indicators.paths import embedded_data_dir
-from indicators.problems import ValidationFailed
-from indicators.reading import SourceFile, TextTable, read_table
-from indicators.xlsx import read_xlsx
+from indicators.sources.reading import SourceFile, TextTable, read_table
+from indicators.sources.registry import ADAPTERS as REGISTRY
+from indicators.sources.registry import register
+from indicators.sources.xlsx import read_xlsx
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FH = DATA / "freedom_house"
@@ -248,7 +248,7 @@ def test_project_codes_do_not_collide() -> None:
 def _tables(path: Path) -> list[TextTable]:
     source = SourceFile.from_path(path)
     if path.suffix == ".xlsx":
-        from indicators.xlsx import sheet_names
+        from indicators.sources.xlsx import sheet_names
 
         return [read_xlsx(source, sheet=s) for s in sheet_names(source)]
     return [read_table(source)]

@@ -15,10 +15,10 @@ from typing import Any
 import psycopg
 import pytest
 
-from indicators import audit
-from indicators.cli import main
-from indicators.ingest import ingest
-from indicators.reading import SourceFile
+from indicators.cli.main import main
+from indicators.pipeline.ingest import ingest
+from indicators.sources.reading import SourceFile
+from indicators.store import audit
 from indicators.store.factory import open_store
 from tests.conftest import shared_file, tree_snapshot
 from tests.pg import postgres_server_fixture, postgres_url_fixture  # noqa: F401 (fixtures)

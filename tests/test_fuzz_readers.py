@@ -18,9 +18,9 @@ from datetime import date, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.ingest import parse_file
+from indicators.pipeline.ingest import parse_file
 from indicators.problems import ValidationFailed
-from indicators.reading import SourceFile
+from indicators.sources.reading import SourceFile
 from indicators.store.base import TABLES
 
 NAME = "f.csv"

@@ -18,7 +18,7 @@ from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
 from app_pages._share import PRINT_CSS
-from indicators.embedded import open_default_store
+from indicators.pipeline.embedded import open_default_store
 from tests.hostile import (
     HOSTILE,
     HOSTILE_CODES,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from indicators.adapters.events import EVENT_ALIASES
-from indicators.adapters.incidents import INCIDENT_ALIASES
-from indicators.vocab import VOCABULARIES, vocabulary
+from indicators.sources.generic.events import EVENT_ALIASES
+from indicators.sources.generic.incidents import INCIDENT_ALIASES
+from indicators.tables.vocab import VOCABULARIES, vocabulary
 
 DOC = (Path(__file__).resolve().parents[1] / "docs" / "incident-files.md").read_text(
     encoding="utf-8"

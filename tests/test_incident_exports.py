@@ -10,17 +10,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.adapters import ADAPTERS as REGISTRY
-from indicators.adapters import register
-from indicators.adapters.base import Parsed, ParseOptions
-from indicators.adapters.cpj import ADAPTERS as CPJ_ADAPTERS
-from indicators.adapters.cpj import CpjKilled
-from indicators.adapters.uspft import ADAPTERS as USPFT_ADAPTERS
-from indicators.adapters.uspft import PressFreedomTracker, plain, source_url
-from indicators.ingest import ingest, parse_file
+from indicators.pipeline.ingest import ingest, parse_file
 from indicators.problems import ValidationFailed
-from indicators.reading import SourceFile, read_table
-from indicators.reference import load_reference
+from indicators.sources.base import Parsed, ParseOptions
+from indicators.sources.cpj.adapter import ADAPTERS as CPJ_ADAPTERS
+from indicators.sources.cpj.adapter import CpjKilled
+from indicators.sources.reading import SourceFile, read_table
+from indicators.sources.reference import load_reference
+from indicators.sources.registry import ADAPTERS as REGISTRY
+from indicators.sources.registry import register
+from indicators.sources.uspft.adapter import ADAPTERS as USPFT_ADAPTERS
+from indicators.sources.uspft.adapter import PressFreedomTracker, plain, source_url
 from indicators.store import LocalStore
 from tests.conftest import shared_file
 

@@ -13,8 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.adapters import ParseOptions
-from indicators.aggregate import (
+from indicators.cli.main import main
+from indicators.pipeline.ingest import ingest, parse_file
+from indicators.problems import Problem, ValidationFailed
+from indicators.query.aggregate import (
     IncidentFilter,
     case_chain,
     filter_incidents,
@@ -22,10 +24,8 @@ from indicators.aggregate import (
     per_100k,
     undated_in_month,
 )
-from indicators.cli import main
-from indicators.ingest import ingest, parse_file
-from indicators.problems import Problem, ValidationFailed
-from indicators.reading import SourceFile
+from indicators.sources.reading import SourceFile
+from indicators.sources.registry import ParseOptions
 from indicators.store import LocalStore
 from tests.conftest import shared_file, tree_snapshot
 

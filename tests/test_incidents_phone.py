@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.charts import PALETTE
-from indicators.incident_charts import (
+from indicators.present.charts import PALETTE
+from indicators.present.incident_charts import (
     LEGEND_WRAP,
     PLOT_PX,
     counts_over_time,

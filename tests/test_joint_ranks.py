@@ -13,12 +13,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.claims import claim_table, describe_claim, match_claim
-from indicators.ingest import parse_file
-from indicators.normalise import joint_ranks
-from indicators.reading import SourceFile
-from indicators.schemas import RANKINGS_COLUMNS
-from indicators.views import rankings_listing, rankings_view
+from indicators.pipeline.derive import joint_ranks
+from indicators.pipeline.ingest import parse_file
+from indicators.query.claims import claim_table, describe_claim, match_claim
+from indicators.query.views import rankings_listing, rankings_view
+from indicators.sources.reading import SourceFile
+from indicators.tables.schemas import RANKINGS_COLUMNS
 from tests.conftest import shared_file
 
 # Rows whose published (shared) rank differs from the file's running number, by edition.

@@ -1,4 +1,4 @@
-"""Display labels against the real reference, vocabulary and label files (indicators.labels)."""
+"""Display labels against the real reference, vocabulary and label files (indicators.present.labels)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators import labels
-from indicators.embedded import open_default_store
-from indicators.reference import load_reference
-from indicators.schemas import SCHEMAS
-from indicators.views import EXPORT_COLUMNS, choose_country, entity_names, rankings_view
-from indicators.vocab import VOCABULARIES, vocabulary
+from indicators.pipeline.embedded import open_default_store
+from indicators.present import labels
+from indicators.query.views import EXPORT_COLUMNS, choose_country, entity_names, rankings_view
+from indicators.sources.reference import load_reference
+from indicators.tables.schemas import SCHEMAS
+from indicators.tables.vocab import VOCABULARIES, vocabulary
 
 with tempfile.TemporaryDirectory() as _folder:
     _STORE = open_default_store(_folder)

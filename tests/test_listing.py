@@ -9,9 +9,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.aggregate import filter_options, latest_incidents, rows_where
-from indicators.embedded import open_default_store
-from indicators.views import entity_names
+from indicators.pipeline.embedded import open_default_store
+from indicators.query.aggregate import filter_options, latest_incidents, rows_where
+from indicators.query.views import entity_names
 
 with tempfile.TemporaryDirectory() as _folder:
     _EMBEDDED = open_default_store(_folder).table("incidents")

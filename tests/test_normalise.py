@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators.normalise import ordinal, percentile_position, rank_phrase, tie_sizes
+from indicators.pipeline.derive import ordinal, percentile_position, rank_phrase, tie_sizes
 
 
 def _positions(ranks: list[int]) -> pd.Series:

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.normalisers import date_problem, parse_date, resolve_place, resolve_statutes
-from indicators.reference import Reference, load_reference
+from indicators.sources.normalisers import date_problem, parse_date, resolve_place, resolve_statutes
+from indicators.sources.reference import Reference, load_reference
 
 ADIL_SOZ = Path(__file__).resolve().parents[2] / "shared/data/adilsoz/incidents.csv"
 ON = date(2025, 4, 10)  # Akhmedyarov detained under CC art. 274 (kazakhstan-case.md)
@@ -433,6 +433,6 @@ def test_resolve_statutes_never_raises(text: str, on: date | None) -> None:
 @given(st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True), st.sampled_from(["", " "]))
 def test_iso_day_shortcut_agrees_with_the_patterns(text: str, pad: str) -> None:
     """ISO days are parsed without trying every pattern: with the same result, always."""
-    from indicators.normalisers.dates import _parse_written
+    from indicators.sources.normalisers.dates import _parse_written
 
     assert parse_date(pad + text + pad) == _parse_written(text)

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.adapters.base import Parsed
-from indicators.ingest import _check_overlaps
+from indicators.pipeline.change import BATCH_KEYS
+from indicators.pipeline.ingest import _check_overlaps
 from indicators.problems import ValidationFailed
-from indicators.reading import SourceFile
-from indicators.store.changes import BATCH_KEYS
+from indicators.sources.base import Parsed
+from indicators.sources.reading import SourceFile
 
 
 def _item(name: str, kind: str, rows: list[dict[str, object]]) -> tuple[SourceFile, Parsed]:
@@ -80,7 +80,7 @@ def test_publishers_series_are_reserved_by_their_adapters() -> None:
     canonical export read back); a new publisher's adapter reserves its ids by declaring them."""
     from dataclasses import dataclass
 
-    from indicators.adapters import ADAPTERS, RESERVED_INDEXES, reserved_indexes
+    from indicators.sources.registry import ADAPTERS, RESERVED_INDEXES, reserved_indexes
 
     assert RESERVED_INDEXES == {
         "rsf_wpfi": ("rsf_csv", "canonical_rankings"),

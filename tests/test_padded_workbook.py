@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from indicators.ingest import parse_file
+from indicators.pipeline.ingest import parse_file
 from indicators.problems import ValidationFailed
-from indicators.reading import SourceFile, read_table
+from indicators.sources.reading import SourceFile, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 # The issue's bounds for the 9.5 KB, 20-sheet workbook (35-38 s and 1.2 GB before the fix).
@@ -24,9 +24,9 @@ MAX_PEAK_MB = 200
 # the peak of the forked pytest process, so in a child of a big test run it reports pytest's.
 MEASURE = """
 import json, sys, time
-from indicators.ingest import parse_file
+from indicators.pipeline.ingest import parse_file
 from indicators.problems import ValidationFailed
-from indicators.reading import SourceFile
+from indicators.sources.reading import SourceFile
 source = SourceFile.from_path(sys.argv[1])
 start = time.perf_counter()
 try:

@@ -15,10 +15,10 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from indicators.claims import describe_claim, match_claim
-from indicators.embedded import open_default_store
-from indicators.incident_charts import counts_over_time, reported_counts_chart
-from indicators.views import at_precision, counts_table, event_table, incident_table
+from indicators.pipeline.embedded import open_default_store
+from indicators.present.incident_charts import counts_over_time, reported_counts_chart
+from indicators.query.claims import describe_claim, match_claim
+from indicators.query.views import at_precision, counts_table, event_table, incident_table
 from tests.pages import figures as _figures
 from tests.pages import open_page as _run
 

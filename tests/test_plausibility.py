@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.cli import main
-from indicators.ingest import ingest, parse_file, parse_files
-from indicators.plausibility import implausible_rows
+from indicators.cli.main import main
+from indicators.pipeline.ingest import ingest, parse_file, parse_files
+from indicators.pipeline.plausibility import implausible_rows
 from indicators.problems import ValidationFailed
-from indicators.reading import SourceFile, read_table
+from indicators.sources.reading import SourceFile, read_table
 from indicators.store import LocalStore
 from tests.conftest import RSF_DIR, shared_file
 

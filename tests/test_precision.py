@@ -1,11 +1,11 @@
-"""Dates shown at their precision (indicators.precision)."""
+"""Dates shown at their precision (indicators.present.precision)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from indicators.precision import shown_date, shown_dates
+from indicators.present.precision import shown_date, shown_dates
 
 
 @pytest.mark.parametrize(

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from indicators import prepare_worker
-from indicators.adapters import ParseOptions
-from indicators.ingest import ingest
-from indicators.prepare_worker import Preview, PreviewJob
+from indicators.pipeline import prepare_worker
+from indicators.pipeline.ingest import ingest
+from indicators.pipeline.prepare_worker import Preview, PreviewJob
 from indicators.problems import ValidationFailed
-from indicators.reading import SourceFile
+from indicators.sources.reading import SourceFile
+from indicators.sources.registry import ParseOptions
+from indicators.sources.synthetic import COLUMNS, synthetic_incidents
 from indicators.store import LocalStore, StaleVersion
 from indicators.store.factory import open_store
-from indicators.synthetic import COLUMNS, synthetic_incidents
 from tests.conftest import shared_file
 from tests.pg import postgres_server_fixture, postgres_url_fixture  # noqa: F401 (fixtures)
 

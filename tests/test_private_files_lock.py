@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators import private_files
+from indicators.accounts import private_files
 
 HOLD_SECONDS = 0.6
 

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators.adapters import ParseOptions
-from indicators.ingest import parse_file
+from indicators.pipeline.ingest import parse_file
 from indicators.problems import (
     MAX_KINDS,
     MAX_LISTED,
@@ -21,9 +20,10 @@ from indicators.problems import (
     problem_count,
     problems_frame,
 )
-from indicators.reading import SourceFile
-from indicators.schemas import validate_batch
-from indicators.synthetic import COLUMNS, synthetic_incidents
+from indicators.sources.reading import SourceFile
+from indicators.sources.registry import ParseOptions
+from indicators.sources.synthetic import COLUMNS, synthetic_incidents
+from indicators.tables.schemas import validate_batch
 
 
 def _bad_dates(n: int) -> list[Problem]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.profiles import Profile, load_profiles, save_profile
+from indicators.accounts.profiles import Profile, load_profiles, save_profile
 
 
 def test_round_trip(tmp_path: Path) -> None:

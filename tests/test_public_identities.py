@@ -12,8 +12,8 @@ import streamlit
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
-from indicators.ingest import ingest
-from indicators.reading import SourceFile
+from indicators.pipeline.ingest import ingest
+from indicators.sources.reading import SourceFile
 from indicators.store import LocalStore
 from tests.conftest import shared_file
 

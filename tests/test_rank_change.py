@@ -9,11 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from indicators.ingest import parse_file
-from indicators.normalise import code_changes, rank_change_agreement, with_rank_change
 from indicators.paths import embedded_data_dir
-from indicators.reading import SourceFile
-from indicators.schemas import RANKINGS_COLUMNS
+from indicators.pipeline.derive import code_changes, rank_change_agreement, with_rank_change
+from indicators.pipeline.ingest import parse_file
+from indicators.sources.reading import SourceFile
+from indicators.tables.schemas import RANKINGS_COLUMNS
 from tests.conftest import shared_file
 
 

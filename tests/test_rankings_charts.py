@@ -19,7 +19,9 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.chart_events import (
+from indicators.pipeline.embedded import open_default_store
+from indicators.pipeline.ingest import ingest
+from indicators.present.chart_events import (
     LANE_BUDGET,
     MARKER_PX,
     MIN_GAP_PX,
@@ -28,12 +30,10 @@ from indicators.chart_events import (
     label_px,
     short_label,
 )
-from indicators.chart_style import GREY, OTHERS, PALETTE
-from indicators.charts import position_chart
-from indicators.embedded import open_default_store
-from indicators.ingest import ingest
-from indicators.reading import SourceFile
-from indicators.views import rankings_view
+from indicators.present.chart_style import GREY, OTHERS, PALETTE
+from indicators.present.charts import position_chart
+from indicators.query.views import rankings_view
+from indicators.sources.reading import SourceFile
 from tests.conftest import shared_file
 
 APP = Path(__file__).resolve().parents[1] / "app.py"

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from indicators import reading
 from indicators.problems import ValidationFailed
-from indicators.reading import SourceFile, parse_delimited, read_table
+from indicators.sources import reading
+from indicators.sources.reading import SourceFile, parse_delimited, read_table
 
 NAME = "f.csv"
 PROPERTY = settings(

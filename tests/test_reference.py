@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from indicators.normalisers import resolve_place, resolve_statutes
 from indicators.paths import embedded_data_dir
-from indicators.reference import CATEGORIES, check_reference, load_reference
+from indicators.sources.normalisers import resolve_place, resolve_statutes
+from indicators.sources.reference import CATEGORIES, check_reference, load_reference
 
 FOLDER = embedded_data_dir() / "reference"
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.adapters import ParseOptions
-from indicators.adapters.rsf import RsfCsv
-from indicators.ingest import parse_file
+from indicators.pipeline.ingest import parse_file
 from indicators.problems import ValidationFailed
-from indicators.reading import SourceFile, read_table
+from indicators.sources.reading import SourceFile, read_table
+from indicators.sources.registry import ParseOptions
+from indicators.sources.rsf.adapter import RsfCsv
 from tests.conftest import shared_file
 
 # file -> (edition, rows, Kazakhstan's rank, number ranked) as RSF published them

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators.embedded import open_default_store
-from indicators.export import neutralise_cell, to_safe_csv
-from indicators.views import rankings_view
+from indicators.pipeline.embedded import open_default_store
+from indicators.present.export import neutralise_cell, to_safe_csv
+from indicators.query.views import rankings_view
 
 SEPARATORS = (",", ";", "\t")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")

@@ -16,7 +16,7 @@ import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from benchmarks.launch import ROOT
-from indicators.reading import MAX_FILE_BYTES
+from indicators.sources.reading import MAX_FILE_BYTES
 from tests.running_server import (
     PASSWORD,
     Browser,

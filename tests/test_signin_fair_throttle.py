@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 
-from indicators import auth, throttle
+from indicators.accounts import auth, throttle
 from tests.test_auth import PASSWORD, T0
 from tests.test_auth import users_file as users_file
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 
-from indicators import auth
-from indicators.signin_web import NO_SUCH_ACCOUNT, SignInConfig, signin_routes
+from indicators.accounts import auth
+from indicators.accounts.signin_web import NO_SUCH_ACCOUNT, SignInConfig, signin_routes
 from tests.test_auth import PASSWORD
 from tests.test_auth import users_file as users_file
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from indicators import audit
+from indicators.store import audit
 from tests.running_server import (
     PASSWORD,
     Browser,

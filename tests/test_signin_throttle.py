@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from indicators import accounts, auth, private_files, sessions, throttle
+from indicators.accounts import auth, private_files, sessions, throttle
+from indicators.accounts import users as accounts
 from tests.test_auth import PASSWORD, REAL_HASHER, T0
 from tests.test_auth import users_file as users_file
 

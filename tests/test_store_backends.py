@@ -19,10 +19,10 @@ import pandas as pd
 import psycopg
 import pytest
 
-from indicators.ingest import commit as commit_prepared
-from indicators.ingest import ingest, prepare
+from indicators.pipeline.ingest import commit as commit_prepared
+from indicators.pipeline.ingest import ingest, prepare
 from indicators.problems import ValidationFailed
-from indicators.reading import SourceFile
+from indicators.sources.reading import SourceFile
 from indicators.store import LocalStore, StaleVersion, Store, StoreError
 from indicators.store.factory import (
     configured_database_url,

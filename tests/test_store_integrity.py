@@ -13,11 +13,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from indicators.cli import main
-from indicators.ingest import ingest
+from indicators.cli.main import main
+from indicators.pipeline.ingest import ingest
+from indicators.query.versions import history_frame
 from indicators.store import Store, StoreError
 from indicators.store.factory import open_store
-from indicators.versions import history_frame
 from tests.pg import postgres_server_fixture, postgres_url_fixture  # noqa: F401 (fixtures)
 from tests.test_store_backends import (
     _base,

@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.adapters import ParseOptions, _incident_rows, cpj, incidents, uspft
-from indicators.aggregate import (
+from indicators.pipeline.ingest import parse_file, parse_files
+from indicators.problems import ValidationFailed
+from indicators.query.aggregate import (
     BY_COLUMNS,
     CHAIN,
     IncidentFilter,
@@ -32,17 +33,20 @@ from indicators.aggregate import (
     incident_counts,
     with_month,
 )
-from indicators.ingest import parse_file, parse_files
-from indicators.problems import ValidationFailed
-from indicators.reading import SourceFile, read_table
-from indicators.reference import load_reference
-from indicators.synthetic import (
+from indicators.sources.cpj import adapter as cpj
+from indicators.sources.generic import incident_rows as _incident_rows
+from indicators.sources.generic import incidents
+from indicators.sources.reading import SourceFile, read_table
+from indicators.sources.reference import load_reference
+from indicators.sources.registry import ParseOptions
+from indicators.sources.synthetic import (
     ID_PREFIX,
     SOURCE_NAME,
     label_canonical,
     synthetic_incidents,
     write_synthetic_files,
 )
+from indicators.sources.uspft import adapter as uspft
 from tests.conftest import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,11 +16,11 @@ import pytest
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
-from indicators.adapters.base import Parsed, ParseOptions
-from indicators.ingest import _choose, parse_file
+from indicators.pipeline.ingest import _choose, parse_file
 from indicators.problems import ValidationFailed
-from indicators.reading import SourceFile, read_table, read_tables
-from indicators.workbook_parse import parse_sheets, same_format
+from indicators.sources.base import Parsed, ParseOptions
+from indicators.sources.reading import SourceFile, read_table, read_tables
+from indicators.sources.workbook_parse import parse_sheets, same_format
 
 RSF = Path(__file__).resolve().parents[2] / "shared" / "data" / "rsf"
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -120,7 +120,7 @@ def test_without_a_sheet_named_the_table_is_read_not_the_notes(tmp_path: Path) -
 
 def test_mapping_form_columns_are_the_sheet_read(tmp_path: Path) -> None:
     """The Upload page's mapping form reads its columns here (in the preview worker)."""
-    from indicators.prepare_worker import _columns
+    from indicators.pipeline.prepare_worker import _columns
 
     source = save(tmp_path, "fiw.xlsx", workbook(fiw_like()))
     assert _columns(source) == ["Country/Territory", "Edition", "PR rating", "CL rating", "Total"]

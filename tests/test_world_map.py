@@ -13,11 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from indicators.embedded import open_default_store
-from indicators.ingest import ingest
-from indicators.reading import SourceFile
-from indicators.store import LocalStore
-from indicators.world_map import (
+from indicators.pipeline.embedded import open_default_store
+from indicators.pipeline.ingest import ingest
+from indicators.present.world_map import (
     GEOMETRY,
     PUBLISHED_SITUATIONS,
     SITUATIONS,
@@ -26,6 +24,8 @@ from indicators.world_map import (
     situation_label,
     world_map_figure,
 )
+from indicators.sources.reading import SourceFile
+from indicators.store import LocalStore
 from tests.conftest import shared_file
 
 ROOT = Path(__file__).resolve().parents[1]

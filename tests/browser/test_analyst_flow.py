@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from indicators.auth import add_user
-from indicators.ingest import ingest
-from indicators.reading import SourceFile
+from indicators.accounts.auth import add_user
+from indicators.pipeline.ingest import ingest
+from indicators.sources.reading import SourceFile
 from indicators.store import LocalStore
 from tests.browser.conftest import SERVER, free_port, screenshot, start_streamlit, stop
 from tests.browser.test_dashboard import wait_for_app

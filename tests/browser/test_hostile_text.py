@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from indicators.embedded import open_default_store
+from indicators.pipeline.embedded import open_default_store
 from tests.browser.conftest import (
     SERVER,
     _streamlit_base_probe,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from indicators.auth import add_user
+from indicators.accounts.auth import add_user
 from tests.browser.conftest import SERVER, free_port, start_streamlit, stop
 from tests.browser.test_analyst_flow import PASSWORD, sign_in
 from tests.browser.test_dashboard import wait_for_app

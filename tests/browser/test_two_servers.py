@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from indicators.ingest import ingest
-from indicators.reading import SourceFile
+from indicators.pipeline.ingest import ingest
+from indicators.sources.reading import SourceFile
 from indicators.store.postgres import PostgresStore
 from tests.browser.conftest import SERVER, free_port, screenshot, start_streamlit, stop
 from tests.browser.test_dashboard import wait_for_app

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from indicators import audit
+from indicators.store import audit
 from indicators.store.base import FileRecord, Store, Version
 from indicators.store.integrity import manifest_digest
 

@@ -1,6 +1,6 @@
 """Writing the store's files so that a crash never leaves half a file.
 
-``atomic_write`` and ``fsync_dir`` are :mod:`indicators.atomic`'s (the one implementation of
+``atomic_write`` and ``fsync_dir`` are :mod:`indicators.store.atomic`'s (the one implementation of
 temporary file, fsync, rename), importable from here as before.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
-from indicators.atomic import atomic_write, fsync_dir
+from indicators.store.atomic import atomic_write, fsync_dir
 
 __all__ = ["atomic_write", "fsync_dir", "write_error"]
 

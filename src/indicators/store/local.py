@@ -39,7 +39,6 @@ from indicators.store.integrity import (
     parse_head,
     parse_manifest,
 )
-from indicators.store.tables import empty_table
 from indicators.store.versioning import (
     UNSET,
     check_base,
@@ -56,6 +55,7 @@ from indicators.store.versioning import (
     stage_tables,
     timestamp,
 )
+from indicators.tables.conform import empty_table
 
 Head = tuple[int, str | None]  # the version number HEAD names, and its manifest's digest
 

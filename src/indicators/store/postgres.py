@@ -56,7 +56,6 @@ from indicators.store.integrity import (
     parse_manifest,
 )
 from indicators.store.postgres_sql import database_error, ensure_schema, put_object, redact_url
-from indicators.store.tables import empty_table
 from indicators.store.versioning import (
     UNSET,
     check_base,
@@ -72,6 +71,7 @@ from indicators.store.versioning import (
     stage_tables,
     timestamp,
 )
+from indicators.tables.conform import empty_table
 
 Head = tuple[int, str | None]  # the current version number, and its manifest's digest
 

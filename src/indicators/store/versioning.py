@@ -21,6 +21,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from indicators.pipeline.change import diff_tables
 from indicators.store.base import (
     TABLES,
     FileRecord,
@@ -29,8 +30,7 @@ from indicators.store.base import (
     Version,
     VersionState,
 )
-from indicators.store.changes import diff_tables
-from indicators.store.tables import empty_table, normalise_table
+from indicators.tables.conform import empty_table, normalise_table
 
 # The default of ``commit(expected_head=...)``: "not given". None cannot mean that, because
 # None is a real head (the empty store), and a commit prepared against it must be checked.

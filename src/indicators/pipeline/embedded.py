@@ -1,0 +1,64 @@
+"""The embedded default store: the project's curated data, ingested on first use.
+
+The default store is built from the files in ``data/`` (through the same adapters and checks
+as any upload) the first time it is opened. When the embedded files change in a new release
+and nobody has committed to that store by hand, the store is brought up to date by a new
+version; a store analysts have written to is left alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from indicators.paths import embedded_data_dir
+from indicators.sources.reading import SourceFile
+from indicators.store.base import StaleVersion, Store
+from indicators.store.factory import configured_database_url, open_store
+
+EMBEDDED_USER = "embedded data"
+EMBEDDED_FOLDERS = ("rankings", "incidents", "reported_counts", "events")
+
+
+def embedded_files(root: Path | None = None) -> list[Path]:
+    """The project's own data files that make up the default store."""
+    base = root or embedded_data_dir()
+    return [p for folder in EMBEDDED_FOLDERS for p in sorted((base / folder).glob("*.csv"))]
+
+
+def fingerprint(paths: list[Path]) -> str:
+    """One checksum over the embedded files' names and contents."""
+    digest = hashlib.sha256()
+    for p in paths:
+        digest.update(p.name.encode())
+        digest.update(hashlib.sha256(p.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def seed(store: Store, root: Path | None = None) -> None:
+    """Ingest the embedded files into ``store`` if it is empty or holds only older embedded data."""
+    files = embedded_files(root)
+    mark = f"embedded data {fingerprint(files)[:16]}"
+    with store.locked():
+        head = store.head()
+    if head is not None:
+        history = store.versions()  # intact versions only
+        if len(history) != head:
+            return  # a damaged version: never reseed over it (an analyst recovers it)
+        if any(v.user != EMBEDDED_USER for v in history) or history[-1].message == mark:
+            return
+    from indicators.pipeline.ingest import ingest  # parsing and validation only when seeding
+
+    sources = [SourceFile.from_path(p) for p in files]
+    try:
+        ingest(store, sources, user=EMBEDDED_USER, message=mark)
+    except StaleVersion:
+        return  # another server seeded the shared store at the same moment
+
+
+def open_default_store(location: str | Path | None = None) -> Store:
+    """Open the configured store (a PostgreSQL URL in ``INDICATORS_DATABASE_URL``, else the local
+    folder), seeding it from the embedded data when it is empty or holds only older embedded data."""
+    store = open_store(location or configured_database_url())
+    seed(store)
+    return store

@@ -1,0 +1,366 @@
+"""The one-page country brief for funders: what it says, gathered from the stored tables.
+
+Pure data (no rendering, no streamlit): :func:`gather` takes the canonical tables and returns a
+:class:`Brief`, which :mod:`indicators.present.brief_html` turns into the document that the app and the
+``indicators brief`` command both hand out. Everything in it traces to a stored row:
+
+* the headline figures of one RSF edition (the latest by default): rank as published, position,
+  score on its method's scale, and the change since the previous edition;
+* the position series up to that edition (the chart) and the events inside its periods;
+* incidents by statute, counted in the loaded sources only, with the sample caveat; where no
+  incident source covers the country there is no count at all (as on the Overview);
+* the Overview's plain sentences (:mod:`indicators.query.overview`), with their caveats;
+* the sources as citations (publisher, title, date, web address as text; a local path never);
+* the data version (store version number and the date it was stored).
+
+Synthetic benchmark rows never enter a brief: it is a document that leaves the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from indicators.pipeline.derive import rank_phrase
+from indicators.present.charts import ERA_LABELS, era_breaks, within_period
+from indicators.present.labels import index_label, statute_labels
+from indicators.query.aggregate import IncidentFilter, filter_incidents, incident_counts
+from indicators.query.overview import (
+    Headline,
+    headline,
+    incident_sentence,
+    incident_summary,
+    no_incidents_sentence,
+    summary_sentences,
+)
+from indicators.query.trend import LOW_BASELINE
+from indicators.query.views import rankings_view
+from indicators.sources.countries import resolve
+from indicators.store import Store
+from indicators.tables.values import is_missing
+
+INDEX = "rsf_wpfi"
+PUBLISHERS = {INDEX: "Reporters Without Borders (RSF)"}
+MAX_STATUTES = 10  # rows of the statute table that fit on the page
+MAX_SOURCES = 16  # citations that fit beside it
+SAMPLE_CAVEAT = (
+    "These count the cases in the loaded sources, not all that happened (a change may be a "
+    "change in reporting). An incident under two statutes counts under each; fewer than "
+    f"{LOW_BASELINE} cases in a year are too few to call a trend."
+)
+
+
+class BriefUnavailable(ValueError):
+    """No brief can be made for what was asked; the message says why, in the reader's terms."""
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """The store version a brief was made from: its number and the date it was stored."""
+
+    number: int | None
+    stored: str  # YYYY-MM-DD, '' when unknown
+
+    @property
+    def line(self) -> str:
+        """'Data version 3 (stored 2026-12-01)'."""
+        if self.number is None:
+            return "Data version: empty store"
+        when = f" (stored {self.stored})" if self.stored else ""
+        return f"Data version {self.number}{when}"
+
+
+def data_version(store: Store, number: int | None = None) -> DataVersion:
+    """The store's current version (or ``number``) with the date of its commit."""
+    head = store.head() if number is None else number
+    if head is None:
+        return DataVersion(None, "")
+    return DataVersion(int(head), str(store.version(int(head)).created_at)[:10])
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The headline figures of one edition."""
+
+    index: str  # 'RSF World Press Freedom Index'
+    edition: str
+    period_label: str
+    rank_phrase: str  # '149th of 180'
+    position: float
+    score: float | None
+    score_scale: str  # 'higher = freer, RSF 2022- method'
+    previous_edition: str | None
+    position_change: float | None
+    rank_change: int | None  # places: positive = moved up
+    previous_rank_phrase: str
+
+    @property
+    def headline(self) -> str:
+        """'149th of 180 in RSF World Press Freedom Index 2026 (covering 2025)'."""
+        return f"{self.rank_phrase} in {self.index} {self.edition} (covering {self.period_label})"
+
+    @property
+    def change_words(self) -> str:
+        """'8 places down (141st of 180 in 2025)' or '' without a previous edition."""
+        if self.rank_change is None or self.previous_edition is None:
+            return ""
+        places = abs(self.rank_change)
+        way = "up" if self.rank_change > 0 else "down"
+        moved = "same place" if places == 0 else f"{places} place{'s' * (places != 1)} {way}"
+        return f"{moved} ({self.previous_rank_phrase} in {self.previous_edition})"
+
+
+@dataclass(frozen=True)
+class StatuteRow:
+    """Distinct incidents in the loaded sources under one statute applied to the target."""
+
+    label: str
+    incidents: int
+    years: str  # '2015-2025'
+
+
+@dataclass(frozen=True)
+class Incidents:
+    """The incident part: counts only where an incident source covers the country."""
+
+    loaded: bool
+    total: int
+    years: str
+    with_statute: int
+    by_statute: tuple[StatuteRow, ...]
+    more_statutes: int  # statutes left out of the table for room
+    note: str  # the sample caveat, or why there is no count
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source as a reader cites it; ``url`` says where to find it, as text: an http(s)
+    address, 'N pages at host', or '' (never a local path)."""
+
+    publisher: str
+    title: str
+    date: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Brief:
+    """Everything the one-page brief says about a country."""
+
+    iso3: str
+    country: str
+    figures: Figures
+    headline: Headline
+    view: pd.DataFrame  # the ranking series charted (up to the chosen edition)
+    events: pd.DataFrame  # the events inside the charted periods
+    method_changes: tuple[str, ...]  # editions that began a new RSF method, within the chart
+    incidents: Incidents
+    sentences: tuple[str, ...]
+    sources: tuple[Citation, ...]
+    version: DataVersion
+
+
+def _years(values: pd.Series) -> str:
+    years = pd.to_numeric(values, errors="coerce").dropna().astype(int)
+    if years.empty:
+        return ""
+    low, high = int(years.min()), int(years.max())
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def _edition_rows(rankings: pd.DataFrame, iso3: str, edition: str | None) -> pd.DataFrame:
+    """The country's ranked editions up to the chosen one (raises in the reader's terms)."""
+    rows = rankings[
+        (rankings["iso3"] == iso3)
+        & (rankings["index"] == INDEX)
+        & (rankings["entity_kind"] != "pseudo")
+        & rankings["rank"].notna()
+    ].sort_values("edition_year", kind="stable", ignore_index=True)
+    if rows.empty:
+        entity = resolve(iso3)
+        name = f"{entity.name} ({iso3})" if entity is not None else iso3
+        raise BriefUnavailable(
+            f"no {index_label(INDEX)} ranking is stored for {name}, and a brief is built on it"
+        )
+    if edition is None:
+        return rows
+    wanted = str(edition).strip()
+    hit = rows.index[(rows["edition"].astype(str) == wanted)]
+    if hit.empty:
+        hit = rows.index[rows["edition_year"].astype(str) == wanted]
+    if hit.empty:
+        name = str(rows["country"].iloc[-1])
+        raise BriefUnavailable(
+            f"{index_label(INDEX)} has no edition {wanted!r} for {name} in this store; "
+            f"stored editions: {', '.join(rows['edition'].astype(str))}"
+        )
+    return rows.iloc[: int(hit[0]) + 1]
+
+
+def editions(rankings: pd.DataFrame, iso3: str) -> list[str]:
+    """The editions a brief can be made for (the country's ranked editions, oldest first)."""
+    try:
+        return [str(e) for e in _edition_rows(rankings, iso3, None)["edition"]]
+    except BriefUnavailable:
+        return []
+
+
+def _figures(rows: pd.DataFrame, h: Headline) -> Figures:
+    last = rows.iloc[-1]
+    prev = rows.iloc[-2] if len(rows) > 1 else None
+    score = None if is_missing(last["score"]) else float(last["score"])
+    way = "higher" if last["score_direction"] != "lower_is_freer" else "lower"
+    era = ERA_LABELS.get(str(last["methodology"]), str(last["methodology"]))
+    scale = f"{way} = freer, {era}"
+    printed = last["score_as_printed"]
+    if score is not None and not is_missing(printed) and float(printed) != score:
+        scale += f"; printed by RSF as {float(printed):g}, lower = freer"
+    return Figures(
+        index=index_label(INDEX),
+        edition=h.edition,
+        period_label=h.period_label,
+        rank_phrase=rank_phrase(h.rank, h.n_ranked),
+        position=round(h.position, 1),
+        score=score,
+        score_scale=scale,
+        previous_edition=h.previous_edition,
+        position_change=h.position_change,
+        rank_change=h.rank_change,
+        previous_rank_phrase="" if prev is None else rank_phrase(prev["rank"], prev["n_ranked"]),
+    )
+
+
+def _incidents(incidents: pd.DataFrame, iso3: str, country: str, loaded: bool) -> Incidents:
+    """Incidents by statute applied to the target, or no count where no source is loaded."""
+    if not loaded:
+        return Incidents(False, 0, "", 0, (), 0, no_incidents_sentence(country))
+    rows = filter_incidents(incidents, IncidentFilter(country=iso3))
+    by_year = incident_counts(rows, ["statute", "year"])
+    totals = incident_counts(rows, ["statute"])
+    labels = statute_labels()
+    table = [
+        StatuteRow(
+            labels.get(str(key), str(key)),
+            int(n),
+            _years(by_year.loc[by_year["statute_key"] == key, "year"]),
+        )
+        for key, n in zip(totals["statute_key"], totals["incidents"], strict=True)
+    ]
+    table.sort(key=lambda r: (-r.incidents, r.label))
+    targeted = rows[(rows["statute_applied_to"] == "target") & rows["statute_key"].notna()]
+    return Incidents(
+        loaded=True,
+        total=int(rows["incident_id"].nunique()),
+        years=_years(rows["year"]),
+        with_statute=int(targeted["incident_id"].nunique()),
+        by_statute=tuple(table[:MAX_STATUTES]),
+        more_statutes=max(0, len(table) - MAX_STATUTES),
+        note=SAMPLE_CAVEAT,
+    )
+
+
+def web_address(value: object) -> str:
+    """An http(s) address from the data, else '' (a local path is never shown to a reader)."""
+    if is_missing(value):
+        return ""
+    text = str(value).strip()
+    parts = urlsplit(text)
+    return text if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def _ranking_citations(rows: pd.DataFrame) -> list[Citation]:
+    """The chosen edition and the one its change is measured from (the chart's caption names
+    the whole series)."""
+    out = []
+    for _, row in rows.iloc[::-1].head(2).iterrows():
+        text = "" if is_missing(row["citation"]) else str(row["citation"])
+        url = next((web_address(p) for p in text.split(", ") if web_address(p)), "")
+        title = text.split(", http")[0].removeprefix("RSF ").strip() or index_label(INDEX)
+        out.append(Citation(PUBLISHERS[INDEX], title, f"covering {row['period_label']}", url or ""))
+    return out
+
+
+def _grouped_citations(parts: list[tuple[pd.DataFrame, str]]) -> list[Citation]:
+    """One citation per source name: what it gave (incident, event records), the years those
+    cover, and its web address (one page, or how many pages at which site)."""
+    found: dict[str, list[tuple[str, pd.DataFrame]]] = {}
+    for frame, what in parts:
+        for name, group in frame.groupby("source_name", sort=True):
+            found.setdefault(str(name), []).append((what, group))
+    out = []
+    for name, groups in sorted(found.items()):
+        urls = sorted({u for _, g in groups for u in map(web_address, g["source_url"]) if u})
+        url = urls[0] if len(urls) == 1 else ""
+        if len(urls) > 1:
+            url = f"{len(urls)} pages at {', '.join(sorted({urlsplit(u).netloc for u in urls}))}"
+        counts = [(what, g[f"{what}_id"].nunique()) for what, g in groups]
+        title = ", ".join(f"{n} {what}{'s' * (n != 1)}" for what, n in counts)
+        dates = pd.concat([pd.to_datetime(g["date"], errors="coerce") for _, g in groups])
+        out.append(Citation(name, title, _years(dates.dt.year), url))
+    return out
+
+
+def gather(
+    rankings: pd.DataFrame,
+    incidents: pd.DataFrame,
+    events: pd.DataFrame,
+    iso3: str,
+    edition: str | None = None,
+    *,
+    version: DataVersion,
+    today: date,
+) -> Brief:
+    """The brief for one country and edition (default: the latest stored)."""
+    rows = _edition_rows(rankings, iso3, edition)
+    h = headline(rows, iso3, INDEX)
+    assert h is not None  # rows holds at least the chosen edition
+    view = rankings_view(rows, [iso3], INDEX)
+    charted = within_period(events[events["country"] == iso3], view)
+    charted = charted if charted is not None else events.iloc[0:0]
+    summary = incident_summary(incidents, iso3, today)
+    part = _incidents(incidents, iso3, h.country, summary is not None)
+    real = filter_incidents(incidents, IncidentFilter(country=iso3))  # no synthetic rows
+    sources = _ranking_citations(rows)
+    sources += _grouped_citations([(real, "incident"), (charted, "event")])
+    if len(sources) > MAX_SOURCES:  # the page has room for so many; say what is left out
+        rest = len(sources) - MAX_SOURCES + 1
+        more = Citation(
+            f"{rest} more sources",
+            "of the incidents and events above",
+            "",
+            f"listed in full by: indicators events --country {iso3}; indicators incidents "
+            f"--country {iso3}",
+        )
+        sources = [*sources[: MAX_SOURCES - 1], more]
+    changes = tuple(
+        str(view.loc[view["methodology"] == era, "edition"].min()) for _, era in era_breaks(view)
+    )
+    return Brief(
+        iso3=iso3,
+        country=h.country,
+        figures=_figures(rows, h),
+        headline=h,
+        view=view,
+        events=charted.sort_values("date").reset_index(drop=True),
+        method_changes=changes,
+        incidents=part,
+        sentences=tuple(summary_sentences(h, incident_sentence(h.country, summary))),
+        sources=tuple(sources),
+        version=version,
+    )
+
+
+def brief_for(store: Store, iso3: str, edition: str | None, today: date) -> Brief:
+    """The brief of one country and edition from the store's current version."""
+    return gather(
+        store.table("rankings"),
+        store.table("incidents"),
+        store.table("events"),
+        iso3,
+        edition,
+        version=data_version(store),
+        today=today,
+    )

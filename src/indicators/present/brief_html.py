@@ -1,0 +1,291 @@
+"""The brief as one HTML document: one A4 page, print-ready, self-contained, without script.
+
+Every string from the data passes through :func:`_e` (``html.escape`` of one line of text);
+the chart is the inline SVG kaleido drew, checked by :func:`safe_svg` (no script, no foreign
+object, no reference outside the document). The document's Content-Security-Policy forbids
+every load and every script, so even a mistake here could not fetch anything or run code.
+The app shows and hands out this document; ``indicators brief`` writes it, or prints it to PDF
+(:mod:`indicators.present.brief_pdf`). Two briefs differ only in the made-at line unless the data or
+the choice differs (:data:`MADE_AT` finds that line).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime
+from xml.etree import ElementTree
+
+import plotly.graph_objects as go
+
+from indicators.present.brief import INDEX, PUBLISHERS, Brief, Citation, Incidents
+from indicators.present.brief_pdf import chart_svg
+from indicators.present.charts import position_chart
+from indicators.present.precision import shown_date
+from indicators.present.text import one_line
+
+# The chart is drawn this wide, as tall as charts.position_chart makes it (its event band is
+# laid out for a phone, so it may be tall): on paper it is scaled to the page's width.
+CHART_WIDTH, CHART_HEIGHT = 1000, 440  # CSS pixels; the height only if the figure has none
+EVENT_TITLE_CHARS = 48  # events are listed under the chart with their titles cut to this
+MADE_AT = re.compile(r'<span class="made">[^<]*</span>')
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
+_FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "object", "embed", "image", "use", "a"}
+_OUTSIDE = re.compile(r"url\(\s*(?![\"']?#)|@import", re.IGNORECASE)
+STYLE = """
+@page { size: A4 portrait; margin: 10mm 12mm 9mm; }
+* { box-sizing: border-box; }
+html { background: #fff; }
+body { margin: 0; color: #1a1a1a; font: 8.2pt/1.34 "DejaVu Sans", "Liberation Sans", Arial,
+  sans-serif; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.page { max-width: 186mm; margin: 0 auto; }
+@media screen { body { padding: 10mm 4mm; } }
+header { border-bottom: 2.5pt solid #0072B2; padding-bottom: 2mm; margin-bottom: 2.6mm;
+  display: flex; flex-wrap: wrap; align-items: baseline; justify-content: space-between;
+  gap: 0 4mm; }
+header .kicker { order: 2; }
+.kicker { margin: 0; color: #0072B2; font-size: 7.6pt; font-weight: bold; letter-spacing: .08em;
+  text-transform: uppercase; }
+h1 { margin: 0; font-size: 18pt; line-height: 1.15; }
+.sub { margin: .4mm 0 0; color: #444; font-size: 9.4pt; flex-basis: 100%; order: 3; }
+h2 { margin: 0 0 1.2mm; font-size: 10pt; color: #0b3c5d; }
+section { margin-bottom: 2.6mm; break-inside: avoid; }
+.figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: 2.5mm; }
+.fig { border: .6pt solid #c9d6e2; border-top: 2pt solid #0072B2; border-radius: 1mm;
+  padding: 1.6mm 2.2mm 1.8mm; background: #f6f9fc; }
+.fig .label { display: block; color: #444; font-size: 7.4pt; }
+.fig .value { display: block; font-size: 15pt; font-weight: bold; line-height: 1.25; }
+.fig .note { display: block; color: #555; font-size: 6.9pt; line-height: 1.3; }
+.chart svg { display: block; width: 100%; height: auto; max-height: 82mm; }
+.caption, .caveat { margin: .8mm 0 0; color: #555; font-size: 6.9pt; line-height: 1.3; }
+.lower { display: grid; grid-template-columns: 54fr 46fr; gap: 4mm; }
+.words p { margin: 0 0 .8mm; }
+table { width: 100%; border-collapse: collapse; font-size: 7.4pt; }
+th, td { text-align: left; padding: .3mm 1.5mm; border-bottom: .5pt solid #dde3e9;
+  vertical-align: top; }
+th { color: #444; font-weight: bold; border-bottom: .9pt solid #9aa9b7; }
+td.n, th.n { text-align: right; white-space: nowrap; width: 1%; }
+.none { padding: 1.6mm 2.2mm; border-left: 2pt solid #999; background: #f4f4f4; margin: 0; }
+.sources ol { margin: 0; padding-left: 4.5mm; font-size: 6.9pt; line-height: 1.3; }
+.sources .url { color: #333; overflow-wrap: anywhere; }
+footer { margin-top: 2mm; padding-top: 1.6mm; border-top: .6pt solid #9aa9b7; color: #444;
+  font-size: 7pt; display: flex; flex-wrap: wrap; justify-content: space-between; gap: 1mm 4mm; }
+@media screen and (max-width: 560px) { .figures { grid-template-columns: repeat(2, 1fr); }
+  .lower { grid-template-columns: 1fr; } }
+"""
+
+
+def short(text: object, limit: int) -> str:
+    """The text cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    words = one_line(text).strip()
+    if len(words) <= limit:
+        return words
+    cut = words[: limit - 1].rsplit(" ", 1)[0]
+    if cut.count("(") > cut.count(")"):  # never leave a bracket open
+        cut = cut[: cut.rindex("(")]
+    return cut.rstrip(" ,;:.(") + "\u2026"
+
+
+def _e(text: object) -> str:
+    """Data as HTML text: one line, every markup character escaped."""
+    return html.escape(one_line(text), quote=True)
+
+
+def chart_figure(brief: Brief) -> go.Figure:
+    """The position chart the Overview draws, for this brief's series and events."""
+    fig = position_chart(brief.view, "position", brief.events, [brief.iso3])
+    # On paper nothing can be hovered or toggled: the caption names the method eras and lists
+    # the events, so the legend's room goes to the plot.
+    height = int(fig.layout.height or CHART_HEIGHT)
+    fig.update_layout(width=CHART_WIDTH, height=height, showlegend=False)
+    for i, trace in enumerate(fig.data):  # plotly names a trace's SVG group by its uid,
+        trace.uid = f"brief{i}"  # random unless given: the same data gives the same SVG
+    return fig
+
+
+def chart_drawing(brief: Brief) -> str:
+    """The brief's chart as SVG, drawn offline (:func:`indicators.present.brief_pdf.chart_svg`)."""
+    fig = chart_figure(brief)
+    return chart_svg(fig, int(fig.layout.width), int(fig.layout.height))
+
+
+def safe_svg(svg: str) -> str:
+    """The SVG kaleido drew, for inline use; refuses anything that could run or fetch: a
+    script, foreign object, image, link or use element, an event attribute, or a reference
+    (``href``, ``src``, ``url()``) to anything outside the document."""
+    text = re.sub(r"^\s*<\?xml[^>]*\?>\s*", "", svg)
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        raise ValueError(f"the chart's SVG cannot be read: {exc}") from exc
+    if root.tag.rsplit("}", 1)[-1] != "svg":
+        raise ValueError("the chart is not an SVG image")
+    for element in root.iter():
+        if str(element.tag).rsplit("}", 1)[-1].lower() in _FORBIDDEN_TAGS:
+            raise ValueError(f"the chart's SVG holds a {element.tag} element")
+        for name, value in element.attrib.items():
+            local = name.rsplit("}", 1)[-1].lower()
+            if local.startswith("on") or (local in ("href", "src") and not value.startswith("#")):
+                raise ValueError(f"the chart's SVG holds a {local} attribute")
+            if _OUTSIDE.search(value):
+                raise ValueError("the chart's SVG refers to something outside the document")
+    if any(_OUTSIDE.search(e.text or "") for e in root.iter() if str(e.tag).endswith("style")):
+        raise ValueError("the chart's SVG style refers to something outside the document")
+    return _steady_ids(text)
+
+
+def _steady_ids(svg: str) -> str:
+    """plotly names its clip paths and defs after a random id drawn for each rendering; the
+    same chart gets the same name here, so the same data gives the same document."""
+    found = re.search(r'id="defs-([0-9a-f]+)"', svg)
+    if not found:
+        return svg
+    uid = re.escape(found.group(1))
+    return re.sub(rf'((?:id="|#)[A-Za-z-]*){uid}', r"\1brief", svg)
+
+
+def _figure_box(label: str, value: str, note: str) -> str:
+    return (
+        f'<div class="fig"><span class="label">{_e(label)}</span>'
+        f'<span class="value">{_e(value)}</span><span class="note">{_e(note)}</span></div>'
+    )
+
+
+def _figures(brief: Brief) -> str:
+    f = brief.figures
+    boxes = [
+        _figure_box("Rank", f.rank_phrase, "as published by RSF; 1st = freest"),
+        _figure_box(
+            "Position",
+            f"{f.position:.1f}",
+            "of 100: the share of the other ranked countries that did worse",
+        ),
+        _figure_box("Score", "n/a" if f.score is None else f"{f.score:g}", f.score_scale),
+    ]
+    if f.previous_edition is not None and f.position_change is not None:
+        value = f"{f.position_change:+.1f}".replace("-", "\u2212")
+        note = f"position points; {f.change_words}"
+        boxes.append(_figure_box(f"Change since {f.previous_edition}", value, note))
+    else:
+        boxes.append(_figure_box("Change", "n/a", "no earlier edition is stored"))
+    return f'<section class="figures">{"".join(boxes)}</section>'
+
+
+def _chart(brief: Brief, svg: str) -> str:
+    view = brief.view
+    first, last = view["edition"].iloc[0], view["edition"].iloc[-1]
+    changes = ", ".join(brief.method_changes)
+    breaks = (
+        f" Dashed lines mark RSF's method changes ({_e(changes)}): the line breaks there."
+        if changes
+        else ""
+    )
+    listed = "; ".join(
+        f"{_e(shown_date(e['date'], e['date_precision'], e.get('date_end')))} "
+        f"{_e(short(e['title'], EVENT_TITLE_CHARS))}"
+        for e in brief.events.to_dict("records")
+    )
+    events = ""
+    if listed:
+        events = f" Events marked: {listed}" + ("" if listed.endswith("\u2026") else ".")
+    return (
+        '<section class="chart">'
+        f"<h2>Position over time, editions {_e(first)} to {_e(last)}</h2>{safe_svg(svg)}"
+        '<p class="caption">Each point is an edition, drawn at the middle of the period it '
+        "covers. Position = share of the other ranked countries that did worse (100 = freest), "
+        f"so editions ranking different numbers of countries compare.{breaks}{events} Source: "
+        f"{_e(PUBLISHERS[INDEX])}, {_e(brief.figures.index.removeprefix('RSF '))}, "
+        f"{len(view)} editions, "
+        f"{_e(first)} to {_e(last)}.</p>"
+        "</section>"
+    )
+
+
+def _words(brief: Brief) -> str:
+    paragraphs = "".join(f"<p>{_e(s)}</p>" for s in brief.sentences)
+    return f'<section class="words"><h2>In plain words</h2>{paragraphs}</section>'
+
+
+def _incidents(part: Incidents, country: str) -> str:
+    title = "<h2>Incidents by statute, in the loaded sources</h2>"
+    if not part.loaded:
+        return f'<section class="incidents">{title}<p class="none">{_e(part.note)}</p></section>'
+    rows = "".join(
+        f'<tr><td>{_e(r.label)}</td><td class="n">{r.incidents}</td>'
+        f'<td class="n">{_e(r.years)}</td></tr>'
+        for r in part.by_statute
+    )
+    more = f" {part.more_statutes} more statutes are not listed." if part.more_statutes else ""
+    if not rows:
+        rows = '<tr><td colspan="3">No loaded incident names a statute applied to the target.</td></tr>'
+    summary = (
+        f"{part.total} incidents in the loaded sources ({_e(part.years)}); {part.with_statute} "
+        "of them name a statute applied to the journalist, blogger or outlet."
+    )
+    return (
+        f'<section class="incidents">{title}<table><thead><tr><th>Statute applied to the target'
+        '</th><th class="n">Cases</th><th class="n">Years</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+        f'<p class="caveat">{summary}{more} {_e(part.note)}</p></section>'
+    )
+
+
+def _citation(c: Citation) -> str:
+    parts = [_e(c.publisher), f"<i>{_e(c.title)}</i>"]
+    if c.date:
+        parts.append(_e(c.date))
+    text = ", ".join(parts) + "."
+    if c.url:
+        text += f' <span class="url">{_e(c.url)}</span>'
+    return f"<li>{text}</li>"
+
+
+def _sources(brief: Brief) -> str:
+    items = "".join(_citation(c) for c in brief.sources)
+    return f'<section class="sources"><h2>Sources</h2><ol>{items}</ol></section>'
+
+
+def _footer(brief: Brief, made_at: datetime) -> str:
+    when = made_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    command = f"indicators brief --country {brief.iso3} --edition {brief.figures.edition}"
+    return (
+        f"<footer><span>{_e(brief.version.line)}</span>"
+        f'<span class="made">Made {_e(when)}</span>'
+        f"<span>Remake: {_e(command)}</span></footer>"
+    )
+
+
+def document(brief: Brief, svg: str, made_at: datetime) -> str:
+    """The brief's HTML: one A4 page, no script, no external reference, data escaped."""
+    f = brief.figures
+    title = f"Press-freedom brief: {brief.country}, {f.index} {f.edition}"
+    body = "".join(
+        [
+            '<header><p class="kicker">Press-freedom brief for funders</p>',
+            f"<h1>{_e(brief.country)}</h1>",
+            f'<p class="sub">{_e(f.index)} {_e(f.edition)}, covering {_e(f.period_label)}: '
+            f"{_e(f.rank_phrase)}</p></header>",
+            _figures(brief),
+            _chart(brief, svg),
+            '<div class="lower"><div>',
+            _words(brief),
+            _incidents(brief.incidents, brief.country),
+            "</div><div>",
+            _sources(brief),
+            "</div></div>",
+            _footer(brief, made_at),
+        ]
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title><style>{STYLE}</style></head>"
+        f'<body><main class="page">{body}</main></body></html>\n'
+    )
+
+
+def make_html(brief: Brief, made_at: datetime, svg: str | None = None) -> str:
+    """The brief's document, as the app and ``indicators brief`` both hand it out (``svg``:
+    the chart already drawn, else it is drawn now)."""
+    return document(brief, chart_drawing(brief) if svg is None else svg, made_at)

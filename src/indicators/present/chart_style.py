@@ -1,0 +1,216 @@
+"""The look every chart shares: colours, marker shapes, the layout, and each index's own scale.
+
+* Colours are the Okabe-Ito palette (distinguishable with the common colour-vision
+  deficiencies), each with its own marker shape, so nothing relies on colour alone. The first
+  eight series get eight different colours; any further series are grey, named on hover.
+* The focus series is drawn strongly (thick, full colour, on top), the others muted.
+* The legend sits above the plot, outside it, horizontal: it never covers the plot or the
+  axis titles, on a desktop or a phone (plotly grows the top margin to make room).
+* Every index is drawn on its own scale, labelled in that scale, over the scale's full range
+  (a flat series of zeros is drawn from 0 to 4 or 0 to 100, never from -1 to 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from indicators.present.labels import humanize, index_label, measure_label
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon")
+GREY = "#9a9a9a"
+OTHERS = "Other countries"
+FONT = "sans-serif"
+LEGEND = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": 1.0,
+    "yanchor": "bottom",
+    "bgcolor": "rgba(255,255,255,0)",
+    "font": {"size": 12},
+    "itemwidth": 30,
+}
+LAYOUT = {
+    "hovermode": "closest",
+    "margin": {"l": 60, "r": 16, "t": 16, "b": 48, "autoexpand": True},
+    "legend": LEGEND,
+    "template": "plotly_white",
+    "font": {"family": FONT},
+}
+
+ERA_LABELS = {
+    "rsf_2002_2012": "RSF 2002-2012 method",
+    "rsf_2013_2021": "RSF 2013-2021 method",
+    "rsf_2022": "RSF 2022- method",
+    "fh_fiw_2013": "Freedom in the World method (2013 onwards)",
+    "fh_fiw_d1": "Freedom in the World indicator D1",
+    "fh_fotn": "Freedom on the Net method",
+    "fh_fotp": "Freedom of the Press method",
+}
+MEASURES = {  # the words of the "Show" choice, and whether 1 (the top) is drawn at the top
+    "position": ("Position", False),
+    "rank": ("Rank", True),
+    "score_normalised": ("Score", False),
+}
+PUBLISHERS = {
+    "rsf_wpfi": "Reporters Without Borders, World Press Freedom Index",
+    "fh_fiw": "Freedom House, Freedom in the World",
+    "fh_fiw_d1": "Freedom House, Freedom in the World (indicator D1)",
+    "fh_fotn": "Freedom House, Freedom on the Net",
+    "fh_fotp": "Freedom House, Freedom of the Press",
+}
+# An index's score on its own scale: axis title, and tick labels where the stored 0-100 value
+# is a publisher's smaller scale multiplied (FH's D1 is scored 0-4 and stored as D1 x 25).
+SCORE_SCALES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "rsf_wpfi": ("RSF score (0-100, higher = freer)", ()),
+    "fh_fiw": ("Freedom in the World score (0-100)", ()),
+    "fh_fiw_d1": ("Free media, indicator D1 (0-4)", ("0", "1", "2", "3", "4")),
+    "fh_fotn": ("Freedom on the Net score (0-100)", ()),
+    "fh_fotp": ("Press freedom (0-100, 100 = freest)", ()),
+}
+
+
+def era_label(era: object) -> str:
+    """A method in words: 'rsf_2022' -> 'RSF 2022- method'; an unknown one humanized."""
+    return ERA_LABELS.get(str(era), humanize(era))
+
+
+def publisher(index: str) -> str:
+    """Who publishes an index, for source lines: 'Reporters Without Borders, World Press ...'."""
+    return PUBLISHERS.get(index, index_label(index))
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A measure's y axis: title, full range (low, high), and tick labels where needed."""
+
+    title: str
+    low: float
+    high: float
+    reversed: bool = False
+    tickvals: tuple[float, ...] = ()
+    ticktext: tuple[str, ...] = field(default=())
+
+    def height_share(self, value: float) -> float:
+        """Where ``value`` sits on the plot, 0 at the bottom and 1 at the top."""
+        share = (value - self.low) / ((self.high - self.low) or 1.0)
+        return 1.0 - share if self.reversed else share
+
+    def layout(self) -> dict[str, object]:
+        """The plotly ``yaxis`` settings: the full range, padded, top-down for ranks."""
+        pad = (self.high - self.low) * 0.03
+        lo, hi = self.low - pad, self.high + pad
+        out: dict[str, object] = {
+            "title": {"text": self.title},
+            "range": [hi, lo] if self.reversed else [lo, hi],
+            "autorange": False,
+            "zeroline": False,
+        }
+        if self.tickvals:
+            out |= {"tickvals": list(self.tickvals), "ticktext": list(self.ticktext)}
+        return out
+
+
+def measure_axis(index: str | None, measure: str, data: pd.DataFrame | None = None) -> Axis:
+    """The y axis of ``measure`` for ``index``: its own scale over the scale's full range.
+
+    Position and scores are 0-100 by construction; a rank runs from 1 to the most countries
+    any charted edition ranked.
+    """
+    if measure == "rank":
+        counted = (
+            pd.to_numeric(data["n_ranked"], errors="coerce")
+            if data is not None and "n_ranked" in data
+            else None
+        )
+        most = float(counted.max()) if counted is not None and counted.notna().any() else 0.0
+        most = max(most, 10.0)
+        marks = (1.0, *(float(t) for t in range(50, int(most) - 24, 50)), most)
+        return Axis(
+            measure_label("rank"),
+            1.0,
+            most,
+            reversed=True,
+            tickvals=marks,
+            ticktext=tuple(f"{t:.0f}" for t in marks),
+        )
+    if measure == "score_normalised":
+        title, ticks = SCORE_SCALES.get(index or "", (measure_label(measure), ()))
+        if ticks:
+            step = 100 / (len(ticks) - 1)
+            return Axis(
+                title,
+                0.0,
+                100.0,
+                tickvals=tuple(i * step for i in range(len(ticks))),
+                ticktext=ticks,
+            )
+        return Axis(title, 0.0, 100.0)
+    return Axis(measure_label(measure), 0.0, 100.0)
+
+
+@dataclass(frozen=True)
+class SeriesStyle:
+    """How one series is drawn."""
+
+    colour: str
+    symbol: str
+    width: float
+    size: int
+    opacity: float
+    legend_name: str | None  # None: no legend entry of its own
+    group: str
+    rank: int
+
+
+def series_style(i: int, name: str, key: str, *, focus: bool, first_other: bool) -> SeriesStyle:
+    """Style of the ``i``-th series (0 = the focus): its own colour and shape for the first
+    eight, grey beyond (one shared 'Other countries' legend entry, given to the first)."""
+    if i < len(PALETTE):
+        return SeriesStyle(
+            colour=PALETTE[i],
+            symbol=SYMBOLS[i],
+            width=3.5 if focus else 1.6,
+            size=8 if focus else 6,
+            opacity=1.0 if focus else 0.6,
+            legend_name=name,
+            group=key,
+            rank=i + 1,
+        )
+    return SeriesStyle(
+        colour=GREY,
+        symbol="circle",
+        width=1.0,
+        size=4,
+        opacity=0.5,
+        legend_name=OTHERS if first_other else None,
+        group="others",
+        rank=len(PALETTE) + 1,
+    )
+
+
+def quiet_offset(
+    points: list[tuple[float, float]],
+    anchor: tuple[float, float],
+    size: tuple[float, float],
+    plot: tuple[float, float],
+) -> float:
+    """How far above (+) or below (-) ``anchor`` to put a label of ``size`` (width, height)
+    that ends at the anchor, so that it covers the fewest ``points`` (pixels, y up, in a plot
+    of ``plot`` = (width, height)); the nearest of the quietest places wins."""
+    width, height = size
+    x, y = anchor
+    best: tuple[int, float] = (len(points) + 1, 0.0)
+    for dy in (14.0, -14.0, 28.0, -28.0, 44.0, -44.0, 62.0, -62.0):
+        low, high = y + dy - height / 2, y + dy + height / 2
+        if low < 0 or high > plot[1]:
+            continue
+        hits = sum(
+            1 for px, py in points if x - width - 4 <= px <= x + 2 and low - 3 <= py <= high + 3
+        )
+        if hits < best[0]:
+            best = (hits, dy)
+    return best[1]

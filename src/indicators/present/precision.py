@@ -1,0 +1,65 @@
+"""Dates shown at the precision they have: a year, a month, a day or a range.
+
+Stored dates are ISO days (``1995-01-01``) with a ``date_precision`` of ``year``, ``month`` or
+``day``; events may also have a ``date_end``. A reader must never see "1995-01-01" for a
+fact known only to the year: every chart, hover, table and export shows :func:`shown_date`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from indicators.tables.values import is_missing
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _parse(value: object) -> date | None:
+    if is_missing(value):
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _one(day: date, precision: str) -> str:
+    if precision == "year":
+        return str(day.year)
+    if precision == "month":
+        return f"{MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def shown_date(value: object, precision: object = "day", end: object = None) -> str:
+    """'1995', 'Jan 2022', '16 Dec 2011', '5-11 Jan 2022' or 'Dec 2021 - Jan 2022'; '' if none.
+
+    A value that is not an ISO date is returned as written (it is data, not ours to reword).
+    """
+    start = _parse(value)
+    if start is None:
+        return "" if is_missing(value) else str(value)
+    kind = str(precision) if precision in ("year", "month", "day") else "day"
+    first = _one(start, kind)
+    last_day = _parse(end)
+    if last_day is None or last_day <= start:
+        return first
+    last = _one(last_day, kind)
+    if last == first:
+        return first
+    if kind == "day" and (start.year, start.month) == (last_day.year, last_day.month):
+        return f"{start.day}-{last}"
+    return f"{first} - {last}"
+
+
+def shown_dates(frame: pd.DataFrame, column: str = "date") -> pd.Series:
+    """:func:`shown_date` for every row of ``frame`` (uses ``date_precision``, ``date_end``)."""
+    precision = frame.get("date_precision", pd.Series("day", index=frame.index))
+    end = frame.get("date_end", pd.Series(None, index=frame.index, dtype=object))
+    return pd.Series(
+        [shown_date(v, p, e) for v, p, e in zip(frame[column], precision, end, strict=True)],
+        index=frame.index,
+        dtype=object,
+    )
