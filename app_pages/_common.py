@@ -16,12 +16,12 @@ from indicators.paths import default_store_dir
 from indicators.pipeline.embedded import open_default_store
 from indicators.present.export import to_safe_csv
 from indicators.present.labels import country_options
-from indicators.present.text import escape_markdown, one_line
 from indicators.query.views import choose_country, entity_names
 from indicators.sources.synthetic import synthetic_shown
 from indicators.store import Store, StoreError
 from indicators.store.factory import configured_database_url
 from indicators.tables.conform import empty_table
+from indicators.text import escape_markdown, one_line
 
 PLOTLY_CONFIG = {
     "displaylogo": False,

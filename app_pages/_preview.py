@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages._common import download, plain
 from indicators.pipeline.prepare_worker import Preview
-from indicators.present.text import escape_markdown
+from indicators.text import escape_markdown
 
 _SHEET = re.compile(r"sheet '(?P<sheet>.*?)': (?P<found>.*)", re.DOTALL)
 

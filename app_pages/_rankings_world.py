@@ -17,7 +17,6 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._common import PLOTLY_CONFIG, _remember, _wanted, download, per_version
-from indicators.present.text import one_line
 from indicators.present.world_map import (
     COLOUR_BY,
     edition_table,
@@ -25,6 +24,7 @@ from indicators.present.world_map import (
     table_labels,
     world_map_figure,
 )
+from indicators.text import one_line
 
 
 def _choice(name: str, options: list[str], label: str, labels: dict[str, str] | None = None) -> str:

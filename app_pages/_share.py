@@ -34,7 +34,7 @@ from indicators.present.figure_export import (
     source_text,
     version_line,
 )
-from indicators.present.text import escape_markdown
+from indicators.text import escape_markdown
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ import streamlit as st
 
 from app_pages._common import location, store
 from indicators.pipeline.prepare_worker import Preview, PreviewJob, read_columns
-from indicators.present.text import escape_markdown
 from indicators.problems import ValidationFailed
 from indicators.sources.reading import MAX_FILE_BYTES, SourceFile, too_big
 from indicators.sources.registry import ParseOptions
+from indicators.text import escape_markdown
 
 JOB = "_upload_job"  # (key, PreviewJob): the pinned preview of the files on the page
 DONE = "_upload_done"  # (key, version number): these files were committed

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from indicators.present.text import one_line
+from indicators.text import one_line
 
 T = TypeVar("T")
 _DEFAULT_MARK = "_url_default_"

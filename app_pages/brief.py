@@ -20,7 +20,7 @@ from app_pages._common import country_picker, guarded, per_version, store, table
 from indicators.present.brief import Brief, data_version, editions, gather
 from indicators.present.brief_html import chart_drawing, make_html
 from indicators.present.brief_pdf import RenderError, find_chromium, html_to_pdf
-from indicators.present.text import escape_markdown, one_line
+from indicators.text import escape_markdown, one_line
 
 FRAME_HEIGHT = 1250  # an A4 page at 96 px per inch, with the screen margins
 

@@ -11,8 +11,8 @@ import streamlit as st
 from app_pages import _url
 from app_pages._common import country_picker, guarded, plain, table
 from indicators.present.labels import index_label, readable
-from indicators.present.text import escape_markdown
 from indicators.query.claims import claim_table, describe_claim, match_claim
+from indicators.text import escape_markdown
 
 DEFAULT_INDEX = "rsf_wpfi"
 

@@ -46,7 +46,6 @@ from indicators.present.labels import (
     statute_label,
     value_label,
 )
-from indicators.present.text import escape_markdown, one_line
 from indicators.query.aggregate import (
     FilterOptions,
     IncidentFilter,
@@ -65,6 +64,7 @@ from indicators.query.views import (
     series_in_words,
     source_line,
 )
+from indicators.text import escape_markdown, one_line
 
 CAVEAT = "The cases in the loaded sources, not all that happened"
 

@@ -17,7 +17,6 @@ from app_pages._common import (
 )
 from indicators.present.charts import position_chart
 from indicators.present.labels import index_phrase, method_label, readable
-from indicators.present.text import escape_markdown, one_line
 from indicators.query.overview import (
     Headline,
     headline,
@@ -27,6 +26,7 @@ from indicators.query.overview import (
 )
 from indicators.query.trend import LOW_BASELINE
 from indicators.query.views import event_table, rankings_view
+from indicators.text import escape_markdown, one_line
 
 
 def headline_metrics(h: Headline, incidents: pd.DataFrame, iso3: str) -> None:

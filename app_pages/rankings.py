@@ -18,8 +18,8 @@ from indicators.present.chart_style import MEASURES, era_label
 from indicators.present.chart_text import chart_caption, chart_columns, chart_texts, table_columns
 from indicators.present.charts import position_chart, sub_indicator_chart
 from indicators.present.labels import event_kind_label, index_label, readable
-from indicators.present.text import escape_markdown
 from indicators.query.views import rankings_view
+from indicators.text import escape_markdown
 
 ONLY, CUSTOM = "Only this country", "Custom list"
 PEER_GROUPS = {

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._common import country_picker, damage_found, download, guarded, store
-from indicators.present.text import escape_markdown
 from indicators.store.base import Version
+from indicators.text import escape_markdown
 
 METHODS = """
 ### How a rank becomes a comparable position

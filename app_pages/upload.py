@@ -19,7 +19,6 @@ from app_pages._preview import show_detected, show_preview
 from indicators.accounts.profiles import Profile, load_profiles, save_profile
 from indicators.pipeline.ingest import IngestOptions, Prepared, commit, given_edition, prepare
 from indicators.pipeline.prepare_worker import Preview, PreviewGone, failed_files, preview_of
-from indicators.present.text import escape_markdown
 from indicators.problems import Problem, ValidationFailed, problem_count, problems_frame
 from indicators.sources.column_aliases import COLUMN_ALIASES
 from indicators.sources.generic.events import EVENT_ALIASES
@@ -34,6 +33,7 @@ from indicators.sources.rsf.fetch import (
 )
 from indicators.store import StaleVersion
 from indicators.store.base import Version
+from indicators.text import escape_markdown
 
 FIELDS = {
     "rankings": list(COLUMN_ALIASES),

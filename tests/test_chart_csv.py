@@ -16,9 +16,9 @@ from streamlit.testing.v1 import AppTest
 from indicators.pipeline.embedded import open_default_store
 from indicators.present.export import PROVENANCE_COLUMNS, shown_frame, to_shown_csv
 from indicators.present.labels import column_label
-from indicators.present.text import escape_markdown
 from indicators.query.views import rankings_view
 from indicators.tables.schemas import RANKINGS_COLUMNS
+from indicators.text import escape_markdown
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 OVERVIEW_SHOWN = ["edition", "period_label", "rank", "n_ranked", "position", "methodology"]

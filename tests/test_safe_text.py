@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators.present.text import escape_markdown, one_line, plotly_text
+from indicators.text import escape_markdown, one_line, plotly_text
 from tests.hostile import HOSTILE, html_in_figure_text, markup_in, visible, visible_in_figure
 
 # Text weighted towards what makes markup: Markdown and HTML punctuation, URL pieces, controls.

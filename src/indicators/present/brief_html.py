@@ -22,7 +22,7 @@ from indicators.present.brief import INDEX, PUBLISHERS, Brief, Citation, Inciden
 from indicators.present.brief_pdf import chart_svg
 from indicators.present.charts import position_chart
 from indicators.present.precision import shown_date
-from indicators.present.text import one_line
+from indicators.text import one_line
 
 # The chart is drawn this wide, as tall as charts.position_chart makes it (its event band is
 # laid out for a phone, so it may be tall): on paper it is scaled to the page's width.

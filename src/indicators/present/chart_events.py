@@ -19,9 +19,9 @@ import plotly.graph_objects as go
 from indicators.present.chart_style import SYMBOLS
 from indicators.present.labels import event_kind_label
 from indicators.present.precision import shown_date
-from indicators.present.text import one_line
-from indicators.present.text import plotly_text as _t
 from indicators.tables.values import is_missing
+from indicators.text import one_line
+from indicators.text import plotly_text as _t
 
 PHONE_PLOT_PX = 280.0  # plot width at a 390 px viewport (page padding and margins taken off)
 FONT_PX = 10

@@ -46,8 +46,8 @@ from indicators.present.chart_style import (
 )
 from indicators.present.labels import column_label, index_label
 from indicators.present.precision import shown_date
-from indicators.present.text import plotly_text as _t
 from indicators.tables.values import is_missing
+from indicators.text import plotly_text as _t
 
 __all__ = [
     "ERA_LABELS",

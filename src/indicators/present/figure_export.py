@@ -12,7 +12,7 @@ about two seconds, a render about a quarter of one. Nothing is loaded from the i
 * a geo subplot gets a first trace without ``locationmode``, so plotly.js never asks for its
   CDN topojson in the first place (custom boundary files are drawn from the figure itself).
 
-Every string placed in the image goes through :func:`indicators.present.text.plotly_text`.
+Every string placed in the image goes through :func:`indicators.text.plotly_text`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from typing import Any, Literal, TypeVar
 import plotly
 import plotly.graph_objects as go
 
-from indicators.present.text import plotly_text
+from indicators.text import plotly_text
 
 Format = Literal["png", "svg"]
 T = TypeVar("T")

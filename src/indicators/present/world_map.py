@@ -17,8 +17,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.present.text import plotly_text
 from indicators.query.views import rankings_view
+from indicators.text import plotly_text
 
 GEOMETRY = Path(__file__).resolve().parents[3] / "data" / "geo" / "world_110m.geojson"
 COLOUR_BY = {

@@ -11,8 +11,8 @@ import pandas as pd
 from indicators.pipeline.derive import with_rank_change
 from indicators.present.labels import event_kind_label, region_label, statute_label, value_label
 from indicators.present.precision import shown_date, shown_dates
-from indicators.present.text import one_line
 from indicators.sources.countries import CountryIndex, default_index
+from indicators.text import one_line
 
 EXPORT_COLUMNS = [
     "index",

@@ -13,10 +13,10 @@ from dataclasses import replace
 
 import pandas as pd
 
-from indicators.present.text import one_line
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Adapter, Parsed, ParseOptions
 from indicators.sources.text_table import TextTable
+from indicators.text import one_line
 
 
 def same_format(
