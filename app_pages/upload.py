@@ -17,7 +17,9 @@ from app_pages._auth import record_profile_saved
 from app_pages._common import analyst_name, download, guarded, plain, store, today
 from app_pages._preview import show_detected, show_preview
 from indicators.accounts.profiles import Profile, load_profiles, save_profile
-from indicators.pipeline.ingest import IngestOptions, Prepared, commit, given_edition, prepare
+from indicators.pipeline.commit import commit
+from indicators.pipeline.extract import IngestOptions, given_edition
+from indicators.pipeline.prepare import Prepared, prepare
 from indicators.pipeline.prepare_worker import Preview, PreviewGone, failed_files, preview_of
 from indicators.problems import Problem, ValidationFailed, problem_count, problems_frame
 from indicators.sources.column_aliases import COLUMN_ALIASES

@@ -58,7 +58,7 @@ QUICK = Plan((10_000,), 3, 1, 1, 4, (2, 4), 4.0, (0.5, 1.5))
 
 def bench_rsf(shared: Path, repeats: int = 7) -> Figure:
     """Ingest (detect, parse, validate, normalise) all 24 RSF editions vs plain read_csv."""
-    from indicators.pipeline.ingest import parse_files
+    from indicators.pipeline.extract import parse_files
     from indicators.sources.reading import SourceFile
 
     paths = sorted((shared / "rsf").glob("*.csv"))

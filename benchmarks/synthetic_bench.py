@@ -22,7 +22,7 @@ import pyarrow.csv as pa_csv
 from benchmarks.core import Figure, times
 from indicators.pipeline.change import merge_batch
 from indicators.pipeline.embedded import open_default_store
-from indicators.pipeline.ingest import _check_overlaps, parse_files
+from indicators.pipeline.extract import _check_overlaps, parse_files
 from indicators.query.aggregate import IncidentFilter, case_chain, filter_incidents, incident_counts
 from indicators.sources.base import Parsed
 from indicators.sources.reading import SourceFile, read_table

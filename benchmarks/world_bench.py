@@ -95,8 +95,8 @@ DONE = "() => window.__worldBench && window.__worldBench.map !== null && window.
 
 def world_store(folder: Path, shared: Path) -> Path | None:
     """A temporary store: the embedded data and every RSF edition (None without RSF's files)."""
+    from indicators.pipeline.commit import ingest
     from indicators.pipeline.embedded import open_default_store
-    from indicators.pipeline.ingest import ingest
     from indicators.sources.reading import SourceFile
 
     paths = sorted((shared / "rsf").glob("*.csv"))

@@ -33,7 +33,7 @@ OUT = Path("data/rankings/rsf_eeac.csv")
 
 def build_adilsoz(folder: Path) -> None:
     """Normalise Adil Soz's compiled facts and counts to canonical CSVs in data/."""
-    from indicators.pipeline.ingest import parse_file
+    from indicators.pipeline.extract import parse_file
 
     outputs = {
         "incidents.csv": Path("data/incidents/adilsoz_facts.csv"),

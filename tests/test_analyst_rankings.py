@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import indicators.sources.registry
-from indicators.pipeline.ingest import parse_file
+from indicators.pipeline.extract import parse_file
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions
 from indicators.sources.column_aliases import COLUMN_ALIASES, header_key, index_id_for

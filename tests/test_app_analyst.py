@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators.accounts.auth import add_user, default_session_store
-from indicators.pipeline.ingest import ingest
+from indicators.pipeline.commit import ingest
 from indicators.sources.reading import SourceFile
 from indicators.store import LocalStore, audit
 from tests.conftest import shared_file

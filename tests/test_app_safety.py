@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.pipeline.ingest import ingest
+from indicators.pipeline.commit import ingest
 from indicators.present.export import neutralise_cell, to_safe_csv
 from indicators.present.labels import column_label
 from indicators.sources.reading import SourceFile

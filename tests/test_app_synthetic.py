@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.pipeline.change import merge_batch
 from indicators.pipeline.embedded import open_default_store
-from indicators.pipeline.ingest import parse_files
+from indicators.pipeline.extract import parse_files
 from indicators.sources.reading import SourceFile
 from indicators.sources.registry import ParseOptions
 from indicators.sources.synthetic import SHOW_ENV, label_canonical, write_synthetic_files

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import indicators.pipeline.ingest
+import indicators.pipeline.extract
 import indicators.sources.reading
 from indicators.pipeline import prepare_worker
-from indicators.pipeline.ingest import ingest
+from indicators.pipeline.commit import ingest
 from indicators.pipeline.prepare_worker import PreviewJob
 from indicators.sources.reading import SourceFile
 from indicators.sources.synthetic import COLUMNS, synthetic_incidents
@@ -184,7 +184,7 @@ def test_files_parsed_once_outside_the_server(
 
     monkeypatch.setattr(PreviewJob, "_submit", counted)
     for module, name in (
-        (indicators.pipeline.ingest, "parse_file"),
+        (indicators.pipeline.extract, "parse_file"),
         (indicators.sources.reading, "read_table"),
     ):
         monkeypatch.setattr(module, name, no_parse)

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from indicators.cli.main import main
-from indicators.pipeline.ingest import ingest, prepare
+from indicators.pipeline.commit import ingest
+from indicators.pipeline.prepare import prepare
 from indicators.sources.reading import SourceFile
 from indicators.store import Store, audit
 from indicators.store.factory import open_store

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.pipeline.ingest import ingest
+from indicators.pipeline.commit import ingest
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.reading import SourceFile
 from indicators.store import LocalStore

@@ -28,9 +28,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.pipeline import ingest
+from indicators.pipeline import extract
 from indicators.problems import ValidationFailed
-from indicators.sources import reading
+from indicators.sources import detect, reading
 from indicators.sources.base import ParseOptions
 from indicators.sources.reading import (
     MAX_CELL_CHARS,
@@ -265,15 +265,15 @@ def test_sniff_scores_stay_within_0_and_1(rsf_files: list[Path]) -> None:
     assert len(tables) > 40
     for table in tables:
         for adapter in ADAPTERS:
-            assert 0.0 <= adapter.sniff(table) <= ingest.SURE, (adapter.name, table.source.name)
+            assert 0.0 <= adapter.sniff(table) <= detect.SURE, (adapter.name, table.source.name)
 
 
 def test_detection_picks_what_the_full_scan_picked(rsf_files: list[Path]) -> None:
     tables = every_table() + [read_table(SourceFile.from_path(p)) for p in rsf_files]
     for options in (ParseOptions(), ParseOptions(kind="rankings"), ParseOptions(kind="incidents")):
         for table in tables:
-            assert ingest._best_sniff([table], options) == full_scan([table], options)
-        assert ingest._best_sniff(tables, options) == full_scan(tables, options)
+            assert detect.best_sniff([table], options) == full_scan([table], options)
+        assert detect.best_sniff(tables, options) == full_scan(tables, options)
 
 
 def test_an_rsf_edition_asks_only_the_rsf_adapter(rsf_files: list[Path]) -> None:
@@ -285,6 +285,6 @@ def test_an_rsf_edition_asks_only_the_rsf_adapter(rsf_files: list[Path]) -> None
             stack.enter_context(
                 mock.patch.object(kind, "sniff", side_effect=AssertionError(kind.__name__))
             )
-        parsed = ingest.parse_files([SourceFile.from_path(p) for p in rsf_files])
+        parsed = extract.parse_files([SourceFile.from_path(p) for p in rsf_files])
     assert {p.adapter for p in parsed} == {"rsf_csv"}
     assert len(parsed) == 24

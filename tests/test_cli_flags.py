@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from indicators.cli.main import READING_OPTIONS, build_parser, main, parse_options
-from indicators.pipeline.ingest import IngestOptions
+from indicators.pipeline.extract import IngestOptions
 from indicators.store import LocalStore
 from tests.conftest import shared_file
 

@@ -3,7 +3,7 @@
 Small text files live in ``tests/corpus/``; big or binary ones (the 200 MB file, the zip bomb,
 NUL-filled data, workbooks) are built once per session by the builders below. ``CORPUS`` maps
 every file to what must happen: refused with a given first problem (text, row, column, value),
-or accepted. For a refused file, ``indicators.pipeline.ingest.ingest`` raises ``ValidationFailed`` with
+or accepted. For a refused file, ``indicators.pipeline.commit.ingest`` raises ``ValidationFailed`` with
 every problem naming the file, an existing store seeded with RSF 2024 stays byte-for-byte
 identical, and ``indicators ingest FILE --store DIR`` exits 1 printing a problem table that
 names the file.
@@ -27,7 +27,7 @@ from types import EllipsisType
 import pytest
 
 from indicators.cli.main import main
-from indicators.pipeline.ingest import ingest
+from indicators.pipeline.commit import ingest
 from indicators.present.export import to_safe_csv
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.reading import MAX_FILE_BYTES, SourceFile

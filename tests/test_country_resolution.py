@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from indicators.paths import embedded_data_dir
-from indicators.pipeline.ingest import parse_file
+from indicators.pipeline.extract import parse_file
 from indicators.problems import ValidationFailed
 from indicators.sources.base import ParseOptions
 from indicators.sources.countries import default_index, resolve, resolve_labels

@@ -22,7 +22,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from indicators.pipeline.ingest import ingest, prepare
+from indicators.pipeline.commit import ingest
+from indicators.pipeline.prepare import prepare
 from indicators.sources.reading import SourceFile
 from indicators.store import LocalStore, StaleVersion, StoreError
 from tests.test_store_backends import BASE, ISOS, _marked, _marker

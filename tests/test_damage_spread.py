@@ -12,7 +12,7 @@ import json
 import pytest
 
 from indicators.cli.main import main
-from indicators.pipeline.ingest import ingest
+from indicators.pipeline.commit import ingest
 from indicators.query.versions import history_frame
 from indicators.store import Store, StoreError
 from indicators.store.base import Damage

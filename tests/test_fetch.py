@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from indicators.pipeline.ingest import ingest, prepare
+from indicators.pipeline.commit import ingest
+from indicators.pipeline.prepare import prepare
 from indicators.problems import ValidationFailed
 from indicators.sources import reading
 from indicators.sources.reading import SourceFile

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from indicators.paths import embedded_data_dir
-from indicators.pipeline.ingest import parse_file
+from indicators.pipeline.extract import parse_file
 from indicators.problems import ValidationFailed
 from indicators.sources.base import Adapter, Parsed
 from indicators.sources.countries import load_alias_tables

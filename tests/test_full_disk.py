@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from indicators.cli.main import main
-from indicators.pipeline.ingest import ingest
+from indicators.pipeline.commit import ingest
 from indicators.sources.reading import SourceFile
 from indicators.store import audit
 from indicators.store.factory import open_store

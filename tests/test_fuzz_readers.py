@@ -18,7 +18,7 @@ from datetime import date, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.pipeline.ingest import parse_file
+from indicators.pipeline.extract import parse_file
 from indicators.problems import ValidationFailed
 from indicators.sources.reading import SourceFile
 from indicators.store.base import TABLES

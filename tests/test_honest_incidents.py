@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.pipeline.change import merge_batch
 from indicators.pipeline.embedded import open_default_store
-from indicators.pipeline.ingest import parse_files
+from indicators.pipeline.extract import parse_files
 from indicators.present.incident_charts import count_axis, counts_over_time, reported_counts_chart
 from indicators.query.overview import IncidentSummary, incident_sentence, incident_summary
 from indicators.query.trend import LOW_BASELINE, TOO_FEW, change_in_words, too_few

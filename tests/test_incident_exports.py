@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.pipeline.ingest import ingest, parse_file
+from indicators.pipeline.commit import ingest
+from indicators.pipeline.extract import parse_file
 from indicators.problems import ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions
 from indicators.sources.cpj.adapter import ADAPTERS as CPJ_ADAPTERS

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicators.cli.main import main
-from indicators.pipeline.ingest import ingest, parse_file
+from indicators.pipeline.commit import ingest
+from indicators.pipeline.extract import parse_file
 from indicators.problems import Problem, ValidationFailed
 from indicators.query.aggregate import (
     IncidentFilter,

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from indicators.pipeline.derive import joint_ranks
-from indicators.pipeline.ingest import parse_file
+from indicators.pipeline.extract import parse_file
 from indicators.query.claims import claim_table, describe_claim, match_claim
 from indicators.query.views import rankings_listing, rankings_view
 from indicators.sources.reading import SourceFile

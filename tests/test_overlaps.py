@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicators.pipeline.change import BATCH_KEYS
-from indicators.pipeline.ingest import _check_overlaps
+from indicators.pipeline.extract import _check_overlaps
 from indicators.problems import ValidationFailed
 from indicators.sources.base import Parsed
 from indicators.sources.reading import SourceFile

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from indicators.pipeline.ingest import parse_file
+from indicators.pipeline.extract import parse_file
 from indicators.problems import ValidationFailed
 from indicators.sources.reading import SourceFile, read_table
 
@@ -24,7 +24,7 @@ MAX_PEAK_MB = 200
 # the peak of the forked pytest process, so in a child of a big test run it reports pytest's.
 MEASURE = """
 import json, sys, time
-from indicators.pipeline.ingest import parse_file
+from indicators.pipeline.extract import parse_file
 from indicators.problems import ValidationFailed
 from indicators.sources.reading import SourceFile
 source = SourceFile.from_path(sys.argv[1])

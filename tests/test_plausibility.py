@@ -17,7 +17,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators.cli.main import main
-from indicators.pipeline.ingest import ingest, parse_file, parse_files
+from indicators.pipeline.commit import ingest
+from indicators.pipeline.extract import parse_file, parse_files
 from indicators.pipeline.plausibility import implausible_rows
 from indicators.problems import ValidationFailed
 from indicators.sources.reading import SourceFile, read_table

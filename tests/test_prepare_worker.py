@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from indicators.pipeline import prepare_worker
-from indicators.pipeline.ingest import ingest
+from indicators.pipeline.commit import ingest
 from indicators.pipeline.prepare_worker import Preview, PreviewJob
 from indicators.problems import ValidationFailed
 from indicators.sources.reading import SourceFile

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators.pipeline.ingest import parse_file
+from indicators.pipeline.extract import parse_file
 from indicators.problems import (
     MAX_KINDS,
     MAX_LISTED,

@@ -12,7 +12,7 @@ import streamlit
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
-from indicators.pipeline.ingest import ingest
+from indicators.pipeline.commit import ingest
 from indicators.sources.reading import SourceFile
 from indicators.store import LocalStore
 from tests.conftest import shared_file

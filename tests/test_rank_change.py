@@ -11,7 +11,7 @@ import pytest
 
 from indicators.paths import embedded_data_dir
 from indicators.pipeline.derive import code_changes, rank_change_agreement, with_rank_change
-from indicators.pipeline.ingest import parse_file
+from indicators.pipeline.extract import parse_file
 from indicators.sources.reading import SourceFile
 from indicators.tables.schemas import RANKINGS_COLUMNS
 from tests.conftest import shared_file

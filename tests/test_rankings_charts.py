@@ -19,8 +19,8 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from indicators.pipeline.commit import ingest
 from indicators.pipeline.embedded import open_default_store
-from indicators.pipeline.ingest import ingest
 from indicators.present.chart_events import (
     LANE_BUDGET,
     MARKER_PX,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.pipeline.ingest import parse_file
+from indicators.pipeline.extract import parse_file
 from indicators.problems import ValidationFailed
 from indicators.sources.reading import SourceFile, read_table
 from indicators.sources.registry import ParseOptions

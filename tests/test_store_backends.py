@@ -19,8 +19,9 @@ import pandas as pd
 import psycopg
 import pytest
 
-from indicators.pipeline.ingest import commit as commit_prepared
-from indicators.pipeline.ingest import ingest, prepare
+from indicators.pipeline.commit import commit as commit_prepared
+from indicators.pipeline.commit import ingest
+from indicators.pipeline.prepare import prepare
 from indicators.problems import ValidationFailed
 from indicators.sources.reading import SourceFile
 from indicators.store import LocalStore, StaleVersion, Store, StoreError

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from indicators.cli.main import main
-from indicators.pipeline.ingest import ingest
+from indicators.pipeline.commit import ingest
 from indicators.query.versions import history_frame
 from indicators.store import Store, StoreError
 from indicators.store.factory import open_store

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.pipeline.ingest import parse_file, parse_files
+from indicators.pipeline.extract import parse_file, parse_files
 from indicators.problems import ValidationFailed
 from indicators.query.aggregate import (
     BY_COLUMNS,

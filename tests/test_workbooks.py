@@ -16,9 +16,10 @@ import pytest
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
-from indicators.pipeline.ingest import _choose, parse_file
+from indicators.pipeline.extract import parse_file
 from indicators.problems import ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions
+from indicators.sources.detect import choose as _choose
 from indicators.sources.reading import SourceFile, read_table, read_tables
 from indicators.sources.workbook_parse import parse_sheets, same_format
 

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from indicators.pipeline.commit import ingest
 from indicators.pipeline.embedded import open_default_store
-from indicators.pipeline.ingest import ingest
 from indicators.present.world_map import (
     GEOMETRY,
     PUBLISHED_SITUATIONS,

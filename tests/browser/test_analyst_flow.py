@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from indicators.accounts.auth import add_user
-from indicators.pipeline.ingest import ingest
+from indicators.pipeline.commit import ingest
 from indicators.sources.reading import SourceFile
 from indicators.store import LocalStore
 from tests.browser.conftest import SERVER, free_port, screenshot, start_streamlit, stop

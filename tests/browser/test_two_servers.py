@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from indicators.pipeline.ingest import ingest
+from indicators.pipeline.commit import ingest
 from indicators.sources.reading import SourceFile
 from indicators.store.postgres import PostgresStore
 from tests.browser.conftest import SERVER, free_port, screenshot, start_streamlit, stop

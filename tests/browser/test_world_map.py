@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from indicators.pipeline.commit import ingest
 from indicators.pipeline.embedded import open_default_store
-from indicators.pipeline.ingest import ingest
 from indicators.sources.reading import SourceFile
 from tests.browser.conftest import SERVER, free_port, screenshot, start_streamlit, stop
 from tests.browser.test_dashboard import trace_names, wait_for_app

@@ -26,8 +26,9 @@ from indicators.cli.output import emit
 from indicators.cli.store import USER_HELP, add_store_parsers, store_from_args
 from indicators.cli.terminal import safe_output
 from indicators.cli.users import add_users_parser
-from indicators.pipeline.ingest import IngestOptions, given_edition, parse_files, prepare
-from indicators.pipeline.ingest import commit as commit_prepared
+from indicators.pipeline.commit import commit as commit_prepared
+from indicators.pipeline.extract import IngestOptions, given_edition, parse_files
+from indicators.pipeline.prepare import prepare
 from indicators.problems import ValidationFailed, problems_frame
 from indicators.query.aggregate import BY_COLUMNS, IncidentFilter, filter_incidents, incident_counts
 from indicators.query.claims import describe_claim, match_claim

@@ -47,7 +47,7 @@ def seed(store: Store, root: Path | None = None) -> None:
             return  # a damaged version: never reseed over it (an analyst recovers it)
         if any(v.user != EMBEDDED_USER for v in history) or history[-1].message == mark:
             return
-    from indicators.pipeline.ingest import ingest  # parsing and validation only when seeding
+    from indicators.pipeline.commit import ingest
 
     sources = [SourceFile.from_path(p) for p in files]
     try:

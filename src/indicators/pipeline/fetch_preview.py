@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.pipeline.ingest import Prepared
+from indicators.pipeline.prepare import Prepared
 from indicators.tables.values import is_missing
 
 # Columns whose old and new values a preview line shows; other changed columns are only named.

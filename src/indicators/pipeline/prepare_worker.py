@@ -74,7 +74,7 @@ class Progress:
 
 
 def preview_of(prepared: Any, country: str) -> Preview:
-    """The preview of a prepared change (``indicators.pipeline.ingest.Prepared``) for one country."""
+    """The preview of a prepared change (``indicators.pipeline.prepare.Prepared``) for one country."""
     from indicators.pipeline.change import ROW_KEYS, describe_changes
     from indicators.sources.rsf.fetch import describe_new_editions
 
@@ -131,7 +131,7 @@ def _say(fraction: float, text: str) -> None:
 
 def _prepare(location: str, sources: list[SourceFile], options: ParseOptions, country: str) -> Any:
     """Parse, check and diff in the worker; keep the change here and return its preview."""
-    from indicators.pipeline.ingest import prepare
+    from indicators.pipeline.prepare import prepare
     from indicators.sources.read_progress import watch_reads
     from indicators.store.factory import open_store
 
@@ -161,7 +161,7 @@ def _prepare(location: str, sources: list[SourceFile], options: ParseOptions, co
 def _commit(user: str, message: str, details: dict[str, object]) -> Any:
     """Commit the change this worker prepared (refused if the store moved since); the store
     writes the commit's audit record with it."""
-    from indicators.pipeline.ingest import commit
+    from indicators.pipeline.commit import commit
 
     prepared = _state.get("prepared")
     if prepared is None:
@@ -187,7 +187,7 @@ def _columns(source: SourceFile) -> list[str]:
 
 def _context() -> Any:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["indicators.pipeline.ingest", "indicators.sources.rsf.fetch"])
+    context.set_forkserver_preload(["indicators.pipeline.commit", "indicators.sources.rsf.fetch"])
     return context
 
 

@@ -26,9 +26,11 @@ from typing import TextIO
 
 import pandas as pd
 
+from indicators.pipeline.commit import commit
 from indicators.pipeline.embedded import open_default_store
+from indicators.pipeline.extract import parse_file
 from indicators.pipeline.fetch_preview import PUBLISHED_COLUMNS, change_lines, describe_new_editions
-from indicators.pipeline.ingest import Prepared, commit, parse_file, prepare
+from indicators.pipeline.prepare import Prepared, prepare
 from indicators.problems import Problem, ValidationFailed, problems_frame
 from indicators.query.views import UnknownCountry, resolve_countries_arg
 from indicators.sources.fetch_http import (
@@ -201,7 +203,7 @@ def fetch_and_prepare(
     """Fetch editions and prepare them against ``store`` (writing nothing).
 
     Returns the prepared change (preview ``prepared.changes``; then
-    ``indicators.pipeline.ingest.commit``) and one line per edition saying what was fetched.
+    ``indicators.pipeline.commit.commit``) and one line per edition saying what was fetched.
     Raises ValidationFailed with every problem when any edition failed.
     """
     result = fetch_editions(years, base=base, timeout=timeout, opener=opener)

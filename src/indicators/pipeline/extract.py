@@ -1,34 +1,30 @@
-"""From files to a store version: detect each file's format, parse, check, merge, commit.
+"""Extract: files to canonical tables, every file parsed before any is refused.
 
-``prepare`` does everything except writing, so ``validate`` and the upload preview share it
-with ``ingest``; a file that fails any check raises before anything is written.
+Detect (:mod:`indicators.sources.detect`), parse every sheet of the chosen format, check the
+reserved index ids and the overlaps between files, and validate each table's rows of the
+whole batch at once. Nothing here writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from indicators.pipeline.change import BATCH_KEYS, TableChange, diff_tables, merge_batch
+from indicators.pipeline.change import BATCH_KEYS
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.column_aliases import candidates, looks_like_years
+from indicators.sources.detect import choose
 from indicators.sources.reading import SourceFile, TextTable, read_tables
 from indicators.sources.registry import (
-    ADAPTERS,
-    MAPPING_ADAPTERS,
     RESERVED_INDEXES,
-    Adapter,
     Parsed,
     ParseOptions,
-    by_name,
 )
 from indicators.sources.workbook_parse import parse_sheets
-from indicators.store.base import TABLES, FileRecord, Store, Version
 from indicators.tables.schemas import SCHEMAS, deferred_validation, validate_batch
 
-SURE = 1.0  # the highest score a sniff gives (see Adapter.sniff)
 GIVEN_EDITION = "edition (given)"  # the column --year adds to a one-edition file
 
 
@@ -42,68 +38,6 @@ class IngestOptions(ParseOptions):
     """
 
     year: str | None = None
-
-
-@dataclass
-class Prepared:
-    """A checked change, ready to commit: the merged tables and what they change."""
-
-    parsed: list[tuple[SourceFile, Parsed]]
-    tables: dict[str, pd.DataFrame]
-    changes: dict[str, TableChange]
-    base_version: int | None
-    notes: list[str] = field(default_factory=list)
-
-    def file_records(self) -> list[FileRecord]:
-        """Provenance records of the files in this change."""
-        return [
-            FileRecord(
-                src.name,
-                src.sha256,
-                src.size,
-                p.kind,
-                p.adapter,
-                p.detected,
-                p.rows_read,
-                len(p.frame),
-                p.rejected(),
-            )
-            for src, p in self.parsed
-        ]
-
-
-def _choose(tables: list[TextTable], options: ParseOptions) -> tuple[Adapter, TextTable]:
-    if options.adapter:
-        adapter = by_name(options.adapter)
-        # The surest table; among equally sure ones the largest (not a notes sheet), then the first.
-        chosen = max(
-            range(len(tables)), key=lambda i: (adapter.sniff(tables[i]), tables[i].frame.size, -i)
-        )
-        return adapter, tables[chosen]
-    best = _best_sniff(tables, options)
-    if best[0] <= 0 and (options.mapping or options.kind):
-        kind = options.kind or "rankings"
-        if kind in MAPPING_ADAPTERS:  # an explicit kind is read as that kind, never asked again
-            return _choose(tables, replace(options, adapter=MAPPING_ADAPTERS[kind]))
-    if best[0] <= 0:
-        raise ValidationFailed([_unknown_kind(tables[0], options)])
-    return ADAPTERS[best[1]], tables[best[2]]
-
-
-def _unknown_kind(first: TextTable, options: ParseOptions) -> Problem:
-    kinds = sorted({a.kind for a in ADAPTERS if not options.kind or a.kind == options.kind})
-    fix = "check the header row, say the kind with --kind, or give a column mapping"
-    if options.kind:
-        fix = f"check the header row: the {options.kind} formats are those in the README"
-    return Problem(
-        first.source.name,
-        "cannot tell what this file holds ("
-        + " or ".join(kinds)
-        + "); its columns are "
-        + ", ".join(repr(c) for c in first.frame.columns[:30]),
-        1,
-        fix=fix,
-    )
 
 
 def given_edition(text: str) -> str:
@@ -140,26 +74,6 @@ def _with_edition(table: TextTable, year: str) -> TextTable:
     return replace(table, frame=table.frame.assign(**{GIVEN_EDITION: year}))
 
 
-def _best_sniff(tables: list[TextTable], options: ParseOptions) -> tuple[float, int, int]:
-    """The highest sniff score, its adapter and its table; the first pair wins a tie.
-
-    A sniff scores from 0 to 1, so a sure score (1.0) cannot be beaten: the adapters after it
-    are not asked (for an RSF edition that is every adapter but the first; their sniffs took
-    a tenth of the ingest of the 24 editions).
-    """
-    best: tuple[float, int, int] = (0.0, -1, -1)
-    for ti, table in enumerate(tables):
-        for ai, adapter in enumerate(ADAPTERS):
-            if options.kind and adapter.kind != options.kind:
-                continue
-            score = adapter.sniff(table)
-            if score > best[0]:
-                best = (score, ai, ti)
-                if score >= SURE:
-                    return best
-    return best
-
-
 def parse_file(source: SourceFile, options: ParseOptions | None = None) -> Parsed:
     """Detect the format of one file and parse it to a canonical table."""
     opts = options or ParseOptions()
@@ -167,7 +81,7 @@ def parse_file(source: SourceFile, options: ParseOptions | None = None) -> Parse
     year = getattr(opts, "year", None)
     if year:
         tables = [_with_edition(t, year) for t in tables]
-    adapter, table = _choose(tables, opts)
+    adapter, table = choose(tables, opts)
     parsed = parse_sheets(adapter, tables, table, opts)
     _check_reserved(source, parsed)
     parsed.detected.setdefault("format", table.format_label)
@@ -271,68 +185,3 @@ def _check_overlaps(items: list[tuple[SourceFile, Parsed]]) -> None:
             seen[k] = src.name
     if problems:
         raise ValidationFailed(problems)
-
-
-def prepare(
-    store: Store, sources: Sequence[SourceFile], options: ParseOptions | None = None
-) -> Prepared:
-    """Parse and check files and work out the new tables, writing nothing."""
-    parsed = parse_files(sources, options)
-    base = store.head()
-    tables: dict[str, pd.DataFrame] = {}
-    changes: dict[str, TableChange] = {}
-    for kind in TABLES:
-        incoming = [p.frame for p in parsed if p.kind == kind]
-        if not incoming:
-            continue
-        current = store.table(kind, base) if base else store.table(kind)
-        merged = current
-        for frame in incoming:
-            merged = merge_batch(merged, frame, kind)
-        tables[kind] = merged
-        changes[kind] = diff_tables(current, merged, kind)
-    notes = [n for p in parsed for n in p.notes]
-    return Prepared(list(zip(sources, parsed, strict=True)), tables, changes, base, notes)
-
-
-def commit(
-    store: Store,
-    prepared: Prepared,
-    *,
-    user: str,
-    message: str,
-    details: Mapping[str, object] | None = None,
-) -> Version:
-    """Commit a prepared change; refused if the store moved since it was prepared.
-
-    The commit is audited by the store itself: its audit record (``user`` as the name given,
-    the operating-system account, host, time, files, message and ``details`` such as
-    ``{"via": "app"}``) is part of the new version's manifest, and its line is appended to
-    the audit log. Callers must not write a commit line of their own.
-    """
-    return store.commit(
-        prepared.tables,
-        user=user,
-        message=message,
-        files=prepared.file_records(),
-        expected_head=prepared.base_version,
-        details=details,
-    )
-
-
-def ingest(
-    store: Store,
-    sources: Sequence[SourceFile],
-    *,
-    user: str,
-    message: str = "",
-    options: ParseOptions | None = None,
-    details: Mapping[str, object] | None = None,
-) -> tuple[Prepared, Version]:
-    """Prepare and commit in one step (audited by the store, as :func:`commit`)."""
-    prepared = prepare(store, sources, options)
-    names = ", ".join(s.name for s in sources)
-    version = commit(
-        store, prepared, user=user, message=message or f"ingest {names}", details=details
-    )
-    return prepared, version
