@@ -89,6 +89,7 @@ COVERED = {
     "--password-stdin": "test_users_file_store_and_password_stdin",
     # The brief's flags are shown working in tests/test_cli_brief.py (the brief's own tests).
     "--edition": "tests/test_cli_brief.py::test_html_of_an_earlier_edition",
+    "--against": "tests/test_explain_rank.py::test_cli_explain_rank",
     "--out": "tests/test_cli_brief.py::test_kazakhstan_pdf_is_one_page_with_the_headline",
 }
 

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from indicators.cli.brief import add_brief_parser
+from indicators.cli.explain import add_explain_parser
 from indicators.cli.output import emit
 from indicators.cli.store import USER_HELP, add_store_parsers, store_from_args
 from indicators.cli.terminal import safe_output
@@ -329,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_fetch_parser(sub)
     add_users_parser(sub)
     add_brief_parser(sub, _with_store)
+    add_explain_parser(sub, _with_store)
     return parser
 
 
