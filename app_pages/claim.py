@@ -11,7 +11,9 @@ import streamlit as st
 from app_pages import _url
 from app_pages._common import country_picker, guarded, plain, table
 from indicators.present.labels import index_label, readable
-from indicators.query.claims import claim_table, describe_claim, match_claim
+from indicators.present.sentences import describe_claim
+from indicators.present.tables_in_words import claim_table
+from indicators.query.claims import match_claim
 from indicators.text import escape_markdown
 
 DEFAULT_INDEX = "rsf_wpfi"

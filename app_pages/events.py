@@ -22,7 +22,8 @@ from app_pages._common import (
 )
 from indicators.present.charts import events_timeline
 from indicators.present.labels import event_kind_label, readable
-from indicators.query.views import EVENT_SHOWN, event_table, source_line
+from indicators.present.sentences import source_line
+from indicators.present.tables_in_words import EVENT_SHOWN, event_table
 from indicators.text import one_line
 
 ON_PAGE = EVENT_SHOWN[: EVENT_SHOWN.index("date_iso")]  # the page shows no ISO dates

@@ -46,6 +46,14 @@ from indicators.present.labels import (
     statute_label,
     value_label,
 )
+from indicators.present.sentences import source_line
+from indicators.present.tables_in_words import (
+    INCIDENT_SHOWN,
+    counts_table,
+    incident_table,
+    reported_table,
+    series_in_words,
+)
 from indicators.query.aggregate import (
     FilterOptions,
     IncidentFilter,
@@ -55,14 +63,6 @@ from indicators.query.aggregate import (
     incident_counts,
     latest_incidents,
     undated_in_month,
-)
-from indicators.query.views import (
-    INCIDENT_SHOWN,
-    counts_table,
-    incident_table,
-    reported_table,
-    series_in_words,
-    source_line,
 )
 from indicators.text import escape_markdown, one_line
 

@@ -17,15 +17,11 @@ from app_pages._common import (
 )
 from indicators.present.charts import position_chart
 from indicators.present.labels import index_phrase, method_label, readable
-from indicators.query.overview import (
-    Headline,
-    headline,
-    incident_sentence,
-    incident_summary,
-    summary_sentences,
-)
+from indicators.present.sentences import incident_sentence, summary_sentences
+from indicators.present.tables_in_words import event_table
+from indicators.query.overview import Headline, headline, incident_summary
 from indicators.query.trend import LOW_BASELINE
-from indicators.query.views import event_table, rankings_view
+from indicators.query.views import rankings_view
 from indicators.text import escape_markdown, one_line
 
 

@@ -15,7 +15,9 @@ import pytest
 
 from indicators.pipeline.derive import joint_ranks
 from indicators.pipeline.extract import parse_file
-from indicators.query.claims import claim_table, describe_claim, match_claim
+from indicators.present.sentences import describe_claim
+from indicators.present.tables_in_words import claim_table
+from indicators.query.claims import match_claim
 from indicators.query.views import rankings_listing, rankings_view
 from indicators.sources.reading import SourceFile
 from indicators.tables.schemas import RANKINGS_COLUMNS

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators.pipeline.derive import ordinal, percentile_position, rank_phrase, tie_sizes
+from indicators.pipeline.derive import percentile_position, tie_sizes
+from indicators.present.sentences import ordinal, rank_phrase
 
 
 def _positions(ranks: list[int]) -> pd.Series:

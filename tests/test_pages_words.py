@@ -17,8 +17,10 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.pipeline.embedded import open_default_store
 from indicators.present.incident_charts import counts_over_time, reported_counts_chart
-from indicators.query.claims import describe_claim, match_claim
-from indicators.query.views import at_precision, counts_table, event_table, incident_table
+from indicators.present.precision import at_precision
+from indicators.present.sentences import describe_claim
+from indicators.present.tables_in_words import counts_table, event_table, incident_table
+from indicators.query.claims import match_claim
 from tests.pages import figures as _figures
 from tests.pages import open_page as _run
 

@@ -30,9 +30,10 @@ from indicators.cli.users import add_users_parser
 from indicators.pipeline.commit import commit as commit_prepared
 from indicators.pipeline.extract import IngestOptions, given_edition, parse_files
 from indicators.pipeline.prepare import prepare
+from indicators.present.sentences import describe_claim
 from indicators.problems import ValidationFailed, problems_frame
 from indicators.query.aggregate import BY_COLUMNS, IncidentFilter, filter_incidents, incident_counts
-from indicators.query.claims import describe_claim, match_claim
+from indicators.query.claims import match_claim
 from indicators.query.views import UnknownCountry, rankings_listing, resolve_countries_arg
 from indicators.sources.base import KINDS
 from indicators.sources.normalisers.dates import parse_date

@@ -34,7 +34,6 @@ import numpy as np
 import pandas as pd
 
 from indicators.paths import embedded_data_dir
-from indicators.tables.values import is_missing
 
 CODE_CHANGES_FILE = "rsf_code_changes.csv"
 
@@ -71,22 +70,6 @@ def percentile_position(rank: pd.Series, n_ranked: pd.Series, n_tied: pd.Series)
     pos = 100 * (worse + 0.5 * tied_others) / denom
     pos = pos.where(n_f > 1, 100.0)
     return pos.clip(lower=0, upper=100).round(2).astype("Float64")
-
-
-def ordinal(n: int) -> str:
-    """English ordinal: 1st, 2nd, 3rd, 11th, 141st."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def rank_phrase(rank: object, n_ranked: object) -> str:
-    """'141st of 180', or '' when the rank is unknown."""
-    if is_missing(rank):
-        return ""
-    r = int(str(rank))
-    if is_missing(n_ranked):
-        return ordinal(r)
-    return f"{ordinal(r)} of {int(str(n_ranked))}"
 
 
 @lru_cache(maxsize=4)

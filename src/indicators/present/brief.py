@@ -9,7 +9,7 @@ Pure data (no rendering, no streamlit): :func:`gather` takes the canonical table
 * the position series up to that edition (the chart) and the events inside its periods;
 * incidents by statute, counted in the loaded sources only, with the sample caveat; where no
   incident source covers the country there is no count at all (as on the Overview);
-* the Overview's plain sentences (:mod:`indicators.query.overview`), with their caveats;
+* the Overview's plain sentences (:mod:`indicators.present.sentences`), with their caveats;
 * the sources as citations (publisher, title, date, web address as text; a local path never);
 * the data version (store version number and the date it was stored).
 
@@ -24,18 +24,16 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from indicators.pipeline.derive import rank_phrase
 from indicators.present.charts import ERA_LABELS, era_breaks, within_period
 from indicators.present.labels import index_label, statute_labels
-from indicators.query.aggregate import IncidentFilter, filter_incidents, incident_counts
-from indicators.query.overview import (
-    Headline,
-    headline,
+from indicators.present.sentences import (
     incident_sentence,
-    incident_summary,
     no_incidents_sentence,
+    rank_phrase,
     summary_sentences,
 )
+from indicators.query.aggregate import IncidentFilter, filter_incidents, incident_counts
+from indicators.query.overview import Headline, headline, incident_summary
 from indicators.query.trend import LOW_BASELINE
 from indicators.query.views import rankings_view
 from indicators.sources.countries import resolve

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.pipeline.derive import rank_phrase
 from indicators.present.chart_events import (
     PHONE_PLOT_PX,
     BandItem,
@@ -46,6 +45,7 @@ from indicators.present.chart_style import (
 )
 from indicators.present.labels import column_label, index_label
 from indicators.present.precision import shown_date
+from indicators.present.sentences import rank_phrase
 from indicators.tables.values import is_missing
 from indicators.text import plotly_text as _t
 

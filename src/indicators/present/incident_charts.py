@@ -21,7 +21,7 @@ from plotly.colors import sample_colorscale
 
 from indicators.present.charts import LAYOUT, PALETTE, SYMBOLS, add_event_markers
 from indicators.present.labels import region_label, region_short_label, value_label
-from indicators.query.views import period_shown
+from indicators.present.tables_in_words import period_shown
 from indicators.text import plotly_text as _t
 
 COUNTED = "Incidents in the loaded sources"

@@ -63,3 +63,21 @@ def shown_dates(frame: pd.DataFrame, column: str = "date") -> pd.Series:
         index=frame.index,
         dtype=object,
     )
+
+
+SMALL = 5_000  # up to this many rows, dates are shown row by row (no grouping pays off)
+
+
+def at_precision(frame: pd.DataFrame, column: str = "date") -> pd.Series:
+    """:func:`shown_dates` for every row ('1995', 'Jan 2022', '16 Dec 2011',
+    '23 Mar 2019 - 17 Sep 2022'), worked out once per distinct date, precision and end (a
+    million incidents share a few thousand)."""
+    keys = [c for c in (column, "date_precision", "date_end") if c in frame.columns]
+    if len(frame) <= SMALL:
+        return shown_dates(frame, column)
+    plain = frame[keys].astype(object).where(frame[keys].notna(), "")
+    distinct = plain.drop_duplicates()
+    found = shown_dates(distinct.replace("", None), column)
+    table = distinct.assign(_shown=found.to_numpy())
+    shown = plain.merge(table, on=keys, how="left")["_shown"]
+    return pd.Series(shown.to_numpy(), index=frame.index, dtype=object)

@@ -7,7 +7,8 @@ which way each moved it. The numbers come from :func:`indicators.query.explain.e
 
 from __future__ import annotations
 
-from indicators.pipeline.derive import ordinal
+from indicators.present.methods import section
+from indicators.present.sentences import ordinal
 from indicators.query.explain import RankSplit
 
 
@@ -60,11 +61,4 @@ def rank_move_sentence(split: RankSplit) -> str:
     return f"{headline(split)}: {parts(split)}."
 
 
-METHOD = (
-    "How the split is made: the country's new score is placed among the other countries' "
-    "scores of the edition before (an equal score stays behind those ranked ahead of it "
-    "then). The places between its old rank and that rank are what its own score explains; "
-    "the rest is the other countries' changes and the change in how many were ranked. "
-    "The two parts add up to the change. It is made only within one method: across RSF's "
-    "method changes (2013, 2022) the scores are on different scales."
-)
+METHOD = section("Why a rank moved")  # the methods text's own words, one copy

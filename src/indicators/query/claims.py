@@ -2,7 +2,9 @@
 
 Claims are matched on the published ranks: a joint rank matches ("Norway 1st of 179" is RSF
 2011-12, joint with Finland), and so does a split entry, named as such in the answer ("United
-States 47th of 179" is RSF 2011-12's entry "United States (US territory)").
+States 47th of 179" is RSF 2011-12's entry "United States (US territory)"). The answer in words
+and the table a reader sees are in :mod:`indicators.present.sentences` and
+:mod:`indicators.present.tables_in_words`.
 """
 
 from __future__ import annotations
@@ -10,9 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-
-from indicators.pipeline.derive import rank_phrase
-from indicators.present.labels import index_label, index_phrase
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,6 @@ CLAIM_COLUMNS = [
     "n_tied",
     "shared_with",
 ]
-MOST_NAMED = 3  # co-holders of a joint rank named in the answer; beyond this, counted
 
 
 def match_claim(
@@ -77,74 +75,3 @@ def _with_shared(rankings: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     names = others.groupby("row")["peer"].agg(lambda s: " | ".join(str(n) for n in s))
     rows["shared_with"] = names.reindex(range(len(rows))).fillna("").astype("str").to_numpy()
     return rows
-
-
-def _others(shared: str) -> str:
-    """'Finland', 'Finland and Iceland', '5 others'."""
-    names = [n for n in shared.split(" | ") if n]
-    if len(names) > MOST_NAMED:
-        return f"{len(names)} others"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _edition_note(row: pd.Series) -> str:
-    """The edition, with what a reader must know: split entry, joint rank."""
-    notes = []
-    if row.get("entity_kind") == "pseudo":
-        notes.append(f"as its split entry '{row['country']}'")
-    shared = row.get("shared_with")
-    if isinstance(shared, str) and shared:
-        notes.append(f"joint with {_others(shared)}")
-    return str(row["edition"]) + (f" ({'; '.join(notes)})" if notes else "")
-
-
-def _editions(editions: list[str]) -> str:
-    """'2018', '2018 and 2019', '2017, 2018 and 2019'."""
-    return editions[0] if len(editions) == 1 else ", ".join(editions[:-1]) + " and " + editions[-1]
-
-
-def _in_indices(rows: pd.DataFrame) -> str:
-    """ "RSF's World Press Freedom Index 2018 and 2019" (one phrase per index, in words)."""
-    parts = []
-    for index, group in rows.groupby("index", sort=False):
-        notes = [_edition_note(row) for _, row in group.iterrows()]
-        parts.append(f"{index_phrase(index)} {_editions(notes)}")
-    return "; ".join(parts)
-
-
-def describe_claim(result: ClaimResult, country: str, rank: int, of: int | None) -> str:
-    """A plain sentence answering the claim, naming each index in words:
-    "Yes: Kazakhstan was 158th of 180 in RSF's World Press Freedom Index 2018 and 2019."."""
-    claim = rank_phrase(rank, of)
-    if result.holds:
-        return f"Yes: {country} was {claim} in {_in_indices(result.matches)}."
-    if not result.same_rank_other_total.empty:
-        near = "; ".join(
-            f"{index_phrase(row['index'])} {_edition_note(row)} "
-            f"({rank_phrase(row['rank'], row['n_ranked'])})"
-            for _, row in result.same_rank_other_total.iterrows()
-        )
-        return f"No edition puts {country} at {claim}; the same rank occurs in {near}."
-    return f"No edition in the data puts {country} at {claim}."
-
-
-SHOWN = [
-    "index",
-    "edition",
-    "period_label",
-    "country",
-    "rank",
-    "n_ranked",
-    "tied",
-    "position",
-    "citation",
-]
-
-
-def claim_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """Matching editions as a reader sees them: the index in words, then the figures and the
-    citation (keyed by canonical columns: ``labels.readable`` gives the headers)."""
-    out = rows[[c for c in SHOWN if c in rows.columns]].copy()
-    if "index" in out:
-        out["index"] = out["index"].map(index_label)
-    return out

@@ -1,16 +1,18 @@
-"""View-ready frames: what the CLI prints and the app charts, from canonical tables."""
+"""View-ready frames: what the CLI prints and the app charts, from canonical tables.
+
+The same tables in a reader's words (dates at their precision, codes as labels) are made by
+:mod:`indicators.present.tables_in_words`.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from indicators.pipeline.derive import with_rank_change
-from indicators.present.labels import event_kind_label, region_label, statute_label, value_label
-from indicators.present.precision import shown_date, shown_dates
 from indicators.sources.countries import CountryIndex, default_index
 from indicators.text import one_line
 
@@ -165,165 +167,3 @@ def choose_country(wanted: str, names: pd.Series, default: str) -> CountryChoice
     return CountryChoice(
         fallback, f"No country with {what} {asked} is in the data; showing {showing}."
     )
-
-
-# -- tables as a reader sees them: dates at their precision, values in words ------------------
-# Each function returns a frame keyed by canonical column names (so ``labels.readable`` and
-# the CSV export give the headers), holding the words a reader sees; the ISO dates follow the
-# readable ones (scripts still sort on them), then the provenance columns.
-
-INCIDENT_SHOWN = ["date", "place_as_written", "region_name", "target_name", "target_type"]
-INCIDENT_SHOWN += ["incident_type", "statute_key", "statute_as_written", "case_stage"]
-INCIDENT_SHOWN += ["source_name", "source_url", "date_iso"]
-INCIDENT_PROVENANCE = ["incident_id", "statute_seq", "date_precision", "date_as_written"]
-INCIDENT_PROVENANCE += ["region_code", "statute_code", "statute_category", "statute_applied_to"]
-INCIDENT_PROVENANCE += ["outlet", "summary", "synthetic", "source_file", "source_sha256"]
-INCIDENT_PROVENANCE += ["source_row"]
-EVENT_SHOWN = ["date", "kind", "title", "description", "source_name", "source_url", "date_iso"]
-EVENT_SHOWN += ["date_end_iso"]
-EVENT_PROVENANCE = ["event_id", "date_precision", "source_file", "source_sha256", "source_row"]
-
-
-SMALL = 5_000  # up to this many rows, dates are shown row by row (no grouping pays off)
-
-
-def at_precision(frame: pd.DataFrame, column: str = "date") -> pd.Series:
-    """:func:`precision.shown_dates` for every row ('1995', 'Jan 2022', '16 Dec 2011',
-    '23 Mar 2019 - 17 Sep 2022'), worked out once per distinct date, precision and end (a
-    million incidents share a few thousand)."""
-    keys = [c for c in (column, "date_precision", "date_end") if c in frame.columns]
-    if len(frame) <= SMALL:
-        return shown_dates(frame, column)
-    plain = frame[keys].astype(object).where(frame[keys].notna(), "")
-    distinct = plain.drop_duplicates()
-    found = shown_dates(distinct.replace("", None), column)
-    table = distinct.assign(_shown=found.to_numpy())
-    shown = plain.merge(table, on=keys, how="left")["_shown"]
-    return pd.Series(shown.to_numpy(), index=frame.index, dtype=object)
-
-
-def in_words(values: pd.Series, label: Callable[[object], str]) -> pd.Series:
-    """``label`` of every value, each distinct value labelled once; blanks stay blank."""
-    distinct = {v: label(v) for v in values.dropna().unique()}
-    return values.map(distinct).astype(object)
-
-
-def period_shown(values: pd.Series, freq: str) -> pd.Series:
-    """Count periods in words: a year as '2022', a month ('2022-01') as 'Jan 2022'."""
-    if freq == "month":
-        return in_words(values.astype(str), lambda m: shown_date(f"{m}-01", "month"))
-    return values.astype("Int64").astype(str).astype(object)
-
-
-def _regions_in_words(rows: pd.DataFrame) -> pd.Series:
-    named = in_words(rows["region_code"], region_label)
-    return named.where(rows["region_code"].notna(), rows["region_name"])
-
-
-def incident_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """One row per incident record as the page lists it (see INCIDENT_SHOWN), then provenance."""
-    out = pd.DataFrame(
-        {
-            "date": at_precision(rows),
-            "place_as_written": rows["place_as_written"],
-            "region_name": _regions_in_words(rows),
-            "target_name": rows["target_name"],
-            "target_type": in_words(rows["target_type"], value_label),
-            "incident_type": in_words(rows["incident_type"], value_label),
-            "statute_key": in_words(rows["statute_key"], statute_label),
-            "statute_as_written": rows["statute_as_written"],
-            "case_stage": in_words(rows["case_stage"], value_label),
-            "source_name": rows["source_name"],
-            "source_url": rows["source_url"],
-            "date_iso": rows["date"],
-            "statute_code": rows["statute_key"],
-        },
-        index=rows.index,
-    )
-    for column in INCIDENT_PROVENANCE:
-        if column not in out.columns:
-            out[column] = rows[column]
-    return out[INCIDENT_SHOWN + INCIDENT_PROVENANCE]
-
-
-def event_table(events: pd.DataFrame) -> pd.DataFrame:
-    """Events as a reader sees them (EVENT_SHOWN: the date at its precision, a range where the
-    event has an end, the kind in words), then their provenance."""
-    out = pd.DataFrame(
-        {
-            "date": at_precision(events),
-            "kind": in_words(events["kind"], event_kind_label),
-            "title": events["title"],
-            "description": events["description"],
-            "source_name": events["source_name"],
-            "source_url": events["source_url"],
-            "date_iso": events["date"],
-            "date_end_iso": events["date_end"],
-        },
-        index=events.index,
-    )
-    for column in EVENT_PROVENANCE:
-        out[column] = events[column] if column in events.columns else None
-    return out[EVENT_SHOWN + EVENT_PROVENANCE]
-
-
-_IN_WORDS: dict[str, Callable[[object], str]] = {
-    "statute_key": statute_label,
-    "statute_category": value_label,
-    "region_code": region_label,
-    "incident_type": value_label,
-    "target_type": value_label,
-    "stage": value_label,
-}
-
-
-def series_in_words(counts: pd.DataFrame, column: str) -> pd.Series:
-    """A count's series as the legend names it (a statute, category, region or type in words)."""
-    label = _IN_WORDS.get(column)
-    return counts[column].astype(object) if label is None else in_words(counts[column], label)
-
-
-def counts_table(counts: pd.DataFrame) -> pd.DataFrame:
-    """Counts from :func:`aggregate.incident_counts` as the chart shows them: statutes,
-    categories, regions and types in words, months as 'Jan 2022'; then the statute and region
-    codes and the ISO month, so a script can join and sort."""
-    out = counts.copy()
-    codes: dict[str, pd.Series] = {}
-    if "statute_key" in out:
-        codes["statute_code"] = out["statute_key"]
-    if "region_code" in out:
-        codes["region_code"] = out.pop("region_code")
-        out["region_name"] = _regions_in_words(counts)
-    if "month" in out:
-        codes["month_iso"] = out["month"]
-        out["month"] = period_shown(out["month"], "month")
-    for column in out.columns:
-        if column in _IN_WORDS:
-            out[column] = series_in_words(out, column)
-    return out.assign(**codes)
-
-
-def reported_table(reported: pd.DataFrame) -> pd.DataFrame:
-    """A monitor's own figures as a reader sees them: the period in words ('Jun 2024' for a
-    month, else its range), then the ISO period and the source."""
-    months = reported["period_kind"] == "month"
-    period = [
-        shown_date(s, "month") if m else shown_date(s, "day", e)
-        for s, e, m in zip(reported["period_start"], reported["period_end"], months, strict=True)
-    ]
-    shown = ["group", "measure", "value", "unit", "source_name", "source_url"]
-    out = reported[[c for c in shown if c in reported.columns]].copy()
-    values = out["value"].astype("Float64")
-    if bool((values.dropna() % 1 == 0).all()):
-        out["value"] = values.astype("Int64")  # counts as counts: 14, not 14.0
-    out.insert(0, "period_label", pd.Series(period, index=reported.index, dtype=object))
-    return out.assign(period_start=reported["period_start"], period_end=reported["period_end"])
-
-
-def source_line(names: pd.Series, most: int = 6) -> str:
-    """The publishers behind what a chart shows, on one line: each citation up to its first
-    colon ('The Diplomat, Crossroads Asia: "Russian Pressure ...", 2025' -> 'The Diplomat,
-    Crossroads Asia'); the full citations are in the chart's table and CSV."""
-    cited = [one_line(s) for s in names.dropna().unique()]
-    found = sorted({(s if "://" in s else s.split(":")[0]).strip() for s in cited} - {""})
-    return "; ".join(found[:most]) + ("; and others" if len(found) > most else "")
