@@ -18,22 +18,16 @@ from typing import Any
 
 import pytest
 
+from indicators.cli.fetch import add_fetch_parser
 from indicators.pipeline.commit import ingest
+from indicators.pipeline.fetch import fetch_and_prepare, fetch_editions
+from indicators.pipeline.fetch_preview import describe_new_editions
 from indicators.pipeline.prepare import prepare
 from indicators.problems import ValidationFailed
 from indicators.sources import reading
 from indicators.sources.reading import SourceFile
 from indicators.sources.rsf import fetch
-from indicators.sources.rsf.fetch import (
-    DEFAULT_RSF_BASE,
-    add_fetch_parser,
-    describe_new_editions,
-    edition_url,
-    fetch_and_prepare,
-    fetch_editions,
-    parse_editions,
-    resolve_base,
-)
+from indicators.sources.rsf.fetch import DEFAULT_RSF_BASE, edition_url, parse_editions, resolve_base
 from indicators.store.local import LocalStore
 from tests.conftest import shared_file
 
