@@ -46,7 +46,7 @@ def _secrets() -> Mapping[str, object]:
 
 @st.cache_resource(show_spinner=False)
 def _store_at(location: str) -> Store:
-    return open_default_store(location)
+    return open_default_store(location, via="app")
 
 
 def store() -> Store:

@@ -15,6 +15,7 @@ from typing import TypeVar
 import streamlit as st
 
 from app_pages._common import analyst_name, download, guarded, store, version
+from indicators.pipeline.commit import rollback
 from indicators.query.versions import diff_versions, history_frame, restorable_versions
 from indicators.store import StaleVersion, Store, StoreError
 from indicators.store.base import TABLES, Damage, VersionState
@@ -107,12 +108,13 @@ def _roll_back(s: Store, target: int, pinned: object) -> None:
         st.error("The page was not shown completely; review it and click again.")
         return
     try:
-        v = s.rollback(
+        v = rollback(
+            s,
             target,
             user=user,
             message=f"roll back to version {target}",
             expected_head=pinned,
-            details={"via": "app"},
+            via="app",
         )
     except StaleVersion:
         st.error(

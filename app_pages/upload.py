@@ -17,9 +17,10 @@ from app_pages._auth import record_profile_saved
 from app_pages._common import analyst_name, download, guarded, plain, store, today
 from app_pages._preview import show_detected, show_preview
 from indicators.accounts.profiles import Profile, load_profiles, save_profile
-from indicators.pipeline.commit import commit
+from indicators.pipeline.commit import commit_fetch
 from indicators.pipeline.extract import IngestOptions, given_edition
-from indicators.pipeline.prepare import Prepared, prepare
+from indicators.pipeline.fetch import fetch_and_prepare, prepare_fetched
+from indicators.pipeline.prepare import Prepared
 from indicators.pipeline.prepare_worker import Preview, PreviewGone, failed_files, preview_of
 from indicators.problems import Problem, ValidationFailed, problem_count, problems_frame
 from indicators.sources.column_aliases import COLUMN_ALIASES
@@ -27,12 +28,7 @@ from indicators.sources.generic.events import EVENT_ALIASES
 from indicators.sources.generic.incidents import INCIDENT_ALIASES
 from indicators.sources.reading import MAX_FILE_BYTES, SourceFile, mebibytes
 from indicators.sources.registry import ParseOptions
-from indicators.sources.rsf.fetch import (
-    RSF_ADAPTER,
-    fetch_and_prepare,
-    parse_editions,
-    resolve_base,
-)
+from indicators.sources.rsf.fetch import parse_editions, resolve_base
 from indicators.store import StaleVersion
 from indicators.store.base import Version
 from indicators.text import escape_markdown
@@ -43,7 +39,7 @@ FIELDS = {
     "events": list(EVENT_ALIASES),
 }
 KINDS = ["(detect)", "rankings", "incidents", "events"]
-APP_COMMIT: dict[str, object] = {"via": "app"}  # recorded in the commit's audit record
+Fetched = tuple[Prepared, str, list[int]]  # a fetched change, the address, the editions
 
 
 def _mapping_form(sources: list[SourceFile], user: str) -> ParseOptions:
@@ -164,9 +160,9 @@ def _update_from_rsf(user: str) -> None:
         )
         if st.button("Update from RSF", key="rsf_fetch"):
             try:
-                years = parse_editions(text, today())
-                prepared, fetched = fetch_and_prepare(store(), years, base=resolve_base())
-                st.session_state["_fetched"] = prepared
+                years, base = parse_editions(text, today()), resolve_base()
+                prepared, fetched = fetch_and_prepare(store(), years, base=base)
+                st.session_state["_fetched"] = (prepared, base, years)
                 for line in fetched:
                     plain(line)
             except ValueError as exc:
@@ -174,21 +170,29 @@ def _update_from_rsf(user: str) -> None:
             except ValidationFailed as exc:
                 st.session_state.pop("_fetched", None)
                 _problems(exc.problems)
-        pinned: Prepared | None = st.session_state.get("_fetched")
+        pinned: Fetched | None = st.session_state.get("_fetched")
         if pinned is not None:
             _rsf_commit(pinned, user)
 
 
-def _rsf_commit(prepared: Prepared, user: str) -> None:
-    """Commit the pinned RSF change (prepared on ``prepared.base_version``)."""
+def _rsf_commit(pinned: Fetched, user: str) -> None:
+    """Commit the pinned RSF change (prepared on ``prepared.base_version``; action ``fetch``)."""
+    prepared, base, years = pinned
 
     def again() -> None:
-        sources = [src for src, _ in prepared.parsed]
-        fresh = prepare(store(), sources, ParseOptions(adapter=RSF_ADAPTER))
-        st.session_state["_fetched"] = fresh
+        fresh = prepare_fetched(store(), [src for src, _ in prepared.parsed])
+        st.session_state["_fetched"] = (fresh, base, years)
 
     def store_it(message: str) -> Version:
-        return commit(store(), prepared, user=analyst_name(), message=message, details=APP_COMMIT)
+        return commit_fetch(
+            store(),
+            prepared,
+            base=base,
+            editions=years,
+            user=analyst_name(),
+            message=message,
+            via="app",
+        )
 
     preview = preview_of(prepared, _country())
     version = _commit_form(preview, "rsf", " ".join(preview.files), store_it, again)
@@ -214,7 +218,7 @@ def _upload(sources: list[SourceFile], options: ParseOptions) -> None:
         result,
         "upload",
         key,
-        lambda message: job.commit(analyst_name(), message, APP_COMMIT),
+        lambda message: job.commit(analyst_name(), message, via="app"),
         job.prepare_again,
     )
     if version is not None:

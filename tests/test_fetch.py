@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import functools
 import hashlib
 import shutil
@@ -18,22 +19,16 @@ from typing import Any
 
 import pytest
 
+from indicators.cli.fetch import add_fetch_parser
 from indicators.pipeline.commit import ingest
+from indicators.pipeline.fetch import fetch_and_prepare, fetch_editions
+from indicators.pipeline.fetch_preview import describe_new_editions
 from indicators.pipeline.prepare import prepare
 from indicators.problems import ValidationFailed
 from indicators.sources import reading
 from indicators.sources.reading import SourceFile
 from indicators.sources.rsf import fetch
-from indicators.sources.rsf.fetch import (
-    DEFAULT_RSF_BASE,
-    add_fetch_parser,
-    describe_new_editions,
-    edition_url,
-    fetch_and_prepare,
-    fetch_editions,
-    parse_editions,
-    resolve_base,
-)
+from indicators.sources.rsf.fetch import DEFAULT_RSF_BASE, edition_url, parse_editions, resolve_base
 from indicators.store.local import LocalStore
 from tests.conftest import shared_file
 
@@ -471,3 +466,15 @@ def test_file_base_works_offline(tmp_path: Path) -> None:
     assert result.ok, result.problems
     assert [s.name for s in result.sources] == ["2002.csv", "2012.csv"]
     assert result.sources[1].sha256 == sha256(shared_file("rsf") / "2012.csv")
+
+
+def test_download_stage_knows_nothing_of_later_stages() -> None:
+    """sources/rsf/fetch.py downloads and checks files only: it imports nothing from the
+    pipeline, the store, the queries or the command line (the check of what a file holds is
+    pipeline/fetch.py's, handed in)."""
+    tree = ast.parse(Path(fetch.__file__).read_text(encoding="utf-8"))
+    later = ("indicators.pipeline", "indicators.store", "indicators.query", "indicators.cli")
+    imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert "indicators.sources.fetch_http" in imported  # the walk sees the imports
+    assert not {m for m in imported if m.startswith(later)}

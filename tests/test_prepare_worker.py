@@ -97,12 +97,12 @@ def test_worker_commit_refused_when_the_store_moved(location: str) -> None:
         assert isinstance(_finished(job), Preview)
         ingest(store, [_events(2021)], user="cli")
         with pytest.raises(StaleVersion):
-            job.commit("amina", "events 2020", {"via": "test"})
+            job.commit("amina", "events 2020", via="app")
         assert store.head() == 2
         job.prepare_again()
         again = _finished(job)
         assert isinstance(again, Preview) and again.base_version == 2
-        version = job.commit("amina", "events 2020", {"via": "test"})
+        version = job.commit("amina", "events 2020", via="app")
         assert version.number == 3
         assert set(store.table("events")["title"]) == {"Unrest 2020", "Unrest 2021"}
     finally:

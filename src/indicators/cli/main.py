@@ -16,20 +16,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from indicators.cli.brief import add_brief_parser
 from indicators.cli.explain import add_explain_parser
+from indicators.cli.fetch import add_fetch_parser
 from indicators.cli.output import emit
 from indicators.cli.store import USER_HELP, add_store_parsers, store_from_args
 from indicators.cli.terminal import safe_output
 from indicators.cli.users import add_users_parser
-from indicators.pipeline.commit import commit as commit_prepared
+from indicators.pipeline.commit import ingest
 from indicators.pipeline.extract import IngestOptions, given_edition, parse_files
-from indicators.pipeline.prepare import prepare
 from indicators.present.sentences import describe_claim
 from indicators.problems import ValidationFailed, problems_frame
 from indicators.query.aggregate import BY_COLUMNS, IncidentFilter, filter_incidents, incident_counts
@@ -40,7 +39,6 @@ from indicators.sources.normalisers.dates import parse_date
 from indicators.sources.reading import SourceFile
 from indicators.sources.reference import load_reference
 from indicators.sources.registry import ADAPTERS
-from indicators.sources.rsf.fetch import add_fetch_parser
 from indicators.store import StoreError
 from indicators.store.audit import AuditError
 
@@ -152,13 +150,13 @@ def _sources(paths: Sequence[str]) -> list[SourceFile]:
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Validate files and store them as a new version."""
     store = store_from_args(args)
-    prepared = prepare(store, _sources(args.files), parse_options(args))
-    version = commit_prepared(
+    prepared, version = ingest(
         store,
-        prepared,
+        _sources(args.files),
         user=args.user,
-        message=args.message or "ingest " + ", ".join(Path(f).name for f in args.files),
-        details={"via": "cli"},
+        message=args.message,
+        options=parse_options(args),
+        via="cli",
     )
     for src, parsed in prepared.parsed:
         detected = "; ".join(f"{k}: {v}" for k, v in parsed.detected.items())

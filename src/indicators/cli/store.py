@@ -19,6 +19,7 @@ import pandas as pd
 from indicators.cli.output import emit
 from indicators.cli.terminal import write_data
 from indicators.pipeline.change import describe_changes
+from indicators.pipeline.commit import rollback
 from indicators.pipeline.embedded import open_default_store
 from indicators.query.versions import (
     change_summary,
@@ -39,7 +40,7 @@ USER_HELP = (
 
 def store_from_args(args: argparse.Namespace) -> Store:
     """--store DIR or URL, else the configured default store (INDICATORS_DATABASE_URL or local)."""
-    return open_store(args.store) if args.store else open_default_store()
+    return open_store(args.store) if args.store else open_default_store(via="cli")
 
 
 def _history_row(state: VersionState, damage: list[Damage]) -> dict[str, Any]:
@@ -96,8 +97,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Make a new version whose tables are those of version V (nothing is erased; audited)."""
-    version: Version = store_from_args(args).rollback(
-        args.version, user=args.user, message=args.message, details={"via": "cli"}
+    version: Version = rollback(
+        store_from_args(args), args.version, user=args.user, message=args.message, via="cli"
     )
     print(f"version {version.number} restores version {args.version} ({change_summary(version)})")
     return 0

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from indicators.paths import embedded_data_dir
 from indicators.sources.reading import SourceFile
 from indicators.store.base import StaleVersion, Store
 from indicators.store.factory import configured_database_url, open_store
+
+if TYPE_CHECKING:
+    from indicators.pipeline.commit import Via
 
 EMBEDDED_USER = "embedded data"
 EMBEDDED_FOLDERS = ("rankings", "incidents", "reported_counts", "events")
@@ -35,8 +39,9 @@ def fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def seed(store: Store, root: Path | None = None) -> None:
-    """Ingest the embedded files into ``store`` if it is empty or holds only older embedded data."""
+def seed(store: Store, root: Path | None = None, *, via: Via = "api") -> None:
+    """Store the embedded files into ``store`` (action ``seed``) if it is empty or holds only
+    older embedded data; ``via`` is the program that opened the store (``cli``, ``app``)."""
     files = embedded_files(root)
     mark = f"embedded data {fingerprint(files)[:16]}"
     with store.locked():
@@ -47,18 +52,19 @@ def seed(store: Store, root: Path | None = None) -> None:
             return  # a damaged version: never reseed over it (an analyst recovers it)
         if any(v.user != EMBEDDED_USER for v in history) or history[-1].message == mark:
             return
-    from indicators.pipeline.commit import ingest
+    from indicators.pipeline import commit  # the ingest code stays off the read path
 
     sources = [SourceFile.from_path(p) for p in files]
     try:
-        ingest(store, sources, user=EMBEDDED_USER, message=mark)
+        commit.seed(store, sources, user=EMBEDDED_USER, message=mark, via=via)
     except StaleVersion:
         return  # another server seeded the shared store at the same moment
 
 
-def open_default_store(location: str | Path | None = None) -> Store:
+def open_default_store(location: str | Path | None = None, *, via: Via = "api") -> Store:
     """Open the configured store (a PostgreSQL URL in ``INDICATORS_DATABASE_URL``, else the local
-    folder), seeding it from the embedded data when it is empty or holds only older embedded data."""
+    folder), seeding it from the embedded data when it is empty or holds only older embedded data
+    (the seed is audited with ``via``: the program opening the store)."""
     store = open_store(location or configured_database_url())
-    seed(store)
+    seed(store, via=via)
     return store

@@ -28,13 +28,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from queue import Empty
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.reading import SourceFile
 from indicators.sources.registry import ParseOptions
+
+if TYPE_CHECKING:
+    from indicators.pipeline.commit import Via
 
 MAX_LIVE = 3  # worker processes (each may hold a prepared million-row change)
 IDLE_SECONDS = 15 * 60
@@ -76,7 +79,7 @@ class Progress:
 def preview_of(prepared: Any, country: str) -> Preview:
     """The preview of a prepared change (``indicators.pipeline.prepare.Prepared``) for one country."""
     from indicators.pipeline.change import ROW_KEYS, describe_changes
-    from indicators.sources.rsf.fetch import describe_new_editions
+    from indicators.pipeline.fetch_preview import describe_new_editions
 
     tables = {}
     for name, change in prepared.changes.items():
@@ -158,16 +161,16 @@ def _prepare(location: str, sources: list[SourceFile], options: ParseOptions, co
     return preview
 
 
-def _commit(user: str, message: str, details: dict[str, object]) -> Any:
-    """Commit the change this worker prepared (refused if the store moved since); the store
-    writes the commit's audit record with it."""
+def _commit(user: str, message: str, via: Via) -> Any:
+    """Commit the change this worker prepared (action ``ingest``; refused if the store moved
+    since); the store writes the commit's audit record with it."""
     from indicators.pipeline.commit import commit
 
     prepared = _state.get("prepared")
     if prepared is None:
         raise RuntimeError("no prepared change to commit")
     _say(0.5, "Storing the new version")
-    version = commit(_state["store"], prepared, user=user, message=message, details=details)
+    version = commit(_state["store"], prepared, user=user, message=message, via=via)
     _state.pop("prepared", None)  # committed once
     return version
 
@@ -187,7 +190,9 @@ def _columns(source: SourceFile) -> list[str]:
 
 def _context() -> Any:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["indicators.pipeline.commit", "indicators.sources.rsf.fetch"])
+    context.set_forkserver_preload(
+        ["indicators.pipeline.commit", "indicators.pipeline.fetch_preview"]
+    )
     return context
 
 
@@ -246,14 +251,14 @@ class PreviewJob:
             return result
         raise TypeError(f"unexpected worker result {type(result).__name__}")
 
-    def commit(self, user: str, message: str, details: dict[str, object]) -> Any:
+    def commit(self, user: str, message: str, via: Via = "app") -> Any:
         """Store the previewed change; raises StaleVersion if another version came first,
         PreviewGone if the worker (and the change it held) is gone."""
         self.used = time.monotonic()
         if self.closed:
             raise PreviewGone("the preview was closed")
         try:
-            return self._pool.submit(_commit, user, message, details).result()
+            return self._pool.submit(_commit, user, message, via).result()
         except (BrokenProcessPool, RuntimeError) as exc:
             self.close()
             raise PreviewGone(str(exc)) from exc

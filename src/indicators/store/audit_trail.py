@@ -58,7 +58,9 @@ def audit_record(
 
 
 def log_action(version: Version) -> str:
-    """The audit log's action for a version: 'ingest', 'rollback', ..."""
+    """The audit log's action for a version: 'ingest', 'fetch', 'rollback' or 'seed' (named
+    by the write service, :mod:`indicators.pipeline.commit`; the first word of a rollback's
+    'rollback to N')."""
     return version.action.split(" ", 1)[0] or "commit"
 
 
