@@ -10,9 +10,9 @@ from typing import Protocol
 
 import pandas as pd
 
-from indicators.pipeline.plausibility import remember_numbers
 from indicators.problems import Problem
 from indicators.sources.countries import CountryIndex, default_index
+from indicators.sources.printed import remember_numbers
 from indicators.sources.reading import TextTable
 
 KINDS = ("rankings", "incidents", "events", "reported_counts")
