@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.pipeline.derive import joint_ranks, percentile_position, tie_sizes
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import (
+    EMPTY_CELLS,
     Parsed,
     ParseOptions,
+    RankRule,
     find_column,
     missing_columns_problem,
     parse_numbers,
@@ -75,7 +76,8 @@ OPTIONAL_ROLES: dict[str, tuple[str, ...]] = {
     "safety_rank": (r"Rank_Saf",),
 }
 
-# The last edition whose published ranks are joint (equal score, equal rank).
+# The last edition whose published ranks are joint (equal score, equal rank), although the
+# files number tied entries one after another: derive applies it (RsfCsv.rank_rule).
 JOINT_RANKS_UNTIL = 2012
 
 # Editions whose "Year (N)" is not a plain year, and the publication year they stand for.
@@ -116,6 +118,7 @@ class RsfCsv:
     name = "rsf_csv"
     kind = "rankings"
     owned_indexes = (INDEX_ID,)  # no other format may write RSF's series
+    rank_rule = RankRule(joint_until=JOINT_RANKS_UNTIL)
     description = "RSF World Press Freedom Index, one edition per file, as exported 2002-2026"
 
     def sniff(self, table: TextTable) -> float:
@@ -212,11 +215,23 @@ def _read_values(
 def _row_problems(
     table: TextTable, found: dict[str, str | None], rank: pd.Series, entities: pd.DataFrame
 ) -> list[Problem]:
-    """Ranks outside 1..number ranked, and a country listed twice, each with its row."""
+    """Empty ranks, ranks outside 1..number ranked, a country listed twice: each with its row."""
     name, frame = table.source.name, table.frame
     rank_col, iso_col = str(found["rank"]), str(found["iso"])
     n_ranked = len(frame)
+    blank = frame[rank_col].astype(str).str.strip().isin(EMPTY_CELLS)
     problems = [
+        Problem(
+            name,
+            "the rank is empty: RSF ranks every entry of its index",
+            table.row_number(int(i)),
+            rank_col,
+            frame.loc[i, rank_col],
+            fix="check the row against RSF's own table",
+        )
+        for i in rank.index[rank.isna() & blank]
+    ]
+    problems += [
         Problem(
             name,
             f"rank must be between 1 and the number ranked ({n_ranked})",
@@ -240,11 +255,6 @@ def _row_problems(
     return problems
 
 
-def published_ranks(numbered: pd.Series, score: pd.Series, edition_year: int) -> pd.Series:
-    """The ranks RSF printed: joint (equal score, equal rank) up to 2011-12, else as numbered."""
-    return joint_ranks(numbered, score) if edition_year <= JOINT_RANKS_UNTIL else numbered
-
-
 def _canonical(
     table: TextTable,
     edition: str,
@@ -253,12 +263,13 @@ def _canonical(
     values: dict[str, pd.Series],
     entities: pd.DataFrame,
 ) -> pd.DataFrame:
-    """The canonical rankings rows of one edition (before the schema's conform and check)."""
+    """The canonical rankings rows of one edition (before the schema's conform and check).
+
+    ``rank`` is the file's number; derive makes it the published joint rank where
+    :data:`JOINT_RANKS_UNTIL` says so, and computes ties and positions.
+    """
     start, end, label = period_for(edition, edition_year)
     numbered, score = values["rank"], values["score"]
-    rank = published_ranks(numbered, score, edition_year)
-    n_tied = tie_sizes(rank)
-    n_ranked = len(table.frame)
     higher_is_freer = methodology != "rsf_2002_2012"
     return pd.DataFrame(
         {
@@ -270,12 +281,9 @@ def _canonical(
             "period_label": label,
             **{c: entities[c] for c in ("iso3", "country", "source_code", "entity_kind")},
             "zone": values.get("zone"),
-            "rank": rank,
+            "rank": numbered,
             "rank_as_numbered": numbered,
-            "n_ranked": n_ranked,
-            "n_tied": n_tied,
-            "tied": n_tied > 1,
-            "position": percentile_position(rank, pd.Series(n_ranked, index=rank.index), n_tied),
+            "n_ranked": len(table.frame),
             "score": score,
             "score_as_printed": (100 - score) if methodology == "rsf_2013_2021" else score,
             "score_normalised": score if higher_is_freer else pd.NA,
