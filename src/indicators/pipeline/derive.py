@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from indicators.paths import embedded_data_dir
@@ -83,8 +84,13 @@ def joint_ranks(
     competition ranking: 1, 1, 3 ...); an entry without a score keeps its running number. The
     file's order is kept (a score out of rank order is the plausibility check's to refuse).
     """
-    best = running.groupby([*editions, score]).transform("min")
-    return best.where(running.notna()).fillna(running).astype("Int64")
+    group = _group_codes([*editions, score])
+    numbers = running.to_numpy(dtype="float64", na_value=np.nan)
+    known = (group >= 0) & ~np.isnan(numbers)
+    best = np.full(max(int(group.max(initial=-1)) + 1, 1), np.inf)
+    np.minimum.at(best, group[known], numbers[known])
+    shared = np.where(known, best[np.maximum(group, 0)], numbers)
+    return pd.Series(shared, index=running.index).astype("Int64")
 
 
 def tie_sizes(ranks: pd.Series, editions: Sequence[pd.Series] = ()) -> pd.Series:
@@ -93,7 +99,22 @@ def tie_sizes(ranks: pd.Series, editions: Sequence[pd.Series] = ()) -> pd.Series
     ``editions``: the columns that tell editions apart (none: all one edition). An entry
     without a rank has none.
     """
-    return ranks.groupby([*editions, ranks]).transform("size").astype("Int64")
+    group = _group_codes([*editions, ranks])
+    known = group >= 0
+    counts = np.bincount(group[known], minlength=max(int(group.max(initial=-1)) + 1, 1))
+    sizes = np.where(known, counts[np.maximum(group, 0)], np.nan)
+    return pd.Series(sizes, index=ranks.index).astype("Int64")
+
+
+def _group_codes(keys: Sequence[pd.Series]) -> np.ndarray:
+    """One code per row for its combination of the keys' values; -1 where a key is missing."""
+    codes = np.zeros(len(keys[0]), dtype=np.int64)
+    missing = np.zeros(len(keys[0]), dtype=bool)
+    for key in keys:
+        part, uniques = pd.factorize(key)  # -1 where missing
+        missing |= part < 0
+        codes, _ = pd.factorize(codes * (len(uniques) + 1) + part)
+    return np.where(missing, -1, codes)
 
 
 def percentile_position(rank: pd.Series, n_ranked: pd.Series, n_tied: pd.Series) -> pd.Series:
@@ -102,15 +123,15 @@ def percentile_position(rank: pd.Series, n_ranked: pd.Series, n_tied: pd.Series)
     Empty where the rank or the number ranked is unknown; an entry without ``n_tied`` counts
     as untied.
     """
-    rank_f = rank.astype("Float64")
-    n_f = n_ranked.astype("Float64")
-    tied_others = n_tied.astype("Float64").fillna(1) - 1
+    rank_f = rank.to_numpy(dtype="float64", na_value=np.nan)
+    n_f = n_ranked.to_numpy(dtype="float64", na_value=np.nan)
+    tied_others = n_tied.to_numpy(dtype="float64", na_value=1.0) - 1
     worse = n_f - rank_f - tied_others
-    denom = (n_f - 1).where(n_f > 1)
-    pos = 100 * (worse + 0.5 * tied_others) / denom
-    pos = pos.where(n_f > 1, 100.0)
-    known = (rank_f.notna() & n_f.notna()).astype(bool)
-    return pos.clip(lower=0, upper=100).round(2).astype("Float64").where(known)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pos = 100 * (worse + 0.5 * tied_others) / (n_f - 1)
+    pos = np.where(n_f > 1, pos, 100.0).clip(0, 100).round(2)
+    unknown = np.isnan(rank_f) | np.isnan(n_f)
+    return pd.Series(np.where(unknown, np.nan, pos), index=rank.index).astype("Float64")
 
 
 def ordinal(n: int) -> str:
