@@ -18,7 +18,8 @@ Each quirk below is written down where it is handled (see ``shared/data/SOURCES.
   after another in 2002, 2006, 2008, 2010 and 2011-12 (Finland 1, Norway 2, both -10 in
   2011-12; 2003-2005, 2007 and 2009 already repeat the shared rank). For every edition up to
   2011-12 ``rank`` is the shared rank by standard competition ranking on the published score
-  (1, 1, 3 ...) and ``rank_as_numbered`` keeps the file's number. From 2013 equal rounded
+  (1, 1, 3 ...) and ``rank_as_numbered`` keeps the file's number: the adapter gives the file's
+  number and declares the rule (``RsfCsv.rank_rule``), derive applies it. From 2013 equal rounded
   scores need not share a rank (2018: South Africa 28th, Cape Verde 29th, both 79.61): as
   published.
 * Pseudo-entries (USA1, USA2, USA_I, ISR1-3) count toward the number ranked and are kept,
