@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.sources.reading import SourceFile, read_table
+from indicators.pipeline.extract import parse_file
+from indicators.sources.reading import SourceFile
 from indicators.sources.registry import ParseOptions
 from indicators.sources.rsf.adapter import RsfCsv
 
@@ -33,8 +34,6 @@ OUT = Path("data/rankings/rsf_eeac.csv")
 
 def build_adilsoz(folder: Path) -> None:
     """Normalise Adil Soz's compiled facts and counts to canonical CSVs in data/."""
-    from indicators.pipeline.extract import parse_file
-
     outputs = {
         "incidents.csv": Path("data/incidents/adilsoz_facts.csv"),
         "monthly_counts.csv": Path("data/reported_counts/adilsoz_monthly_counts.csv"),
@@ -51,7 +50,7 @@ def build_rankings(folder: Path) -> None:
     """Parse every RSF edition and write the EEAC extract."""
     frames = []
     for path in sorted(folder.glob("*.csv")):
-        parsed = RsfCsv().parse(read_table(SourceFile.from_path(path)), ParseOptions())
+        parsed = parse_file(SourceFile.from_path(path), ParseOptions(adapter=RsfCsv.name))
         frames.append(parsed.frame)
     allr = pd.concat(frames, ignore_index=True)
     zone_members = set(allr.loc[allr["zone"] == "EEAC", "iso3"])

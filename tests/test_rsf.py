@@ -152,7 +152,7 @@ def test_future_edition_with_renamed_and_reordered_columns() -> None:
         f"{90 - 5 * i:.2f}".replace(".", ",") + f";{i + 1};{iso};2026" for i, iso in enumerate(isos)
     ]
     data = _edition_text(rows, "Score 2027;Rank;ISO;Year (N)")
-    parsed = RsfCsv().parse(read_table(SourceFile("2027.csv", data)), ParseOptions())
+    parsed = parse_file(SourceFile("2027.csv", data), ParseOptions(adapter=RsfCsv.name))
     assert len(parsed.frame) == 12 and parsed.frame["n_ranked"].iloc[0] == 12
 
 

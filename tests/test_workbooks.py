@@ -21,7 +21,7 @@ from indicators.problems import ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions
 from indicators.sources.detect import choose as _choose
 from indicators.sources.reading import SourceFile, read_table, read_tables
-from indicators.sources.workbook_parse import parse_sheets, same_format
+from indicators.sources.workbook_parse import same_format
 
 RSF = Path(__file__).resolve().parents[2] / "shared" / "data" / "rsf"
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -143,11 +143,8 @@ def test_sheets_that_hold_no_table_are_said_and_a_workbook_without_one_refused(
 
 
 def detect_and_parse(source: SourceFile) -> Parsed:
-    """What ``ingest.parse_file`` does with the one reading answer and the whole-workbook parse."""
-    options = ParseOptions()
-    tables = read_tables(source)
-    adapter, chosen = _choose(tables, options)
-    return parse_sheets(adapter, tables, chosen, options)
+    """The one reading answer, detection and the whole-workbook parse (and derive, for rankings)."""
+    return parse_file(source)
 
 
 @needs_rsf

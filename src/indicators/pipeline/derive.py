@@ -1,7 +1,11 @@
-"""Normalisation: comparable positions, one score direction, methodology eras, rank changes.
+"""Derive: joint ranks, ties and comparable positions for every ranking source, rank changes.
 
-Pure functions over pandas objects; nothing here knows about the app, and the one file read is
-the project's table of publisher code changes (``data/reference/rsf_code_changes.csv``).
+Adapters emit the ranks their file gives and what they know of the source's rule
+(:class:`indicators.sources.base.RankRule`); :func:`derive_rankings`, run once on every
+rankings table right after its adapter (:func:`indicators.pipeline.extract.parse_file`),
+computes the rest for every adapter alike. Pure functions over pandas objects; nothing here
+knows about the app, and the one file read is the project's table of publisher code changes
+(``data/reference/rsf_code_changes.csv``).
 
 Position (0-100, 100 = freest) is the share of the *other* ranked entries that did worse,
 with entries tied at the same rank counted as half worse:
@@ -17,7 +21,8 @@ joint 1st in 2011-12), but its CSV files number tied entries one after another (
 those editions the rank is the shared one, by standard competition ranking on the published
 score (equal score, equal rank; the next rank skips: 1, 1, 3), and the file's running number is
 kept as ``rank_as_numbered``. From 2013 RSF's files give distinct ranks to equal rounded scores
-(2018: South Africa 28th, Cape Verde 29th, both 79.61) and those ranks stay as published.
+(2018: South Africa 28th, Cape Verde 29th, both 79.61) and those ranks stay as published. The
+rule and its last edition are the RSF adapter's (``RsfCsv.rank_rule``), applied here.
 
 Rank change follows an entry across a change of the publisher's code (Kosovo XKO -> XKX and the
 OECS XCD -> CSS in RSF 2023: ``data/reference/rsf_code_changes.csv``). It is computed from the
@@ -27,6 +32,7 @@ check against it uses those.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,42 +40,97 @@ import numpy as np
 import pandas as pd
 
 from indicators.paths import embedded_data_dir
+from indicators.sources.base import RankRule
 
 CODE_CHANGES_FILE = "rsf_code_changes.csv"
 
 
-def joint_ranks(running: pd.Series, score: pd.Series) -> pd.Series:
+EDITION = ["index", "edition"]
+
+
+def derive_rankings(frame: pd.DataFrame, rule: RankRule | None = None) -> pd.DataFrame:
+    """A conformed rankings table with what is computed from its ranks, edition by edition.
+
+    Where ``rule.joint_until`` says the published ranks are joint, the rank becomes the shared
+    one (:func:`joint_ranks`) and the file's number is kept as ``rank_as_numbered``. ``n_tied``
+    is counted from the ranks of each edition (``index``, ``edition``), or kept as the file
+    gives it (``rule.ties_given``); ``tied`` is True where more than one entry shares the rank;
+    ``position`` is computed where the rank and the number ranked are known.
+    """
+    rule = rule or RankRule()
+    out = frame.copy()
+    editions = [out[c] for c in EDITION]
+    if rule.joint_until is not None:
+        running = out["rank_as_numbered"].fillna(out["rank"])
+        shared = out["edition_year"].le(rule.joint_until).fillna(False).astype(bool)
+        joint = joint_ranks(running, out["score"], editions)
+        out["rank"] = joint.where(shared, out["rank"])
+        out["rank_as_numbered"] = running.where(shared, out["rank_as_numbered"])
+    n_tied = out["n_tied"].astype("Int64") if rule.ties_given else tie_sizes(out["rank"], editions)
+    out["n_tied"] = n_tied
+    out["tied"] = (n_tied.fillna(1) > 1).astype("boolean")
+    out["position"] = percentile_position(out["rank"], out["n_ranked"], n_tied)
+    return out
+
+
+def joint_ranks(
+    running: pd.Series, score: pd.Series, editions: Sequence[pd.Series] = ()
+) -> pd.Series:
     """The published joint ranks of a file that numbers tied entries one after another.
 
-    Entries with the same score share the best running number of their group (standard
+    Entries of one edition (``editions``: the columns that tell editions apart; none: all one
+    edition) with the same score share the best running number of their group (standard
     competition ranking: 1, 1, 3 ...); an entry without a score keeps its running number. The
     file's order is kept (a score out of rank order is the plausibility check's to refuse).
     """
-    codes, groups = pd.factorize(score)  # missing scores get -1
+    group = _group_codes([*editions, score])
     numbers = running.to_numpy(dtype="float64", na_value=np.nan)
-    best = np.full(len(groups), np.inf)
-    known = (codes >= 0) & ~np.isnan(numbers)
-    np.minimum.at(best, codes[known], numbers[known])
-    shared = np.where(known, best[np.maximum(codes, 0)], numbers)
+    known = (group >= 0) & ~np.isnan(numbers)
+    best = np.full(max(int(group.max(initial=-1)) + 1, 1), np.inf)
+    np.minimum.at(best, group[known], numbers[known])
+    shared = np.where(known, best[np.maximum(group, 0)], numbers)
     return pd.Series(shared, index=running.index).astype("Int64")
 
 
-def tie_sizes(ranks: pd.Series) -> pd.Series:
-    """For each entry, how many entries of the same edition share its rank (1 = not tied)."""
-    counts = ranks.map(ranks.value_counts())
-    return counts.astype("Int64")
+def tie_sizes(ranks: pd.Series, editions: Sequence[pd.Series] = ()) -> pd.Series:
+    """For each entry, how many entries of the same edition share its rank (1 = not tied).
+
+    ``editions``: the columns that tell editions apart (none: all one edition). An entry
+    without a rank has none.
+    """
+    group = _group_codes([*editions, ranks])
+    known = group >= 0
+    counts = np.bincount(group[known], minlength=max(int(group.max(initial=-1)) + 1, 1))
+    sizes = np.where(known, counts[np.maximum(group, 0)], np.nan)
+    return pd.Series(sizes, index=ranks.index).astype("Int64")
+
+
+def _group_codes(keys: Sequence[pd.Series]) -> np.ndarray:
+    """One code per row for its combination of the keys' values; -1 where a key is missing."""
+    codes = np.zeros(len(keys[0]), dtype=np.int64)
+    missing = np.zeros(len(keys[0]), dtype=bool)
+    for key in keys:
+        part, uniques = pd.factorize(key)  # -1 where missing
+        missing |= part < 0
+        codes, _ = pd.factorize(codes * (len(uniques) + 1) + part)
+    return np.where(missing, -1, codes)
 
 
 def percentile_position(rank: pd.Series, n_ranked: pd.Series, n_tied: pd.Series) -> pd.Series:
-    """Comparable position 0-100 (100 = freest): share of the other entries that did worse."""
-    rank_f = rank.astype("Float64")
-    n_f = n_ranked.astype("Float64")
-    tied_others = n_tied.astype("Float64").fillna(1) - 1
+    """Comparable position 0-100 (100 = freest): share of the other entries that did worse.
+
+    Empty where the rank or the number ranked is unknown; an entry without ``n_tied`` counts
+    as untied.
+    """
+    rank_f = rank.to_numpy(dtype="float64", na_value=np.nan)
+    n_f = n_ranked.to_numpy(dtype="float64", na_value=np.nan)
+    tied_others = n_tied.to_numpy(dtype="float64", na_value=1.0) - 1
     worse = n_f - rank_f - tied_others
-    denom = (n_f - 1).where(n_f > 1)
-    pos = 100 * (worse + 0.5 * tied_others) / denom
-    pos = pos.where(n_f > 1, 100.0)
-    return pos.clip(lower=0, upper=100).round(2).astype("Float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pos = 100 * (worse + 0.5 * tied_others) / (n_f - 1)
+    pos = np.where(n_f > 1, pos, 100.0).clip(0, 100).round(2)
+    unknown = np.isnan(rank_f) | np.isnan(n_f)
+    return pd.Series(np.where(unknown, np.nan, pos), index=rank.index).astype("Float64")
 
 
 @lru_cache(maxsize=4)

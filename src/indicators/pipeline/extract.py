@@ -1,7 +1,8 @@
 """Extract: files to canonical tables, every file parsed before any is refused.
 
-Detect (:mod:`indicators.sources.detect`), parse every sheet of the chosen format, check the
-reserved index ids and the overlaps between files, and validate each table's rows of the
+Detect (:mod:`indicators.sources.detect`), parse every sheet of the chosen format, derive
+joint ranks, ties and positions of a rankings table (:mod:`indicators.pipeline.derive`), check
+the reserved index ids and the overlaps between files, and validate each table's rows of the
 whole batch at once. Nothing here writes.
 """
 
@@ -13,17 +14,25 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from indicators.pipeline.change import BATCH_KEYS
+from indicators.pipeline.derive import derive_rankings
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.column_aliases import candidates, looks_like_years
 from indicators.sources.detect import choose
 from indicators.sources.reading import SourceFile, TextTable, read_tables
 from indicators.sources.registry import (
     RESERVED_INDEXES,
+    Adapter,
     Parsed,
     ParseOptions,
 )
 from indicators.sources.workbook_parse import parse_sheets
-from indicators.tables.schemas import SCHEMAS, deferred_validation, validate_batch
+from indicators.tables.schemas import (
+    RANKINGS_SCHEMA,
+    SCHEMAS,
+    deferred_validation,
+    validate,
+    validate_batch,
+)
 
 GIVEN_EDITION = "edition (given)"  # the column --year adds to a one-edition file
 
@@ -82,12 +91,34 @@ def parse_file(source: SourceFile, options: ParseOptions | None = None) -> Parse
     if year:
         tables = [_with_edition(t, year) for t in tables]
     adapter, table = choose(tables, opts)
-    parsed = parse_sheets(adapter, tables, table, opts)
+    if adapter.kind == "rankings":
+        parsed = _parse_rankings(source, adapter, tables, table, opts)
+    else:
+        parsed = parse_sheets(adapter, tables, table, opts)
     _check_reserved(source, parsed)
     parsed.detected.setdefault("format", table.format_label)
     parsed.detected.setdefault("encoding", table.encoding)
     parsed.detected.setdefault("delimiter", table.delimiter)
     parsed.detected.setdefault("decimal", table.decimal)
+    return parsed
+
+
+def _parse_rankings(
+    source: SourceFile,
+    adapter: Adapter,
+    tables: list[TextTable],
+    table: TextTable,
+    opts: ParseOptions,
+) -> Parsed:
+    """The adapter's rankings, then derive, once, with the adapter's rule; then the schema.
+
+    The adapters still call ``validate`` themselves; its schema check waits here until derive
+    has filled in ``n_tied``, ``tied`` and ``position``.
+    """
+    with deferred_validation():
+        parsed = parse_sheets(adapter, tables, table, opts)
+    derived = derive_rankings(parsed.frame, getattr(adapter, "rank_rule", None))
+    parsed.frame = validate(derived, RANKINGS_SCHEMA, source.name)
     return parsed
 
 

@@ -10,12 +10,13 @@ from typing import Protocol
 
 import pandas as pd
 
-from indicators.pipeline.plausibility import remember_numbers
 from indicators.problems import Problem
 from indicators.sources.countries import CountryIndex, default_index
+from indicators.sources.printed import remember_numbers
 from indicators.sources.reading import TextTable
 
 KINDS = ("rankings", "incidents", "events", "reported_counts")
+EMPTY_CELLS = ("", "NA", "N/A", "n/a", "-", "—", "None")  # cells parse_numbers reads as no number
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,33 @@ class Parsed:
         return max(self.rows_read - len(self.frame), 0)
 
 
+@dataclass(frozen=True)
+class RankRule:
+    """What a rankings adapter knows of how its source ranks ties, as data for derive.
+
+    Adapters emit the ranks their file gives; :func:`indicators.pipeline.derive.derive_rankings`
+    applies this rule and computes ``n_tied``, ``tied`` and ``position`` for every adapter.
+
+    ``joint_until``: up to this edition year the published ranks are joint (equal score, equal
+    rank: 1, 1, 3) although the file numbers tied entries one after another (RSF up to 2011-12);
+    derive makes the rank the shared one and keeps the file's number as ``rank_as_numbered``.
+    ``ties_given``: the file says how many entries share each rank (``n_tied``), and its rows
+    may be part of an edition (this project's own export), so ties are not counted from them.
+    """
+
+    joint_until: int | None = None
+    ties_given: bool = False
+
+
 class Adapter(Protocol):
     """A source format: it says how sure it is that a table is its format, and parses it."""
 
     name: str
     kind: str
     description: str
-    # Optional: ``owned_indexes`` (index ids only this adapter may write: a publisher's series)
-    # and ``writes_owned_indexes`` (may write them anyway: our own canonical export).
+    # Optional: ``owned_indexes`` (index ids only this adapter may write: a publisher's series),
+    # ``writes_owned_indexes`` (may write them anyway: our own canonical export) and, for
+    # rankings, ``rank_rule`` (a :class:`RankRule`; none: ranks as given, ties counted).
 
     def sniff(self, table: TextTable) -> float:
         """Confidence from 0 to 1 that the table is in this format, from its columns."""
@@ -92,7 +112,7 @@ def parse_numbers(
     problems: list[Problem],
     integer: bool = False,
     label: str | None = None,
-    empty: Iterable[str] = ("", "NA", "N/A", "n/a", "-", "—", "None"),
+    empty: Iterable[str] = EMPTY_CELLS,
 ) -> pd.Series:
     """Parse a text column to numbers; add one Problem per cell that is not a number."""
     raw = table.frame[column].astype(str).str.strip()

@@ -1,8 +1,8 @@
 """Freedom House: Freedom in the World, Freedom on the Net, and a tidy Freedom of the Press file.
 
 Each quirk below is handled where noted (see ``shared/data/SOURCES.md``, section 2). Freedom
-House publishes scores, not ranks, so ``rank``, ``n_ranked``, ``n_tied`` and ``position`` are
-empty and ``tied`` is False in every row.
+House publishes scores, not ranks, so ``rank`` and ``n_ranked`` are empty; derive then leaves
+``n_tied`` and ``position`` empty and ``tied`` False in every row.
 
 Freedom in the World (``All_data_FIW_2013-2024.xlsx``, sheet ``FIW13-24``):
 

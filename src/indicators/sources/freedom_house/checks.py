@@ -169,11 +169,10 @@ def canonical_rows(
     table: TextTable, common: dict[str, object], series: list[dict[str, object]]
 ) -> pd.DataFrame:
     """Validated canonical rows: each series plus the shared columns, no ranks, provenance."""
-    empty = dict.fromkeys(("rank", "n_ranked", "n_tied", "position"), pd.NA)
+    empty = dict.fromkeys(("rank", "n_ranked"), pd.NA)  # ties and positions: derive's
     source = {
         "source_file": table.source.name,
         "source_sha256": table.source.sha256,
-        "tied": False,
         "source_row": [table.row_number(int(i)) for i in table.frame.index],
     }
     frames = [

@@ -16,7 +16,6 @@ from typing import cast
 
 import pandas as pd
 
-from indicators.pipeline.derive import percentile_position, tie_sizes
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions, parse_numbers
 from indicators.sources.column_aliases import (
@@ -357,12 +356,8 @@ def _n_ranked(rows: Rows, notes: Notes) -> pd.Series:
 
 
 def _derive(rows: Rows, notes: Notes) -> Rows:
+    """The scores as printed and normalised (ties and positions are derive's)."""
     out = rows.copy()
-    n_tied = out.groupby(GROUP)["rank"].transform(tie_sizes).astype("Int64")
-    out["n_tied"] = n_tied
-    out["tied"] = (n_tied > 1).fillna(False).astype("boolean")
-    known = (out["rank"].notna() & out["n_ranked"].notna()).astype(bool)
-    out["position"] = percentile_position(out["rank"], out["n_ranked"], n_tied).where(known)
     out["score_as_printed"] = out["score"]
     out["score_normalised"] = _normalised(out, notes)
     out["score_direction"] = out["higher"].map({True: "higher_is_freer", False: "lower_is_freer"})

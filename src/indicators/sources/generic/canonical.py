@@ -3,16 +3,16 @@
 The embedded curated dataset in ``data/rankings/`` is in this form. Its provenance columns
 (``source_file``, ``source_sha256``, ``source_row``, ``citation``) name the publisher's file and
 row each value was taken from, so provenance survives the round trip. Derived columns
-(``position``, ``tied``) are recomputed, never trusted.
+(``position``, ``tied``) are recomputed by derive, never trusted; ``n_tied`` is taken as the
+file gives it (``rank_rule``), since an extract's rows are not the whole edition.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from indicators.pipeline.derive import percentile_position
 from indicators.problems import Problem, ValidationFailed
-from indicators.sources.base import Parsed, ParseOptions, missing_columns_problem
+from indicators.sources.base import Parsed, ParseOptions, RankRule, missing_columns_problem
 from indicators.sources.reading import TextTable
 from indicators.tables.schemas import RANKINGS_COLUMNS, RANKINGS_SCHEMA, conform, validate
 
@@ -38,6 +38,7 @@ class CanonicalRankings:
     kind = "rankings"
     # our own export of any series, read back (its rows keep their provenance columns)
     writes_owned_indexes = True
+    rank_rule = RankRule(ties_given=True)  # an extract (data/rankings) keeps its editions' ties
     description = "This project's canonical rankings CSV (exports and the curated embedded data)"
 
     def sniff(self, table: TextTable) -> float:
@@ -46,7 +47,7 @@ class CanonicalRankings:
         return 1.0 if set(REQUIRED) <= cols and "methodology" in cols else 0.0
 
     def parse(self, table: TextTable, options: ParseOptions) -> Parsed:
-        """Coerce, recompute derived columns, keep upstream provenance, validate."""
+        """Coerce, keep upstream provenance, validate (derive recomputes the derived columns)."""
         name = table.source.name
         frame = table.frame
         missing = [c for c in REQUIRED if c not in frame.columns]
@@ -68,12 +69,7 @@ class CanonicalRankings:
             out[col] = values
         if problems:
             raise ValidationFailed(problems)
-        out["tied"] = out.get("n_tied", pd.Series(1, index=out.index)).fillna(1).astype(int) > 1
-        out["position"] = percentile_position(
-            out["rank"].astype("Int64"),
-            out["n_ranked"].astype("Int64"),
-            out.get("n_tied", pd.Series(1, index=out.index)).astype("Int64"),
-        )
+        out = out.drop(columns=["tied", "position"], errors="ignore")  # derive's, never read
         if "source_file" not in out.columns or out["source_file"].isna().all():
             out["source_file"] = name
             out["source_sha256"] = table.source.sha256

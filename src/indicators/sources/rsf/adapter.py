@@ -18,7 +18,8 @@ Each quirk below is written down where it is handled (see ``shared/data/SOURCES.
   after another in 2002, 2006, 2008, 2010 and 2011-12 (Finland 1, Norway 2, both -10 in
   2011-12; 2003-2005, 2007 and 2009 already repeat the shared rank). For every edition up to
   2011-12 ``rank`` is the shared rank by standard competition ranking on the published score
-  (1, 1, 3 ...) and ``rank_as_numbered`` keeps the file's number. From 2013 equal rounded
+  (1, 1, 3 ...) and ``rank_as_numbered`` keeps the file's number: the adapter gives the file's
+  number and declares the rule (``RsfCsv.rank_rule``), derive applies it. From 2013 equal rounded
   scores need not share a rank (2018: South Africa 28th, Cape Verde 29th, both 79.61): as
   published.
 * Pseudo-entries (USA1, USA2, USA_I, ISR1-3) count toward the number ranked and are kept,
@@ -30,11 +31,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.pipeline.derive import joint_ranks, percentile_position, tie_sizes
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import (
+    EMPTY_CELLS,
     Parsed,
     ParseOptions,
+    RankRule,
     find_column,
     missing_columns_problem,
     parse_numbers,
@@ -75,7 +77,8 @@ OPTIONAL_ROLES: dict[str, tuple[str, ...]] = {
     "safety_rank": (r"Rank_Saf",),
 }
 
-# The last edition whose published ranks are joint (equal score, equal rank).
+# The last edition whose published ranks are joint (equal score, equal rank), although the
+# files number tied entries one after another: derive applies it (RsfCsv.rank_rule).
 JOINT_RANKS_UNTIL = 2012
 
 # Editions whose "Year (N)" is not a plain year, and the publication year they stand for.
@@ -116,6 +119,7 @@ class RsfCsv:
     name = "rsf_csv"
     kind = "rankings"
     owned_indexes = (INDEX_ID,)  # no other format may write RSF's series
+    rank_rule = RankRule(joint_until=JOINT_RANKS_UNTIL)
     description = "RSF World Press Freedom Index, one edition per file, as exported 2002-2026"
 
     def sniff(self, table: TextTable) -> float:
@@ -212,11 +216,23 @@ def _read_values(
 def _row_problems(
     table: TextTable, found: dict[str, str | None], rank: pd.Series, entities: pd.DataFrame
 ) -> list[Problem]:
-    """Ranks outside 1..number ranked, and a country listed twice, each with its row."""
+    """Empty ranks, ranks outside 1..number ranked, a country listed twice: each with its row."""
     name, frame = table.source.name, table.frame
     rank_col, iso_col = str(found["rank"]), str(found["iso"])
     n_ranked = len(frame)
+    blank = frame[rank_col].astype(str).str.strip().isin(EMPTY_CELLS)
     problems = [
+        Problem(
+            name,
+            "the rank is empty: RSF ranks every entry of its index",
+            table.row_number(int(i)),
+            rank_col,
+            frame.loc[i, rank_col],
+            fix="check the row against RSF's own table",
+        )
+        for i in rank.index[rank.isna() & blank]
+    ]
+    problems += [
         Problem(
             name,
             f"rank must be between 1 and the number ranked ({n_ranked})",
@@ -240,11 +256,6 @@ def _row_problems(
     return problems
 
 
-def published_ranks(numbered: pd.Series, score: pd.Series, edition_year: int) -> pd.Series:
-    """The ranks RSF printed: joint (equal score, equal rank) up to 2011-12, else as numbered."""
-    return joint_ranks(numbered, score) if edition_year <= JOINT_RANKS_UNTIL else numbered
-
-
 def _canonical(
     table: TextTable,
     edition: str,
@@ -253,12 +264,13 @@ def _canonical(
     values: dict[str, pd.Series],
     entities: pd.DataFrame,
 ) -> pd.DataFrame:
-    """The canonical rankings rows of one edition (before the schema's conform and check)."""
+    """The canonical rankings rows of one edition (before the schema's conform and check).
+
+    ``rank`` is the file's number; derive makes it the published joint rank where
+    :data:`JOINT_RANKS_UNTIL` says so, and computes ties and positions.
+    """
     start, end, label = period_for(edition, edition_year)
     numbered, score = values["rank"], values["score"]
-    rank = published_ranks(numbered, score, edition_year)
-    n_tied = tie_sizes(rank)
-    n_ranked = len(table.frame)
     higher_is_freer = methodology != "rsf_2002_2012"
     return pd.DataFrame(
         {
@@ -270,12 +282,9 @@ def _canonical(
             "period_label": label,
             **{c: entities[c] for c in ("iso3", "country", "source_code", "entity_kind")},
             "zone": values.get("zone"),
-            "rank": rank,
+            "rank": numbered,
             "rank_as_numbered": numbered,
-            "n_ranked": n_ranked,
-            "n_tied": n_tied,
-            "tied": n_tied > 1,
-            "position": percentile_position(rank, pd.Series(n_ranked, index=rank.index), n_tied),
+            "n_ranked": len(table.frame),
             "score": score,
             "score_as_printed": (100 - score) if methodology == "rsf_2013_2021" else score,
             "score_normalised": score if higher_is_freer else pd.NA,
