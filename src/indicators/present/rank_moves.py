@@ -7,9 +7,13 @@ which way each moved it. The numbers come from :func:`indicators.query.explain.e
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
+
+from indicators.present.chart_style import GREY, LAYOUT, PALETTE
 from indicators.present.methods import section
 from indicators.present.sentences import ordinal
 from indicators.query.explain import RankSplit
+from indicators.text import plotly_text
 
 
 def _places(n: int) -> str:
@@ -62,3 +66,51 @@ def rank_move_sentence(split: RankSplit) -> str:
 
 
 METHOD = section("Why a rank moved")  # the methods text's own words, one copy
+
+
+def rank_move_figure(split: RankSplit) -> go.Figure:
+    """A small waterfall: the earlier rank, the places the country's own score explains, the
+    places the others' changes explain, and the new rank (1 at the top, as a rank is read)."""
+    own_label = "Own score"
+    others_label = "Others"
+    steps = [
+        (str(split.against), "absolute", split.rank_against),
+        (own_label, "relative", -split.own),  # places gained move the rank up (a smaller number)
+        (others_label, "relative", -split.others),
+        (str(split.edition), "total", split.rank),
+    ]
+    hover = [
+        f"{ordinal(split.rank_against)} of {split.n_ranked_against}",
+        f"{_moved(split.own)} (its score {split.score_against:g} to {split.score:g})",
+        f"{_moved(split.others)}",
+        f"{ordinal(split.rank)} of {split.n_ranked}",
+    ]
+    fig = go.Figure(
+        go.Waterfall(
+            x=[plotly_text(s[0]) for s in steps],
+            measure=[s[1] for s in steps],
+            y=[s[2] for s in steps],
+            text=[plotly_text(h) for h in hover],
+            textposition="none",
+            hovertemplate="%{x}: %{text}<extra></extra>",
+            connector={"line": {"color": GREY, "width": 1}},
+            increasing={"marker": {"color": PALETTE[3]}},  # a larger rank number: places lost
+            decreasing={"marker": {"color": PALETTE[0]}},  # a smaller rank number: places gained
+            totals={"marker": {"color": GREY}},
+            name=plotly_text(split.country),
+        )
+    )
+    low = min(split.rank_against, split.rank, split.rank_if_only_own)
+    high = max(split.rank_against, split.rank, split.rank_if_only_own)
+    pad = max(2, (high - low) // 4)
+    fig.update_layout(
+        **LAYOUT,
+        height=260,
+        showlegend=False,
+        yaxis={
+            "title": {"text": "Rank (1 = freest)"},
+            "range": [high + pad, max(0.5, low - pad)],
+            "tickformat": "d",
+        },
+    )
+    return fig
