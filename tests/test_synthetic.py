@@ -48,6 +48,7 @@ from indicators.sources.synthetic import (
 )
 from indicators.sources.uspft import adapter as uspft
 from tests.conftest import SHARED_DATA
+from tests.reference_incidents import build_incidents_rowwise
 
 ROOT = Path(__file__).resolve().parents[1]
 KAZ = ParseOptions(country="KAZ")
@@ -109,7 +110,7 @@ def rowwise() -> Iterator[None]:
     modules = (incidents, cpj, uspft)
     saved = [m.build_incidents for m in modules]
     for m in modules:
-        m.build_incidents = _incident_rows.build_incidents_rowwise  # type: ignore[attr-defined]
+        m.build_incidents = build_incidents_rowwise  # type: ignore[attr-defined]
     try:
         yield
     finally:
@@ -215,7 +216,7 @@ def test_fast_builder_matches_rowwise_on_every_validity_boundary(
         return built.frame, built.notes
 
     fast = build(_incident_rows.build_incidents)
-    slow = build(_incident_rows.build_incidents_rowwise)
+    slow = build(build_incidents_rowwise)
     if isinstance(fast[0], pd.DataFrame):
         pd.testing.assert_frame_equal(fast[0], slow[0])  # type: ignore[arg-type]
         assert fast[1] == slow[1]
@@ -242,7 +243,7 @@ def test_fast_builder_matches_rowwise_on_odd_cells() -> None:
     columns = {f: f for f in _incident_rows.RAW_FIELDS}
     for strict in (True, False):
         results = []
-        for fn in (_incident_rows.build_incidents, _incident_rows.build_incidents_rowwise):
+        for fn in (_incident_rows.build_incidents, build_incidents_rowwise):
             try:
                 built = fn(raw, table, columns=columns, today=date(2026, 1, 1), strict=strict)
                 results.append((built.frame, built.notes))
