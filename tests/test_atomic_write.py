@@ -94,3 +94,42 @@ def test_interrupt_removes_the_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(KeyboardInterrupt):
         atomic.atomic_write(tmp_path / "x.parquet", b"data")
     assert list(tmp_path.iterdir()) == []
+
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "indicators"
+
+
+def test_no_second_write_temp_rename_in_src() -> None:
+    """Only store/atomic.py makes temporary files to rename over others (no second copy)."""
+    found = [
+        f"{path.relative_to(SRC)}: {word}"
+        for path in sorted(SRC.rglob("*.py"))
+        if path.name != "atomic.py"
+        for word in ("os.replace(", "os.rename(", "mkstemp(", "NamedTemporaryFile(")
+        if word in path.read_text(encoding="utf-8")
+    ]
+    assert found == []
+
+
+def test_profile_write_failure_keeps_the_old_profile_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """save_profile goes through atomic_write: a full disk leaves the old profile, no temp."""
+    from indicators.accounts.profiles import Profile, load_profiles, save_profile
+
+    save_profile(tmp_path, Profile("monthly", "incidents", {"date": "Дата"}))
+    before = sorted(p.name for p in (tmp_path / "profiles").iterdir())
+    seen = _failing_fsync(monkeypatch)
+    with pytest.raises(OSError, match="No space left"):
+        save_profile(tmp_path, Profile("monthly", "incidents", {"date": "Date"}))
+    monkeypatch.undo()
+    assert sorted(p.name for p in (tmp_path / "profiles").iterdir()) == before
+    assert load_profiles(tmp_path)["monthly"].mapping == {"date": "Дата"}
+    assert len(seen) == 1 and Path(seen[0]).name.startswith(".tmp-monthly.json-")
+
+
+def test_brief_output_is_written_by_the_helper() -> None:
+    """``indicators brief --out`` writes with the one helper (whole file or none)."""
+    from indicators.cli import brief
+
+    assert brief.atomic_write is atomic.atomic_write

@@ -5,7 +5,8 @@
 * The columnar incident builder gives the same canonical frame, notes and problems as the
   row-by-row reference, on real publishers' files, the bad-input corpus, synthetic files and
   dates on both sides of every validity boundary in the reference tables.
-* The integer-code aggregations give the same frames as plain pandas groupbys.
+* The aggregations (integer codes, one implementation for every frame) give the same frames
+  as plain pandas groupbys, the reference kept here.
 * A tiny ``--quick`` run of the benchmark (no browser, no servers) so its code cannot rot.
 """
 
@@ -24,6 +25,7 @@ import pytest
 
 from indicators.pipeline.extract import parse_file, parse_files
 from indicators.problems import ValidationFailed
+from indicators.query import counting
 from indicators.query.aggregate import (
     BY_COLUMNS,
     CHAIN,
@@ -48,6 +50,7 @@ from indicators.sources.synthetic import (
 )
 from indicators.sources.uspft import adapter as uspft
 from tests.conftest import SHARED_DATA
+from tests.reference_incidents import build_incidents_rowwise
 
 ROOT = Path(__file__).resolve().parents[1]
 KAZ = ParseOptions(country="KAZ")
@@ -109,7 +112,7 @@ def rowwise() -> Iterator[None]:
     modules = (incidents, cpj, uspft)
     saved = [m.build_incidents for m in modules]
     for m in modules:
-        m.build_incidents = _incident_rows.build_incidents_rowwise  # type: ignore[attr-defined]
+        m.build_incidents = build_incidents_rowwise  # type: ignore[attr-defined]
     try:
         yield
     finally:
@@ -215,7 +218,7 @@ def test_fast_builder_matches_rowwise_on_every_validity_boundary(
         return built.frame, built.notes
 
     fast = build(_incident_rows.build_incidents)
-    slow = build(_incident_rows.build_incidents_rowwise)
+    slow = build(build_incidents_rowwise)
     if isinstance(fast[0], pd.DataFrame):
         pd.testing.assert_frame_equal(fast[0], slow[0])  # type: ignore[arg-type]
         assert fast[1] == slow[1]
@@ -242,7 +245,7 @@ def test_fast_builder_matches_rowwise_on_odd_cells() -> None:
     columns = {f: f for f in _incident_rows.RAW_FIELDS}
     for strict in (True, False):
         results = []
-        for fn in (_incident_rows.build_incidents, _incident_rows.build_incidents_rowwise):
+        for fn in (_incident_rows.build_incidents, build_incidents_rowwise):
             try:
                 built = fn(raw, table, columns=columns, today=date(2026, 1, 1), strict=strict)
                 results.append((built.frame, built.notes))
@@ -262,12 +265,15 @@ def test_whitespace_is_pythons() -> None:
     assert python == _incident_rows.WHITESPACE
 
 
-# -- aggregations: the integer-code paths are the pandas groupbys -----------------------------
+# -- aggregations: the integer codes give the pandas groupbys (the reference, here only) -------
 def _reference_counts(frame: pd.DataFrame, by: list[str], target_only: bool) -> pd.DataFrame:
+    """The reference: the plain pandas groupby-nunique (what incident_counts once ran)."""
     rows = with_month(frame) if "month" in by else frame
     if target_only and ({"statute", "category"} & set(by)):
         rows = rows[rows["statute_applied_to"] == "target"]
     columns = [c for b in by for c in BY_COLUMNS[b]]
+    if not columns:
+        return pd.DataFrame({"incidents": [rows["incident_id"].nunique()]})
     counted = (
         rows.dropna(subset=[BY_COLUMNS[b][0] for b in by])
         .groupby(columns, dropna=False, observed=True)["incident_id"]
@@ -279,11 +285,13 @@ def _reference_counts(frame: pd.DataFrame, by: list[str], target_only: bool) -> 
 
 
 def _reference_chain(frame: pd.DataFrame) -> pd.DataFrame:
+    """The reference: each case's furthest stage by a pandas groupby-max."""
     rows = frame[frame["incident_type"].isin(CHAIN) & frame["target_name"].notna()]
     if rows.empty:
         return pd.DataFrame({"stage": list(CHAIN), "cases": [0] * len(CHAIN)})
     stage = rows["incident_type"].map({s: i for i, s in enumerate(CHAIN)})
-    furthest = stage.groupby([rows["target_name"], rows["statute_key"].fillna("")]).max()
+    statute = rows["statute_key"].astype(object).fillna("")  # (object: categories too)
+    furthest = stage.groupby([rows["target_name"], statute]).max()
     return pd.DataFrame(
         {"stage": list(CHAIN), "cases": [int((furthest >= i).sum()) for i in range(len(CHAIN))]}
     )
@@ -306,26 +314,66 @@ def _variants(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     messy.loc[messy.index[600:700], "date_precision"] = np.nan
     messy.loc[messy.index[700:800], "target_name"] = np.nan
     period = IncidentFilter(start=date(2010, 1, 1), end=date(2024, 12, 31), include_synthetic=True)
+    narrow = IncidentFilter(
+        start=date(2019, 1, 1),
+        end=date(2019, 6, 30),
+        categories=("insult_defamation",),
+        include_synthetic=True,
+    )
+    no_ids = messy.copy()  # ids missing on some rows, and on every row of one region
+    no_ids.loc[no_ids.index[800:850], "incident_id"] = np.nan
+    region = no_ids["region_code"].dropna().iloc[0]
+    no_ids.loc[no_ids["region_code"] == region, "incident_id"] = np.nan
+    text = ["statute_key", "statute_category", "region_code", "region_name", "incident_type"]
     return {
         "sorted": frame,
         "messy": messy,
         "filtered": filter_incidents(frame, period),
+        "narrow filter": filter_incidents(frame, narrow),
+        "small": frame.head(300),
+        "empty": frame.iloc[:0],
         "object columns": frame.astype(object),
+        "categories": frame.astype(dict.fromkeys(text, "category")),
+        "missing ids": no_ids,
+        "perpetrators only": frame.assign(statute_applied_to="perpetrator"),
     }
 
 
 BYS = [["statute"], ["category"], ["region"], ["year"], ["month"], ["type"], ["target"],
-       ["source"], ["statute", "year"], ["statute", "month"], ["month", "region"]]  # fmt: skip
+       ["source"], ["statute", "year"], ["statute", "month"], ["month", "region"],
+       ["statute", "month", "region", "type", "target", "source", "year"]]  # fmt: skip
 
 
 def test_counts_match_pandas_groupby(synthetic_table: pd.DataFrame) -> None:
-    """incident_counts gives the plain groupby-nunique frame, dtypes included, on every variant."""
-    for name, frame in _variants(synthetic_table).items():
-        for by in BYS:
+    """incident_counts (one implementation, integer codes) gives the plain groupby-nunique
+    frame, dtypes included, on every variant: any size, dtype, order or missing value."""
+    variants = _variants(synthetic_table)
+    assert len(variants["narrow filter"]) < 1_000 and len(variants["narrow filter"])
+    for name, frame in variants.items():
+        for by in [*BYS, []]:
             for target_only in (True, False):
                 expected = _reference_counts(frame, by, target_only)
                 got = incident_counts(frame, by, target_statutes_only=target_only)
                 pd.testing.assert_frame_equal(got, expected, obj=f"{name} {by} {target_only}")
+
+
+def test_group_numbers_of_many_wide_columns() -> None:
+    """Columns whose widths multiply past int64 still give one group per combination.
+
+    Five columns of width 2**16 (codes -1..65534): combined without renumbering, the first
+    column's code would be multiplied by 2**64 and vanish, merging rows 0-1, 2-3 and 4-5.
+    """
+    other = np.array([65534, 65534, -1, -1, 3, 3])
+    codes = {"c0": np.array([0, 1, 0, 65534, -1, 2])} | {f"c{k}": other for k in range(1, 5)}
+    group, n = counting._group_numbers(codes, np.arange(6))
+    assert n == 6 and sorted(group.tolist()) == list(range(6))
+    rng = np.random.default_rng(4)  # and at random, against pandas' own grouping
+    wide = {f"c{k}": rng.integers(-1, 3, 20_000) for k in range(3)}
+    wide |= {f"w{k}": rng.integers(-1, 200_000, 20_000) for k in range(3)}
+    group, n = counting._group_numbers(wide, np.arange(20_000))
+    expected = pd.DataFrame(wide).groupby(list(wide)).ngroup().to_numpy()
+    pairs = pd.DataFrame({"ours": group, "pandas": expected}).drop_duplicates()
+    assert n == len(np.unique(expected)) == len(pairs)
 
 
 def test_case_chain_and_filter_match_pandas(synthetic_table: pd.DataFrame) -> None:

@@ -1,7 +1,8 @@
 """Small private JSON files shared by several processes: locked, replaced atomically, mode 0600.
 
 The users file, the sessions file and the sign-in throttle are each one JSON document beside
-the others. Every read-modify-write holds an exclusive lock (``filelock``'s ``flock``) on
+the others. Every read-modify-write holds an exclusive lock (``filelock``'s ``flock``, through
+:func:`indicators.store.locks.file_lock`) on
 ``<file>.lock`` (the file itself is replaced, so it cannot carry the lock); a write goes to a
 temporary file in the same folder, is flushed to disk and renamed over the old one
 (:func:`indicators.store.atomic.atomic_write`), so a reader sees the old document or the new one,
@@ -19,9 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
-
 from indicators.store.atomic import atomic_write
+from indicators.store.locks import file_lock
 
 
 class PrivateFileError(ValueError):
@@ -32,10 +32,10 @@ class PrivateFileError(ValueError):
 def locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``<path>.lock`` (0600) for the duration of the block.
 
-    ``filelock``'s ``flock`` lock, never its soft fallback: a lock file left by a killed
-    process must not keep everyone out.
+    ``filelock``'s ``flock`` lock, never its soft fallback (:func:`indicators.store.locks.file_lock`):
+    a lock file left by a killed process must not keep everyone out.
     """
-    lock = FileLock(path.with_name(path.name + ".lock"), mode=0o600, fallback_to_soft=False)
+    lock = file_lock(path.with_name(path.name + ".lock"), mode=0o600)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         lock.acquire()

@@ -8,11 +8,11 @@ letters, digits, spaces, dots, dashes and underscores.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from indicators.store.atomic import atomic_write
 
 _NAME = re.compile(r"^[\w .-]{1,60}$")
 
@@ -45,12 +45,7 @@ def save_profile(store_root: Path, profile: Profile) -> Path:
     path = _path(store_root, profile.name)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = json.dumps(profile.__dict__, ensure_ascii=False, indent=1).encode()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, data)
     return path
 
 

@@ -11,9 +11,7 @@ missing Chromium is one error line and exit status 2; nothing is written then.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,6 +19,7 @@ from pathlib import Path
 
 from indicators.cli.store import store_from_args
 from indicators.query.views import resolve_countries_arg
+from indicators.store.atomic import atomic_write
 
 FORMATS = ("pdf", "html")
 
@@ -30,19 +29,6 @@ def output_format(out: str, chosen: str | None) -> str:
     if chosen:
         return chosen
     return "html" if Path(out).suffix.lower() in (".html", ".htm") else "pdf"
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write the file whole or not at all (a temporary file beside it, then renamed)."""
-    folder = path.resolve().parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
@@ -66,7 +52,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     except (BriefUnavailable, RenderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    _write(Path(args.out), data)
+    atomic_write(Path(args.out), data)  # whole or not at all
     f = brief.figures
     print(
         f"wrote {args.out} ({fmt.upper()}, {len(data):,} bytes): {brief.country}, "

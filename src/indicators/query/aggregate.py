@@ -22,13 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from indicators.query.aggregate_fast import (
-    FAST_MIN_ROWS,
-    arrow_text,
-    countable,
-    fast_chain,
-    fast_counts,
-)
+from indicators.query.counting import arrow_text, case_counts, distinct_counts, distinct_incidents
 
 BY_COLUMNS = {
     "statute": ["statute_key"],
@@ -120,24 +114,10 @@ def incident_counts(
         raise ValueError(f"cannot count by {unknown}; choose from {', '.join(BY_COLUMNS)}")
     columns = [c for b in by for c in BY_COLUMNS[b]]
     target_only = target_statutes_only and bool({"statute", "category"} & set(by))
-    if columns and countable(incidents, columns):
-        keys = [BY_COLUMNS[b][0] for b in by]
-        fast = fast_counts(incidents, keys, columns, target_only)
-        if fast is not None:
-            return fast
-    rows = with_month(incidents) if "month" in by else incidents
-    if target_only:
-        rows = rows[rows["statute_applied_to"] == "target"]
     if not columns:
-        return pd.DataFrame({"incidents": [rows["incident_id"].nunique()]})
-    counted = (
-        rows.dropna(subset=[BY_COLUMNS[b][0] for b in by])
-        .groupby(columns, dropna=False, observed=True)["incident_id"]
-        .nunique()
-        .rename("incidents")
-        .reset_index()
-    )
-    return counted.sort_values(columns).reset_index(drop=True)
+        return pd.DataFrame({"incidents": [distinct_incidents(incidents)]})
+    keys = [BY_COLUMNS[b][0] for b in by]
+    return distinct_counts(incidents, keys, columns, target_only)
 
 
 def per_100k(counts: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
@@ -167,18 +147,7 @@ def case_chain(incidents: pd.DataFrame) -> pd.DataFrame:
     A case counts at every stage up to the furthest one recorded for it, so a conviction
     recorded without an 'opened' record still counts as opened and charged.
     """
-    if len(incidents) >= FAST_MIN_ROWS and all(
-        arrow_text(incidents[c]) for c in ("incident_type", "target_name", "statute_key")
-    ):
-        return fast_chain(incidents, CHAIN)
-    needed = incidents[["incident_type", "target_name", "statute_key"]]  # only what is used
-    rows = needed[incidents["incident_type"].isin(CHAIN) & incidents["target_name"].notna()]
-    if rows.empty:
-        return pd.DataFrame({"stage": list(CHAIN), "cases": [0] * len(CHAIN)})
-    stage = rows["incident_type"].map({s: i for i, s in enumerate(CHAIN)})
-    furthest = stage.groupby([rows["target_name"], rows["statute_key"].fillna("")]).max()
-    counts = [int((furthest >= i).sum()) for i in range(len(CHAIN))]
-    return pd.DataFrame({"stage": list(CHAIN), "cases": counts})
+    return case_counts(incidents, CHAIN)
 
 
 def undated_in_month(incidents: pd.DataFrame) -> int:

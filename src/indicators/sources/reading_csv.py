@@ -97,15 +97,10 @@ def row_numbers(text: str, delimiter: str, header_row: int, count: int) -> tuple
     """
     if not has_blank_line(text):
         return None
-    numbers: list[int] = []
-    seen = 0
     try:
-        for rownum, record in enumerate(records(text, delimiter), start=1):
-            if _blank(record):
-                continue
-            seen += 1
-            if seen > header_row + 1:
-                numbers.append(rownum)
+        numbers = [
+            n for seen, (n, _) in enumerate(data_lines(text, delimiter)) if seen > header_row
+        ]
     except csv.Error:
         return None
     return tuple(numbers) if len(numbers) == count else None
@@ -235,9 +230,7 @@ def first_widths(name: str, text: str, delimiter: str, header_row: int) -> list[
     """
     rows: list[tuple[int, int]] = []
     try:
-        for rownum, record in enumerate(records(text[:HEAD_CHARS], delimiter), start=1):
-            if _blank(record):
-                continue
+        for rownum, record in data_lines(text[:HEAD_CHARS], delimiter):
             rows.append((rownum, len(record)))
             if len(rows) == header_row + 2:
                 break
@@ -262,28 +255,57 @@ def records(text: str, delimiter: str) -> Iterator[list[str]]:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
+def data_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(row number as a spreadsheet shows it, fields) of each line the parser reads: blank
+    lines (which it skips) are left out, their numbers kept. Raises ``csv.Error`` as met."""
+    for rownum, record in enumerate(records(text, delimiter), start=1):
+        if not _blank(record):
+            yield rownum, record
+
+
 def extra_fields(
     name: str, text: str, delimiter: str, width: int, header_row: int
 ) -> list[Problem]:
     """Rows with non-empty fields beyond the header's width (row numbers as a spreadsheet shows)."""
+    return _width_problems(
+        name,
+        text,
+        delimiter,
+        header_row=header_row,
+        width=width,
+        longer_only=True,
+        fix="check for an unquoted delimiter in this row or a missing column name",
+    )
+
+
+def _width_problems(
+    name: str,
+    text: str,
+    delimiter: str,
+    *,
+    header_row: int,
+    width: int | None,
+    longer_only: bool,
+    fix: str,
+) -> list[Problem]:
+    """The first 50 rows below the header whose number of fields is not the header's
+    (``width``, else the header line's own); with ``longer_only``, only rows with non-empty
+    fields beyond it. A text the csv module cannot read ends the list with why."""
     problems: list[Problem] = []
-    seen = 0
+    expected = -1 if width is None else width
     try:
-        for rownum, record in enumerate(records(text, delimiter), start=1):
-            if _blank(record):
+        for seen, (rownum, record) in enumerate(data_lines(text, delimiter)):
+            if seen <= header_row:
+                if seen == header_row and width is None:
+                    expected = len(record)
                 continue
-            seen += 1
-            if seen <= header_row + 1:
-                continue
-            if len(record) > width and any(f.strip() for f in record[width:]):
-                problems.append(
-                    Problem(
-                        name,
-                        f"row has {len(record)} fields where the header has {width}",
-                        rownum,
-                        fix="check for an unquoted delimiter in this row or a missing column name",
-                    )
-                )
+            if longer_only:
+                wrong = len(record) > expected and any(f.strip() for f in record[expected:])
+            else:
+                wrong = len(record) != expected
+            if wrong:
+                message = f"row has {len(record)} fields where the header has {expected}"
+                problems.append(Problem(name, message, rownum, fix=fix))
                 if len(problems) >= 50:
                     break
     except csv.Error as exc:
@@ -295,9 +317,8 @@ def check_cut_off(name: str, text: str, delimiter: str, width: int) -> None:
     """Refuse a file that ends without a line break in the middle of its last row."""
     last: tuple[int, int] | None = None
     try:
-        for rownum, record in enumerate(records(text, delimiter), start=1):
-            if not _blank(record):
-                last = (rownum, len(record))
+        for rownum, record in data_lines(text, delimiter):
+            last = (rownum, len(record))
     except csv.Error:
         return
     if last is not None and last[0] > 1 and last[1] < width:
@@ -315,13 +336,10 @@ def check_cut_off(name: str, text: str, delimiter: str, width: int) -> None:
 
 
 def malformed_lines(name: str, text: str, delimiter: str, error: str = "") -> list[Problem]:
-    reader = records(text, delimiter)
-    problems: list[Problem] = []
-    expected: int | None = None
     if "EOF inside string" in error:
         rownum = 0
         try:
-            for _record in reader:
+            for _record in records(text, delimiter):
                 rownum += 1
         except csv.Error:
             pass
@@ -334,24 +352,13 @@ def malformed_lines(name: str, text: str, delimiter: str, error: str = "") -> li
                 fix="check the quotes in this row and that the whole file was saved",
             )
         ]
-    try:
-        for rownum, record in enumerate(reader, start=1):
-            if _blank(record):
-                continue
-            if expected is None:
-                expected = len(record)
-                continue
-            if len(record) != expected:
-                problems.append(
-                    Problem(
-                        name,
-                        f"row has {len(record)} fields where the header has {expected}",
-                        rownum,
-                        fix="check for an unquoted delimiter or a missing field in this row",
-                    )
-                )
-            if len(problems) >= 50:
-                break
-    except csv.Error as exc:
-        problems.append(Problem(name, f"the file cannot be read as CSV: {exc}"))
+    problems = _width_problems(
+        name,
+        text,
+        delimiter,
+        header_row=0,
+        width=None,
+        longer_only=False,
+        fix="check for an unquoted delimiter or a missing field in this row",
+    )
     return problems or [Problem(name, "the file cannot be read as a delimited text table")]

@@ -1,8 +1,9 @@
 """Replacing a file so that a crash never leaves half of it: temporary file, fsync, rename.
 
 The one implementation of write-temp-fsync-rename, used by the store
-(:mod:`indicators.store.files`) and by the private JSON files (:mod:`indicators.accounts.private_files`).
-It imports nothing from the project, so either can use it without loading the other.
+(:mod:`indicators.store.files`), the private JSON files (:mod:`indicators.accounts.private_files`),
+the mapping profiles (:mod:`indicators.accounts.profiles`) and ``indicators brief --out``.
+It imports nothing from the project, so any of them can use it without loading the others.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ one line of JSON::
      "user": "admin", "details": {"name": "alice", "role": "analyst"}}
 
 (shown wrapped here; in the file it is a single line). Lines are written with ``O_APPEND``,
-under an exclusive ``flock`` and followed by ``fsync``, so events from several processes never
+under an exclusive ``flock`` on the log (:func:`indicators.store.locks.locked_descriptor`, which
+a reader takes too) and followed by ``fsync``, so events from several processes never
 interleave and a finished :func:`record` survives a crash. Values, including cells taken from
 uploaded files, are kept as JSON strings (escaped, ASCII only) and never interpreted; anything
 that is not plain JSON (dates, paths, numbers of other types) is stored as its text.
@@ -15,7 +16,6 @@ that is not plain JSON (dates, paths, numbers of other types) is stored as its t
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 from collections.abc import Mapping
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from indicators.paths import default_store_dir
+from indicators.store.locks import locked_descriptor
 
 AUDIT_FILE_NAME = "audit.log"
 
@@ -90,23 +91,32 @@ def record(
     except OSError as exc:
         raise AuditError(f"cannot open the audit log {target}: {exc.strerror}") from exc
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        # A crash in the middle of an earlier write may have left a line without its newline:
-        # start on a fresh line so that event stays readable as damaged and this one is whole.
-        size = os.fstat(fd).st_size
-        if size and os.pread(fd, 1, size - 1) != b"\n":
-            line = b"\n" + line
-        view = memoryview(line)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
+        with locked_descriptor(fd):
+            line = _append(fd, line)
     except OSError as exc:
         raise AuditError(f"cannot write the audit log {target}: {exc.strerror}") from exc
     finally:
-        os.close(fd)  # closing releases the lock
+        os.close(fd)
     event: dict[str, Any] = json.loads(line)
     return event
+
+
+def _append(fd: int, line: bytes) -> bytes:
+    """Write ``line`` at the end of the locked log and fsync it; return what was written.
+
+    A crash in the middle of an earlier write may have left a line without its newline: the
+    new line then starts on a fresh one, so that event stays readable as damaged and this one
+    is whole.
+    """
+    size = os.fstat(fd).st_size
+    if size and os.pread(fd, 1, size - 1) != b"\n":
+        line = b"\n" + line
+    view = memoryview(line)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+    os.fsync(fd)
+    return line
 
 
 def read(
@@ -129,8 +139,7 @@ def read(
     except OSError as exc:
         raise AuditError(f"cannot read the audit log {target}: {exc.strerror}") from exc
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH)  # no half-written line from a concurrent record()
-        with os.fdopen(os.dup(fd), "rb") as fh:
+        with locked_descriptor(fd), os.fdopen(os.dup(fd), "rb") as fh:  # no half-written line
             data = fh.read()
     except OSError as exc:
         raise AuditError(f"cannot read the audit log {target}: {exc.strerror}") from exc

@@ -7,6 +7,7 @@ Layout::
     STORE/versions/000001.json    one manifest per version, never modified, chained by digests
     STORE/objects/<sha256>.parquet  immutable table snapshots named by their checksum
     STORE/lock                    commits hold an exclusive lock on this file
+                                  (:func:`indicators.store.locks.file_lock`)
 
 A commit writes objects and the manifest to temporary files, fsyncs them, renames them into
 place, and only then replaces HEAD. Killing the process at any moment leaves HEAD naming either
@@ -18,7 +19,6 @@ fails (a full disk) removes the objects and the manifest it wrote before saying 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -39,6 +39,7 @@ from indicators.store.integrity import (
     parse_head,
     parse_manifest,
 )
+from indicators.store.locks import file_lock
 from indicators.store.versioning import (
     UNSET,
     check_base,
@@ -214,12 +215,8 @@ class LocalStore:
     def locked(self) -> Iterator[None]:
         """Hold the store's exclusive commit lock (commits from all processes are serialised)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / "lock", "a+b") as fh:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        with file_lock(self.root / "lock"):
+            yield
 
     def _put_object(self, frame: pd.DataFrame, written: list[Path]) -> str:
         data, stored_as = encode_table(frame)

@@ -1,7 +1,7 @@
 """What every step of the incident builder shares: raw fields, ids, the row context, lookups.
 
-Used by the row-by-row normalisation (``incident_rowwise``), the columnar plan
-(``incident_plan``) and the two builders in ``incident_rows``.
+Used by the row function (``incident_rowwise``), the columnar plan (``incident_plan``) and
+the builder in ``incident_rows`` (and by the tests' row-by-row reference builder).
 """
 
 from __future__ import annotations

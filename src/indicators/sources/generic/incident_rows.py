@@ -6,16 +6,15 @@ cannot resolve. In ``strict`` mode (a person's own file) an unresolved statute n
 or incident type is an error; in lenient mode (a publisher's export that we cannot correct) it
 is kept as written, left unresolved and listed in the notes.
 
-Two implementations give the same canonical frame, notes and problems:
-
-* :func:`build_incidents_rowwise`, the reference: one call of the normalisers per row.
-* :func:`build_incidents` (what adapters call), the columnar path: the cells are stripped as
-  whole columns, and dates, places, statute references and vocabulary words are resolved once
-  per *distinct* value (places and statutes once per distinct value and *date class*, see
-  :func:`_date_classes`), then mapped back to the rows. Any row that would raise a problem or
-  leave a note (an unknown statute, place or type, a bad date, a missing country) goes through
-  the row-by-row code itself, so problems and notes are word for word the reference's.
-  ``tests/test_synthetic.py`` checks that both give the same frame on real files.
+:func:`build_incidents` (what adapters call) is the one builder: the cells are stripped as
+whole columns, and dates, places, statute references and vocabulary words are resolved once
+per *distinct* value (places and statutes once per distinct value and *date class*, see
+:func:`_date_classes`), then mapped back to the rows. Any row that would raise a problem or
+leave a note (an unknown statute, place or type, a bad date, a missing country) goes through
+the row function :func:`~indicators.sources.generic.incident_rowwise._one_incident`, so
+problems and notes are always worded by that one code. The row-by-row reference builder
+(every row through ``_one_incident``) lives in the tests only (``tests/reference_incidents.py``);
+``tests/test_synthetic.py`` checks that both give the same frame, notes and problems.
 
 The steps live in ``incident_common`` (raw fields, ids, the row context),
 ``incident_rowwise`` (one row, cell by cell), ``incident_columns`` (Arrow columns, codes,
@@ -88,39 +87,8 @@ __all__ = [
     "_text",
     "_text_column",
     "build_incidents",
-    "build_incidents_rowwise",
     "stable_id",
 ]
-
-
-def build_incidents_rowwise(
-    raw: pd.DataFrame,
-    table: TextTable,
-    *,
-    columns: dict[str, str],
-    today: date,
-    strict: bool,
-    ref: Reference | None = None,
-    id_prefix: str = "inc",
-) -> Built:
-    """Normalise raw incident cells (``RAW_FIELDS``) row by row: the reference implementation.
-
-    ``columns`` maps each raw field to the file's column name, for error messages.
-    """
-    ctx = _RowContext(table, ref or load_reference(), today, strict)
-    types, targets = vocabulary("incident_types"), vocabulary("target_types")
-    records: list[dict[str, object]] = []
-    for pos, row in enumerate(raw.to_dict("records")):
-        cells = {k: _text(row.get(k)) for k in RAW_FIELDS}
-        if not any(cells.values()):
-            continue
-        records.extend(_one_incident(ctx, pos, cells, columns, types, targets, id_prefix))
-    if ctx.problems:
-        raise ValidationFailed(ctx.problems)
-    notes = [f"{what}: rows {_rows_text(rows)}" for what, rows in ctx.unresolved.items()]
-    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
-    canonical = validate(conform(frame, INCIDENTS_COLUMNS), INCIDENTS_SCHEMA, table.source.name)
-    return Built(canonical, [], notes)
 
 
 def build_incidents(
@@ -135,9 +103,10 @@ def build_incidents(
 ) -> Built:
     """Normalise raw incident cells (``RAW_FIELDS``) to canonical incident rows.
 
-    The same result as :func:`build_incidents_rowwise` (rows, notes and problems), computed
-    column by column: each distinct date, place, statute reference and vocabulary word is
-    resolved once. ``columns`` maps each raw field to the file's column name, for messages.
+    Computed column by column: each distinct date, place, statute reference and vocabulary
+    word is resolved once; rows with a problem or a note go through ``_one_incident``. The
+    same rows, notes and problems as the row-by-row reference in ``tests/reference_incidents.py``
+    (tested). ``columns`` maps each raw field to the file's column name, for messages.
     """
     ctx = _RowContext(table, ref or load_reference(), today, strict)
     types, targets = vocabulary("incident_types"), vocabulary("target_types")

@@ -1,8 +1,10 @@
-"""One incident row normalised cell by cell: the reference code, and the one that words problems.
+"""One incident row normalised cell by cell: the row function that words problems and notes.
 
 :func:`_one_incident` turns one row of raw cells into canonical rows (one per statute). The
-columnar builder sends here every row that raises a problem or leaves a note, so problems and
-notes are always worded by this code.
+columnar builder (``incident_rows.build_incidents``) sends here every row that raises a
+problem or leaves a note, so problems and notes are always worded by this code. It is part of
+the one builder, not a second one: the row-by-row reference builder the tests compare with
+(every row through this function) lives in ``tests/reference_incidents.py``.
 """
 
 from __future__ import annotations
