@@ -1,8 +1,8 @@
 """Plausibility of ranking tables: within an edition, scores follow rank order and stay in range.
 
-Every rankings adapter hands its canonical table to :func:`indicators.tables.schemas.validate`, which
-calls :func:`implausible_rows` first, so a file that breaks these rules is refused (nothing
-stored) whatever adapter read it:
+Every rankings table an adapter reads is checked with :func:`implausible_rows` before the
+schema (:func:`indicators.pipeline.validate.check_plausible`, file by file), so a file that
+breaks these rules is refused (nothing stored) whatever adapter read it:
 
 * **Rank order.** Within one edition (``index``, ``edition``) a better rank never has a worse
   score, on the edition's ``score_direction``. Ties are allowed both ways: equal ranks may hold
@@ -14,30 +14,23 @@ stored) whatever adapter read it:
   rank order only.
 
 Problems name the spreadsheet row and the file's own column names ("Score N", "Score 2025"),
-never the canonical ones: :func:`remember_numbers` (called by ``adapters.base.parse_numbers``)
-notes which file column each parsed number came from, and :func:`column_read_as` finds the
-column whose numbers are the offending scores. When a score is about 10, 100 or more times
-what the range and the neighbouring ranks imply, the likely cause is said: "decimal commas
-lost: 3533 where 35.33 is expected" (a file re-saved by a tool that dropped them).
+never the canonical ones: :mod:`indicators.sources.numbers_read` notes which file column each
+parsed number came from and finds the column whose numbers are the offending scores. When a
+score is about 10, 100 or more times what the range and the neighbouring ranks imply, the
+likely cause is said: "decimal commas lost: 3533 where 35.33 is expected" (a file re-saved by
+a tool that dropped them).
 """
 
 from __future__ import annotations
 
 import bisect
-import contextvars
-import weakref
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from indicators.problems import Problem, ProblemList
-from indicators.tables.values import is_missing
-
-if TYPE_CHECKING:
-    from indicators.sources.reading import TextTable
+from indicators.sources.numbers_read import column_read_as
 
 # (index, methodology) -> (lowest, highest, what the range rests on). Checked against every
 # real file in shared/data (SOURCES.md): RSF 2002-2012 has no fixed bound; its editions run
@@ -61,53 +54,6 @@ FIX_DECIMALS = (
 )
 FIX_ORDER = "check this row's score and rank against the publisher's own table"
 FIX_RANGE = "check the score against the publisher's own table and the index's scale"
-
-
-@dataclass(frozen=True)
-class _Read:
-    """A file column parsed to numbers (held weakly: it lives only as long as the parse)."""
-
-    sha256: str
-    column: str
-    values: weakref.ref[pd.Series]
-    first_row: int
-    rows: tuple[int, ...] | None
-
-
-_READS: contextvars.ContextVar[tuple[_Read, ...]] = contextvars.ContextVar(
-    "numbers_read", default=()
-)
-MAX_READS = 64
-
-
-def remember_numbers(table: TextTable, column: str, values: pd.Series) -> None:
-    """Note that ``values`` are the numbers of the file's column ``column`` (for the messages)."""
-    live = tuple(r for r in _READS.get() if r.values() is not None)[-(MAX_READS - 1) :]
-    read = _Read(table.source.sha256, column, weakref.ref(values), table.first_row, table.rows)
-    _READS.set((*live, read))
-
-
-def column_read_as(sha256: str, rows: Sequence[int], values: Sequence[float]) -> str | None:
-    """The file's column whose numbers at these spreadsheet rows are these values, if known."""
-    for read in _READS.get():
-        series = read.values()
-        if read.sha256 != sha256 or series is None or not rows:
-            continue
-        labels = [r - read.first_row if read.rows is None else _at(read.rows, r) for r in rows]
-        if all(
-            label in series.index and _same(series[label], v)
-            for label, v in zip(labels, values, strict=True)
-        ):
-            return read.column
-    return None
-
-
-def _at(rows: tuple[int, ...], row: int) -> int:
-    return rows.index(row) if row in rows else -1
-
-
-def _same(a: object, b: float) -> bool:
-    return not is_missing(a) and abs(float(str(a)) - b) <= 1e-9 * max(1.0, abs(b))
 
 
 def implausible_rows(frame: pd.DataFrame, file: str | None) -> ProblemList:

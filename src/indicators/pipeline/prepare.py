@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from indicators.pipeline.change import TableChange, diff_tables, merge_batch
 from indicators.pipeline.extract import parse_files
 from indicators.sources.reading import SourceFile
 from indicators.sources.registry import (
@@ -19,6 +18,7 @@ from indicators.sources.registry import (
     ParseOptions,
 )
 from indicators.store.base import TABLES, FileRecord, Store
+from indicators.tables.changes import TableChange, diff_tables, merge_batch
 
 
 @dataclass

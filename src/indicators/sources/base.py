@@ -10,12 +10,13 @@ from typing import Protocol
 
 import pandas as pd
 
-from indicators.pipeline.plausibility import remember_numbers
 from indicators.problems import Problem
 from indicators.sources.countries import CountryIndex, default_index
+from indicators.sources.numbers_read import remember_numbers
 from indicators.sources.reading import TextTable
+from indicators.tables.registry import TABLES
 
-KINDS = ("rankings", "incidents", "events", "reported_counts")
+KINDS = tuple(TABLES)  # what a file can hold: one kind per canonical table
 
 
 @dataclass(frozen=True)

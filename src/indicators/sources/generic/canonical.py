@@ -14,7 +14,8 @@ from indicators.pipeline.derive import percentile_position
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions, missing_columns_problem
 from indicators.sources.reading import TextTable
-from indicators.tables.schemas import RANKINGS_COLUMNS, RANKINGS_SCHEMA, conform, validate
+from indicators.tables.conform import conform
+from indicators.tables.rankings import RANKINGS
 
 REQUIRED = (
     "index",
@@ -28,7 +29,7 @@ REQUIRED = (
     "n_ranked",
     "methodology",
 )
-NUMERIC = [c for c, col in RANKINGS_COLUMNS.items() if str(col.dtype) in ("Int64", "Float64")]
+NUMERIC = [c.name for c in RANKINGS.columns if c.dtype in ("Int64", "Float64")]
 
 
 class CanonicalRankings:
@@ -46,7 +47,7 @@ class CanonicalRankings:
         return 1.0 if set(REQUIRED) <= cols and "methodology" in cols else 0.0
 
     def parse(self, table: TextTable, options: ParseOptions) -> Parsed:
-        """Coerce, recompute derived columns, keep upstream provenance, validate."""
+        """Coerce, recompute derived columns, keep upstream provenance."""
         name = table.source.name
         frame = table.frame
         missing = [c for c in REQUIRED if c not in frame.columns]
@@ -78,7 +79,7 @@ class CanonicalRankings:
             out["source_file"] = name
             out["source_sha256"] = table.source.sha256
             out["source_row"] = [table.row_number(int(i)) for i in out.index]
-        canonical = validate(conform(out, RANKINGS_COLUMNS), RANKINGS_SCHEMA, name)
+        canonical = conform(out, RANKINGS)
         return Parsed(
             "rankings",
             self.name,
