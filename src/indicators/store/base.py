@@ -15,9 +15,9 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from indicators.tables.registry import TABLES as SPECS
+from indicators.tables.registry import TABLES as _SPECS
 
-TABLES = tuple(spec.storage for spec in SPECS.values())  # the tables a version names
+TABLES = tuple(spec.storage for spec in _SPECS.values())  # the tables a version names
 
 
 class StoreError(Exception):
