@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators.pipeline.validate import schema
 from indicators.store import LocalStore, Store
 from indicators.store.base import FileRecord
-from indicators.tables.schemas import SCHEMAS
+from indicators.tables.registry import TABLES
 
 BEACON = "127.0.0.2:9"  # nothing listens there; a request to it is a leak, never an answer
 HOSTILE = [
@@ -49,11 +50,11 @@ UNIQUE_WITHIN_COUNTRY = {"edition", "incident_id", "event_id", "group", "measure
 def free_text_columns(table: str) -> list[str]:
     """Columns of a canonical table that accept any text (at most a length check)."""
     out = []
-    for name, column in SCHEMAS[table].columns.items():
-        if not str(column.dtype).startswith("str"):
+    for column in TABLES[table].columns:
+        if column.dtype != "str":
             continue
-        if all(c.name == "str_length" for c in column.checks):
-            out.append(name)
+        if column.check is None or column.check.kind == "str_length":
+            out.append(column.name)
     return out
 
 
@@ -65,7 +66,7 @@ def hostile_tables(base: Store) -> dict[str, pd.DataFrame]:
     """Kazakhstan's rows of every table, copied to one country per hostile value, with every
     free-text cell holding that value (schema-valid, as an upload could make them)."""
     tables = {}
-    for table in SCHEMAS:
+    for table in TABLES:
         frame = base.table(table)
         kaz = frame[frame[_country_column(table)] == "KAZ"].reset_index(drop=True)
         parts = []
@@ -84,7 +85,7 @@ def hostile_tables(base: Store) -> dict[str, pd.DataFrame]:
                 )
             parts.append(rows)
         out = pd.concat(parts, ignore_index=True)
-        tables[table] = SCHEMAS[table].validate(out, lazy=True)
+        tables[table] = schema(TABLES[table]).validate(out, lazy=True)
     return tables
 
 

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.pipeline.change import merge_batch
 from indicators.pipeline.embedded import open_default_store
 from indicators.pipeline.extract import parse_files
 from indicators.sources.reading import SourceFile
 from indicators.sources.registry import ParseOptions
 from indicators.sources.synthetic import SHOW_ENV, label_canonical, write_synthetic_files
+from indicators.tables.changes import merge_batch
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 ROWS = 400

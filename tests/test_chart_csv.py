@@ -17,7 +17,7 @@ from indicators.pipeline.embedded import open_default_store
 from indicators.present.export import PROVENANCE_COLUMNS, shown_frame, to_shown_csv
 from indicators.present.labels import column_label
 from indicators.query.views import rankings_view
-from indicators.tables.schemas import RANKINGS_COLUMNS
+from indicators.tables.rankings import RANKINGS
 from indicators.text import escape_markdown
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -55,7 +55,7 @@ def test_kazakhstan_rankings_csv_holds_what_the_chart_shows(kaz_view: pd.DataFra
         "Data version",
         "Data version date",
     ]
-    assert not set(header) & (set(RANKINGS_COLUMNS) - {"edition"})  # no raw column name
+    assert not set(header) & (set(RANKINGS.names) - {"edition"})  # no raw column name
     by_edition = {r[0]: r for r in rows[1:]}
     assert len(by_edition) == 24
     assert by_edition["2025"][2:4] == ["141", "180"]
@@ -105,10 +105,10 @@ def test_a_shown_column_the_data_lacks_is_an_error() -> None:
 
 
 def test_provenance_columns_are_those_of_the_canonical_tables() -> None:
-    """Every provenance column exists in a canonical table (schemas.py), in reading order."""
-    from indicators.tables.schemas import SCHEMAS
+    """Every provenance column exists in a canonical table (tables/registry.py), in reading order."""
+    from indicators.tables.registry import TABLES
 
-    known = {c for schema in SCHEMAS.values() for c in schema.columns}
+    known = {c for spec in TABLES.values() for c in spec.names}
     assert set(PROVENANCE_COLUMNS) <= known
     assert {"source_file", "source_row", "citation"} <= set(PROVENANCE_COLUMNS)
 

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators.pipeline.embedded import open_default_store
-from indicators.tables.schemas import SCHEMAS
+from indicators.tables.registry import TABLES
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 CITING = ("source_name", "citation")
@@ -23,14 +23,14 @@ YEAR = re.compile(r"\b(19|20)\d{2}\b")
 CASE_FILES = ("kazakhstan.csv", "kazakhstan_case.csv")
 
 with tempfile.TemporaryDirectory() as _folder:
-    _TABLES = {name: open_default_store(_folder).table(name) for name in SCHEMAS}
+    _TABLES = {name: open_default_store(_folder).table(name) for name in TABLES}
 
 
 def _citations(frame: pd.DataFrame) -> list[str]:
     return [str(v) for c in CITING if c in frame for v in frame[c].dropna()]
 
 
-@pytest.mark.parametrize("name", list(SCHEMAS))
+@pytest.mark.parametrize("name", list(TABLES))
 def test_no_embedded_row_cites_a_local_file_or_a_bare_public_record(name: str) -> None:
     """Citations name a publisher (and a title and date), never a file of this project."""
     frame = _TABLES[name]
@@ -39,7 +39,7 @@ def test_no_embedded_row_cites_a_local_file_or_a_bare_public_record(name: str) -
         assert text.strip().casefold() not in ("public record", "unknown", ""), (name, text)
 
 
-@pytest.mark.parametrize("name", list(SCHEMAS))
+@pytest.mark.parametrize("name", list(TABLES))
 def test_every_source_address_is_http_or_empty(name: str) -> None:
     """An address a reader sees is a publisher's web address or nothing (no local path)."""
     frame = _TABLES[name]

@@ -24,7 +24,8 @@ from indicators.sources.detect import choose
 from indicators.sources.reading import SourceFile, read_tables
 from indicators.sources.registry import ADAPTERS
 from indicators.sources.workbook_parse import parse_sheets
-from indicators.tables.schemas import RANKINGS_COLUMNS, conform, deferred_validation
+from indicators.tables.conform import conform
+from indicators.tables.rankings import RANKINGS
 from tests.conftest import shared_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,12 +71,11 @@ FILES: dict[str, Callable[[Path], Path]] = {
 
 
 def adapter_alone(path: Path) -> tuple[object, pd.DataFrame]:
-    """The chosen adapter and its own table, before derive (its schema check waits for derive)."""
+    """The chosen adapter and its own table, before derive (adapters do not validate)."""
     source = SourceFile.from_path(path)
     tables = read_tables(source)
     adapter, table = choose(tables, ParseOptions())
-    with deferred_validation():
-        return adapter, parse_sheets(adapter, tables, table, ParseOptions()).frame
+    return adapter, parse_sheets(adapter, tables, table, ParseOptions()).frame
 
 
 def _position_by_counting(frame: pd.DataFrame) -> pd.Series:
@@ -222,7 +222,7 @@ def test_analyst_ties_are_counted_within_an_edition(tmp_path: Path) -> None:
 def _rows(editions: list[tuple[str, int, int, float]]) -> pd.DataFrame:
     rows = pd.DataFrame(editions, columns=["edition", "edition_year", "rank", "score"])
     rows = rows.assign(index="i", n_ranked=rows.groupby("edition")["rank"].transform("size"))
-    return conform(rows.assign(rank_as_numbered=rows["rank"]), RANKINGS_COLUMNS)
+    return conform(rows.assign(rank_as_numbered=rows["rank"]), RANKINGS)
 
 
 def test_rule_applies_per_edition_and_up_to_its_year() -> None:

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
-from indicators.pipeline.change import merge_batch
 from indicators.pipeline.embedded import open_default_store
 from indicators.pipeline.extract import parse_files
 from indicators.present.incident_charts import count_axis, counts_over_time, reported_counts_chart
@@ -24,6 +23,7 @@ from indicators.present.sentences import incident_sentence
 from indicators.query.overview import IncidentSummary, incident_summary
 from indicators.query.trend import LOW_BASELINE, TOO_FEW, change_in_words, too_few
 from indicators.sources.reading import SourceFile
+from indicators.tables.changes import merge_batch
 from tests.conftest import shared_file
 from tests.pages import open_page as _run
 

@@ -20,7 +20,7 @@ from indicators.present.tables_in_words import claim_table
 from indicators.query.claims import match_claim
 from indicators.query.views import rankings_listing, rankings_view
 from indicators.sources.reading import SourceFile
-from indicators.tables.schemas import RANKINGS_COLUMNS
+from indicators.tables.rankings import RANKINGS
 from tests.conftest import shared_file
 
 # Rows whose published (shared) rank differs from the file's running number, by edition.
@@ -97,7 +97,7 @@ def test_renumbered_rows_per_edition_as_measured(every_edition: pd.DataFrame) ->
 
 
 @pytest.mark.skipif(
-    "rank_as_numbered" not in RANKINGS_COLUMNS,
+    "rank_as_numbered" not in RANKINGS.names,
     reason="the rankings schema does not have rank_as_numbered yet (schemas.py, helper H1)",
 )
 def test_file_number_kept_as_rank_as_numbered(every_edition: pd.DataFrame) -> None:

@@ -12,12 +12,12 @@ from indicators.pipeline.embedded import open_default_store
 from indicators.present import labels
 from indicators.query.views import EXPORT_COLUMNS, choose_country, entity_names, rankings_view
 from indicators.sources.reference import load_reference
-from indicators.tables.schemas import SCHEMAS
+from indicators.tables.registry import TABLES
 from indicators.tables.vocab import VOCABULARIES, vocabulary
 
 with tempfile.TemporaryDirectory() as _folder:
     _STORE = open_default_store(_folder)
-    _TABLES = {name: _STORE.table(name) for name in SCHEMAS}
+    _TABLES = {name: _STORE.table(name) for name in TABLES}
 _NAMES = entity_names(_TABLES["rankings"], _TABLES["incidents"], _TABLES["events"])
 _RAW = {"None", "nan", "NaN", "<NA>", "NaT"}
 
@@ -78,7 +78,7 @@ def test_measures_carry_their_scale() -> None:
 def test_every_canonical_and_export_column_has_a_header() -> None:
     """Each column of the four canonical tables and the export is in data/labels/columns.csv."""
     listed = labels.load_labels("columns")
-    columns = {c for schema in SCHEMAS.values() for c in schema.columns} | set(EXPORT_COLUMNS)
+    columns = {c for spec in TABLES.values() for c in spec.names} | set(EXPORT_COLUMNS)
     assert sorted(columns - set(listed)) == []
     assert labels.column_label("n_ranked") == "Number ranked"
     assert labels.column_label("place_as_written") == "Place as written"

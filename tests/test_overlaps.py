@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.pipeline.change import BATCH_KEYS
 from indicators.pipeline.extract import _check_overlaps
 from indicators.problems import ValidationFailed
 from indicators.sources.base import Parsed
 from indicators.sources.reading import SourceFile
+from indicators.tables.registry import TABLES
 
 
 def _item(name: str, kind: str, rows: list[dict[str, object]]) -> tuple[SourceFile, Parsed]:
@@ -23,7 +23,9 @@ def _reference(items: list[tuple[SourceFile, Parsed]]) -> list[str]:
     seen: dict[tuple[str, tuple[object, ...]], str] = {}
     out = []
     for src, p in items:
-        for batch in p.frame[BATCH_KEYS[p.kind]].drop_duplicates().itertuples(index=False):
+        for batch in (
+            p.frame[list(TABLES[p.kind].batch_keys)].drop_duplicates().itertuples(index=False)
+        ):
             k = (p.kind, tuple(batch))
             if k in seen and seen[k] != src.name:
                 out.append(f"{src.name}: holds the same {p.kind} ({', '.join(map(str, batch))})")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pickle
 
 import pandas as pd
-import pandera.pandas as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from indicators.pipeline.extract import parse_file
+from indicators.pipeline.validate import validate_table
 from indicators.problems import (
     MAX_KINDS,
     MAX_LISTED,
@@ -23,7 +23,7 @@ from indicators.problems import (
 from indicators.sources.reading import SourceFile
 from indicators.sources.registry import ParseOptions
 from indicators.sources.synthetic import COLUMNS, synthetic_incidents
-from indicators.tables.schemas import validate_batch
+from indicators.tables.spec import Column, TableSpec, in_range
 
 
 def _bad_dates(n: int) -> list[Problem]:
@@ -127,12 +127,18 @@ def test_incident_builder_keeps_only_a_thousand_problem_objects(
 
 def test_schema_failures_beyond_the_cap_are_counted_not_dropped() -> None:
     """1,500 failed checks of one column: 1,000 listed, the other 500 counted, none dropped."""
-    schema = pa.DataFrameSchema({"score": pa.Column(float, pa.Check.in_range(0, 100))})
+    scores = Column("score", "Float64", check=in_range(0, 100))
+    columns = (scores, Column("source_row", "Int64"), Column("source_file"))
+    spec = TableSpec("scores", columns, ("source_row",), ("source_row",), "one a row")
     frame = pd.DataFrame(
-        {"score": [150.0] * 1_500, "source_row": range(2, 1_502), "source_file": "a.csv"}
+        {
+            "score": pd.array([150.0] * 1_500, dtype="Float64"),
+            "source_row": pd.array(range(2, 1_502), dtype="Int64"),
+            "source_file": pd.Series("a.csv", index=range(1_500), dtype="str"),
+        }
     )
     with pytest.raises(ValidationFailed) as caught:
-        validate_batch(frame, schema)
+        validate_table(frame, spec)
     assert caught.value.total == 1_500
     assert caught.value.problems[-1].text.startswith("and 500 more: fails the check")
     assert caught.value.problems[0].row == 2 and caught.value.problems[0].file == "a.csv"

@@ -13,7 +13,7 @@ from indicators.paths import embedded_data_dir
 from indicators.pipeline.derive import code_changes, rank_change_agreement, with_rank_change
 from indicators.pipeline.extract import parse_file
 from indicators.sources.reading import SourceFile
-from indicators.tables.schemas import RANKINGS_COLUMNS
+from indicators.tables.rankings import RANKINGS
 from tests.conftest import shared_file
 
 
@@ -99,7 +99,7 @@ def test_joint_ranks_change_is_on_the_published_ranks(every_edition: pd.DataFram
 
 
 @pytest.mark.skipif(
-    "rank_as_numbered" not in RANKINGS_COLUMNS,
+    "rank_as_numbered" not in RANKINGS.names,
     reason="the rankings schema does not have rank_as_numbered yet (schemas.py, helper H1)",
 )
 def test_agreement_with_rsf_rank_evolution_measured(every_edition: pd.DataFrame) -> None:

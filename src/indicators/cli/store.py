@@ -18,7 +18,6 @@ import pandas as pd
 
 from indicators.cli.output import emit
 from indicators.cli.terminal import write_data
-from indicators.pipeline.change import describe_changes
 from indicators.pipeline.commit import rollback
 from indicators.pipeline.embedded import open_default_store
 from indicators.query.versions import (
@@ -31,6 +30,7 @@ from indicators.store import Store, audit
 from indicators.store.audit_trail import reconcile
 from indicators.store.base import Damage, Version, VersionState
 from indicators.store.factory import open_store
+from indicators.tables.changes import describe_changes
 
 USER_HELP = (
     "a label for who is making the change, recorded with it (default: your login name); "

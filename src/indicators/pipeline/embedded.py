@@ -16,12 +16,13 @@ from indicators.paths import embedded_data_dir
 from indicators.sources.reading import SourceFile
 from indicators.store.base import StaleVersion, Store
 from indicators.store.factory import configured_database_url, open_store
+from indicators.tables.registry import TABLES
 
 if TYPE_CHECKING:
     from indicators.pipeline.commit import Via
 
 EMBEDDED_USER = "embedded data"
-EMBEDDED_FOLDERS = ("rankings", "incidents", "reported_counts", "events")
+EMBEDDED_FOLDERS = tuple(spec.embedded_folder for spec in TABLES.values())
 
 
 def embedded_files(root: Path | None = None) -> list[Path]:

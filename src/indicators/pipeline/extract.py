@@ -1,20 +1,21 @@
 """Extract: files to canonical tables, every file parsed before any is refused.
 
-Detect (:mod:`indicators.sources.detect`), parse every sheet of the chosen format, derive
-joint ranks, ties and positions of a rankings table (:mod:`indicators.pipeline.derive`), check
-the reserved index ids and the overlaps between files, and validate each table's rows of the
-whole batch at once. Nothing here writes.
+Detect (:mod:`indicators.sources.detect`), parse every sheet of the chosen format, derive the
+joint ranks, ties and positions of each rankings sheet (:mod:`indicators.pipeline.derive`) and
+check it for plausibility as it is read, check the reserved index ids and the overlaps between
+files, and validate each table's rows of the whole batch at once
+(:mod:`indicators.pipeline.validate`): adapters do not validate. Nothing here writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from indicators.pipeline.change import BATCH_KEYS
 from indicators.pipeline.derive import derive_rankings
+from indicators.pipeline.validate import check_plausible, validate_table
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.column_aliases import candidates, looks_like_years
 from indicators.sources.detect import choose
@@ -26,13 +27,7 @@ from indicators.sources.registry import (
     ParseOptions,
 )
 from indicators.sources.workbook_parse import parse_sheets
-from indicators.tables.schemas import (
-    RANKINGS_SCHEMA,
-    SCHEMAS,
-    deferred_validation,
-    validate,
-    validate_batch,
-)
+from indicators.tables.registry import TABLES
 
 GIVEN_EDITION = "edition (given)"  # the column --year adds to a one-edition file
 
@@ -83,43 +78,42 @@ def _with_edition(table: TextTable, year: str) -> TextTable:
     return replace(table, frame=table.frame.assign(**{GIVEN_EDITION: year}))
 
 
-def parse_file(source: SourceFile, options: ParseOptions | None = None) -> Parsed:
-    """Detect the format of one file and parse it to a canonical table."""
+def parse_file(
+    source: SourceFile, options: ParseOptions | None = None, *, validate: bool = True
+) -> Parsed:
+    """Detect the format of one file, parse it to a canonical table and validate it.
+
+    ``validate=False`` leaves the schema to the caller (:func:`parse_files` validates the
+    rows of all its files at once); plausibility is checked either way.
+    """
     opts = options or ParseOptions()
     tables = read_tables(source)
     year = getattr(opts, "year", None)
     if year:
         tables = [_with_edition(t, year) for t in tables]
     adapter, table = choose(tables, opts)
-    if adapter.kind == "rankings":
-        parsed = _parse_rankings(source, adapter, tables, table, opts)
-    else:
-        parsed = parse_sheets(adapter, tables, table, opts)
+    parsed = parse_sheets(adapter, tables, table, opts, _derived_and_checked(adapter))
     _check_reserved(source, parsed)
     parsed.detected.setdefault("format", table.format_label)
     parsed.detected.setdefault("encoding", table.encoding)
     parsed.detected.setdefault("delimiter", table.delimiter)
     parsed.detected.setdefault("decimal", table.decimal)
+    if validate:
+        _validate_batch([parsed], source.name)
     return parsed
 
 
-def _parse_rankings(
-    source: SourceFile,
-    adapter: Adapter,
-    tables: list[TextTable],
-    table: TextTable,
-    opts: ParseOptions,
-) -> Parsed:
-    """The adapter's rankings, then derive, once, with the adapter's rule; then the schema.
+def _derived_and_checked(adapter: Adapter) -> Callable[[Parsed, TextTable], None]:
+    """What runs on each sheet an adapter parsed: derive (joint ranks, ties and positions, by
+    the adapter's rule), then the plausibility check, while the numbers it read are known."""
+    rule = getattr(adapter, "rank_rule", None)
 
-    The adapters still call ``validate`` themselves; its schema check waits here until derive
-    has filled in ``n_tied``, ``tied`` and ``position``.
-    """
-    with deferred_validation():
-        parsed = parse_sheets(adapter, tables, table, opts)
-    derived = derive_rankings(parsed.frame, getattr(adapter, "rank_rule", None))
-    parsed.frame = validate(derived, RANKINGS_SCHEMA, source.name)
-    return parsed
+    def check(parsed: Parsed, table: TextTable) -> None:
+        if parsed.kind == "rankings":
+            parsed.frame = derive_rankings(parsed.frame, rule)
+        check_plausible(parsed, table)
+
+    return check
 
 
 def _check_reserved(source: SourceFile, parsed: Parsed) -> None:
@@ -147,12 +141,11 @@ def parse_files(sources: Sequence[SourceFile], options: ParseOptions | None = No
     """Parse several files, collecting the problems of all of them before failing."""
     problems: list[Problem] = []
     parsed: list[Parsed] = []
-    with deferred_validation():  # one schema pass per table for the whole batch, below
-        for source in sources:
-            try:
-                parsed.append(parse_file(source, options))
-            except ValidationFailed as exc:
-                problems.extend(exc.problems)
+    for source in sources:
+        try:  # one schema pass per table for the whole batch, below
+            parsed.append(parse_file(source, options, validate=False))
+        except ValidationFailed as exc:
+            problems.extend(exc.problems)
     if problems:
         raise ValidationFailed(problems)
     _check_overlaps(list(zip(sources, parsed, strict=True)))
@@ -160,8 +153,9 @@ def parse_files(sources: Sequence[SourceFile], options: ParseOptions | None = No
     return parsed
 
 
-def _validate_batch(parsed: list[Parsed]) -> None:
-    """Validate every kind's rows from all files at once; problems name each row's file."""
+def _validate_batch(parsed: list[Parsed], file: str | None = None) -> None:
+    """Validate every kind's rows from all files at once; problems name each row's file
+    (or ``file``, when the rows are one file's)."""
     problems: list[Problem] = []
     for kind in {p.kind for p in parsed}:
         items = [p for p in parsed if p.kind == kind]
@@ -171,7 +165,7 @@ def _validate_batch(parsed: list[Parsed]) -> None:
             else items[0].frame
         )
         try:
-            validate_batch(frame, SCHEMAS[kind])
+            validate_table(frame, TABLES[kind], file)
         except ValidationFailed as exc:
             problems.extend(exc.problems)
     if problems:
@@ -186,9 +180,8 @@ def _check_overlaps(items: list[tuple[SourceFile, Parsed]]) -> None:
     """
     distinct: list[tuple[SourceFile, Parsed, pd.DataFrame]] = []
     for src, p in items:
-        keys = BATCH_KEYS.get(p.kind)
-        if keys:
-            distinct.append((src, p, p.frame[keys].drop_duplicates()))
+        keys = list(TABLES[p.kind].batch_keys)
+        distinct.append((src, p, p.frame[keys].drop_duplicates()))
     shared: dict[str, pd.DataFrame] = {}
     for kind in {p.kind for _, p, _ in distinct}:
         frames = [d for _, p, d in distinct if p.kind == kind]

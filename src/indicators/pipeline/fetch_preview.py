@@ -85,7 +85,7 @@ def describe_new_editions(prepared: Prepared, iso3: str = "KAZ") -> list[str]:
     """One line per fetched edition on one country: new, unchanged or what changed.
 
     Compares the prepared rankings with the store's current ones through
-    ``prepared.changes['rankings']`` (see :func:`indicators.pipeline.change.diff_tables`).
+    ``prepared.changes['rankings']`` (see :func:`indicators.tables.changes.diff_tables`).
     """
     if "rankings" not in prepared.tables:
         return []

@@ -1,8 +1,8 @@
 """Plausibility of ranking tables: within an edition, scores follow rank order and stay in range.
 
-Every rankings adapter hands its canonical table to :func:`indicators.tables.schemas.validate`, which
-calls :func:`implausible_rows` first, so a file that breaks these rules is refused (nothing
-stored) whatever adapter read it:
+Every rankings table an adapter reads is checked with :func:`implausible_rows` before the
+schema (:func:`indicators.pipeline.validate.check_plausible`, file by file), so a file that
+breaks these rules is refused (nothing stored) whatever adapter read it:
 
 * **Rank order.** Within one edition (``index``, ``edition``) a better rank never has a worse
   score, on the edition's ``score_direction``. Ties are allowed both ways: equal ranks may hold
@@ -14,11 +14,11 @@ stored) whatever adapter read it:
   rank order only.
 
 Problems name the spreadsheet row and the file's own column names ("Score N", "Score 2025"),
-never the canonical ones: :mod:`indicators.sources.printed` notes which file column each number
-``parse_numbers`` parsed came from, and its ``column_read_as`` finds the column whose numbers
-are the offending scores. When a score is about 10, 100 or more times what the range and the
-neighbouring ranks imply, the likely cause is said: "decimal commas lost: 3533 where 35.33 is
-expected" (a file re-saved by a tool that dropped them).
+never the canonical ones: :mod:`indicators.sources.numbers_read` notes which file column each
+parsed number came from and finds the column whose numbers are the offending scores. When a
+score is about 10, 100 or more times what the range and the neighbouring ranks imply, the
+likely cause is said: "decimal commas lost: 3533 where 35.33 is expected" (a file re-saved by
+a tool that dropped them).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.problems import Problem, ProblemList
-from indicators.sources.printed import column_read_as
+from indicators.sources.numbers_read import column_read_as
 
 # (index, methodology) -> (lowest, highest, what the range rests on). Checked against every
 # real file in shared/data (SOURCES.md): RSF 2002-2012 has no fixed bound; its editions run

@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from indicators.pipeline.change import TableChange, diff_tables, merge_batch
 from indicators.pipeline.extract import parse_files
 from indicators.sources.reading import SourceFile
 from indicators.sources.registry import (
     Parsed,
     ParseOptions,
 )
-from indicators.store.base import TABLES, FileRecord, Store
+from indicators.store.base import FileRecord, Store
+from indicators.tables.changes import TableChange, diff_tables, merge_batch
+from indicators.tables.registry import TABLES
 
 
 @dataclass
@@ -57,15 +58,16 @@ def prepare(
     base = store.head()
     tables: dict[str, pd.DataFrame] = {}
     changes: dict[str, TableChange] = {}
-    for kind in TABLES:
+    for kind, spec in TABLES.items():
         incoming = [p.frame for p in parsed if p.kind == kind]
         if not incoming:
             continue
-        current = store.table(kind, base) if base else store.table(kind)
+        name = spec.storage  # the name the store keeps the table under
+        current = store.table(name, base) if base else store.table(name)
         merged = current
         for frame in incoming:
             merged = merge_batch(merged, frame, kind)
-        tables[kind] = merged
-        changes[kind] = diff_tables(current, merged, kind)
+        tables[name] = merged
+        changes[name] = diff_tables(current, merged, kind)
     notes = [n for p in parsed for n in p.notes]
     return Prepared(list(zip(sources, parsed, strict=True)), tables, changes, base, notes)

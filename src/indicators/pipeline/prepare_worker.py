@@ -78,12 +78,13 @@ class Progress:
 
 def preview_of(prepared: Any, country: str) -> Preview:
     """The preview of a prepared change (``indicators.pipeline.prepare.Prepared``) for one country."""
-    from indicators.pipeline.change import ROW_KEYS, describe_changes
     from indicators.pipeline.fetch_preview import describe_new_editions
+    from indicators.tables.changes import describe_changes
+    from indicators.tables.registry import spec_for
 
     tables = {}
     for name, change in prepared.changes.items():
-        keys = [c for c in ROW_KEYS[name] if c in change.removed.columns]
+        keys = [c for c in spec_for(name).row_keys if c in change.removed.columns]
         tables[name] = TablePreview(
             change.counts(),
             change.added.head(PREVIEW_ROWS).copy(),

@@ -64,7 +64,7 @@ def to_safe_csv(frame: pd.DataFrame) -> str:
 
 
 # The columns that say where a row comes from, as the canonical tables name them
-# (schemas.py): written after the columns a chart or table shows, in this order.
+# (tables/registry.py): written after the columns a chart or table shows, in this order.
 PROVENANCE_COLUMNS = (
     "source_name",
     "source_url",

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from indicators.pipeline.change import TableChange, diff_tables
 from indicators.store.base import TABLES, Damage, Store, Version, VersionState
+from indicators.tables.changes import TableChange, diff_tables
 
 HISTORY_COLUMNS = [
     "version",

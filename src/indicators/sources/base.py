@@ -12,10 +12,11 @@ import pandas as pd
 
 from indicators.problems import Problem
 from indicators.sources.countries import CountryIndex, default_index
-from indicators.sources.printed import remember_numbers
+from indicators.sources.numbers_read import remember_numbers
 from indicators.sources.reading import TextTable
+from indicators.tables.registry import TABLES
 
-KINDS = ("rankings", "incidents", "events", "reported_counts")
+KINDS = tuple(TABLES)  # what a file can hold: one kind per canonical table
 EMPTY_CELLS = ("", "NA", "N/A", "n/a", "-", "—", "None")  # cells parse_numbers reads as no number
 
 

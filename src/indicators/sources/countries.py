@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import gettext
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,6 +28,7 @@ import pandas as pd
 import pycountry
 
 from indicators.paths import embedded_data_dir
+from indicators.tables.values import name_key
 
 
 @dataclass(frozen=True)
@@ -38,16 +38,6 @@ class Entity:
     iso3: str
     name: str
     kind: str  # country, territory, pseudo, historic or group
-
-
-def name_key(text: str) -> str:
-    """Fold a name for matching: no accents, case, punctuation, 'the' or 'republic of' noise."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold().replace("ё", "е").replace("&", " and ")
-    text = re.sub(r"[^\w]+", " ", text).strip()
-    text = re.sub(r"^the ", "", text)
-    return re.sub(r"\s+", " ", text)
 
 
 @dataclass(frozen=True)

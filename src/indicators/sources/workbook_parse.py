@@ -9,14 +9,19 @@ is left unread without a word.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
 
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Adapter, Parsed, ParseOptions
+from indicators.sources.numbers_read import numbers_read
 from indicators.sources.text_table import TextTable
 from indicators.text import one_line
+
+SheetCheck = Callable[[Parsed, TextTable], None]
+"""A check of one table's parse that raises ValidationFailed (plausibility, in the pipeline)."""
 
 
 def same_format(
@@ -46,27 +51,43 @@ def _in_sheet(problem: Problem, sheet: str | None) -> Problem:
 
 
 def parse_sheets(
-    adapter: Adapter, tables: list[TextTable], chosen: TextTable, options: ParseOptions
+    adapter: Adapter,
+    tables: list[TextTable],
+    chosen: TextTable,
+    options: ParseOptions,
+    check: SheetCheck | None = None,
 ) -> Parsed:
     """Parse every table of the chosen format (one, unless a workbook holds several) as one.
 
-    When several sheets are read, each problem names its sheet ("sheet '2014': ..."),
-    every sheet's problems are reported together, and the notes say which sheet they are about.
+    ``check`` runs on each table's parse while the numbers it read are known (so its problems
+    can name the file's columns, see :mod:`indicators.sources.numbers_read`). When several
+    sheets are read, each problem names its sheet ("sheet '2014': ..."), every sheet's
+    problems are reported together, and the notes say which sheet they are about.
     """
     read = same_format(adapter, tables, chosen, options)
     if len(read) == 1:
-        parsed = adapter.parse(chosen, options)
+        parsed = _parse(adapter, chosen, options, check)
         return _with_sheets(parsed, chosen, {chosen.sheet: parsed})
     results: dict[str | None, Parsed] = {}
     problems: list[Problem] = []
     for table in read:
         try:
-            results[table.sheet] = adapter.parse(table, options)
+            results[table.sheet] = _parse(adapter, table, options, check)
         except ValidationFailed as exc:
             problems += [_in_sheet(p, table.sheet) for p in exc.problems]
     if problems:
         raise ValidationFailed(problems)
     return _with_sheets(_joined(list(results.items())), chosen, results)
+
+
+def _parse(
+    adapter: Adapter, table: TextTable, options: ParseOptions, check: SheetCheck | None
+) -> Parsed:
+    with numbers_read():
+        parsed = adapter.parse(table, options)
+        if check is not None:
+            check(parsed, table)
+    return parsed
 
 
 def _joined(results: list[tuple[str | None, Parsed]]) -> Parsed:

@@ -15,7 +15,9 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-TABLES = ("rankings", "incidents", "reported_counts", "events")
+from indicators.tables.registry import TABLES as _SPECS
+
+TABLES = tuple(spec.storage for spec in _SPECS.values())  # the tables a version names
 
 
 class StoreError(Exception):

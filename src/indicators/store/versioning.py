@@ -21,7 +21,6 @@ from typing import Any, Final
 
 import pandas as pd
 
-from indicators.pipeline.change import diff_tables
 from indicators.store.base import (
     TABLES,
     FileRecord,
@@ -30,6 +29,7 @@ from indicators.store.base import (
     Version,
     VersionState,
 )
+from indicators.tables.changes import diff_tables
 from indicators.tables.conform import empty_table, normalise_table
 
 # The default of ``commit(expected_head=...)``: "not given". None cannot mean that, because

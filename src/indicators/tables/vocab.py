@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.paths import embedded_data_dir
-from indicators.sources.countries import name_key
+from indicators.tables.values import name_key
 
 VOCABULARIES = ("incident_types", "target_types", "event_kinds")
 

@@ -15,19 +15,18 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Hashable, Mapping
+from typing import Any
 
 import pandas as pd
 
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions, parse_numbers
 from indicators.sources.reading import TextTable
-from indicators.tables.schemas import (
-    REPORTED_COUNTS_COLUMNS,
-    REPORTED_COUNTS_SCHEMA,
-    conform,
-    validate,
-)
+from indicators.tables.conform import conform
+from indicators.tables.reported_counts import REPORTED_COUNTS
 
+Record = Mapping[Hashable, Any]  # one row of the file, column -> cell
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -75,11 +74,12 @@ class AdilSozCounts:
 
     def parse(self, table: TextTable, options: ParseOptions) -> Parsed:
         """Parse periods and values; report every bad cell."""
-        name, frame = table.source.name, table.frame
+        frame = table.frame
         monthly = set(frame.columns) >= self.MONTHLY
         problems: list[Problem] = []
-        value_col = "count" if monthly else "value"
-        values = parse_numbers(table, value_col, decimal=".", problems=problems)
+        values = parse_numbers(
+            table, "count" if monthly else "value", decimal=".", problems=problems
+        )
         comparison = (
             parse_numbers(table, "comparison_value", decimal=".", problems=problems)
             if "comparison_value" in frame.columns
@@ -87,48 +87,13 @@ class AdilSozCounts:
         )
         rows = []
         for pos, rec in enumerate(frame.to_dict("records")):
-            start_text = rec["month"] if monthly else rec["period_start"]
-            end_text = rec["month"] if monthly else rec["period_end"]
-            first, last = _bounds(start_text), _bounds(end_text)
-            if first is None or last is None:
-                bad = ("month" if monthly else "period_start") if first is None else "period_end"
-                problems.append(
-                    Problem(
-                        name,
-                        "not a month (YYYY-MM) or day (YYYY-MM-DD)",
-                        table.row_number(pos),
-                        bad,
-                        rec[bad],
-                    )
-                )
-                continue
-            measure = rec["category"] if monthly else rec["measure"]
-            rows.append(
-                {
-                    "source_name": options.source_name or "Adil Soz",
-                    "country": options.country or "KAZ",
-                    "period_start": first[0],
-                    "period_end": last[1],
-                    "period_kind": _period_kind(first[0], last[1]),
-                    "group": rec.get("group") or None,
-                    "measure": measure,
-                    "value": values.iloc[pos],
-                    "unit": "KZT" if "tenge" in measure.lower() else "cases",
-                    "comparison_value": comparison.iloc[pos],
-                    "comparison_period": rec.get("comparison_period") or None,
-                    "source_url": rec.get("source_url") or None,
-                    "source_file": name,
-                    "source_sha256": table.source.sha256,
-                    "source_row": table.row_number(pos),
-                }
-            )
+            period = _period(table, pos, rec, monthly, problems)
+            if period is not None:
+                figures = (values.iloc[pos], comparison.iloc[pos])
+                rows.append(_figure(table, options, pos, rec, monthly, period, figures))
         if problems:
             raise ValidationFailed(problems)
-        out = validate(
-            conform(pd.DataFrame.from_records(rows), REPORTED_COUNTS_COLUMNS),
-            REPORTED_COUNTS_SCHEMA,
-            name,
-        )
+        out = conform(pd.DataFrame.from_records(rows), REPORTED_COUNTS)
         layout = "monthly counts" if monthly else "cumulative statements"
         return Parsed(
             "reported_counts",
@@ -138,6 +103,58 @@ class AdilSozCounts:
             notes=["reported figures: kept apart from incident records, never summed"],
             rows_read=len(frame),
         )
+
+
+def _period(
+    table: TextTable, pos: int, rec: Record, monthly: bool, problems: list[Problem]
+) -> tuple[str, str] | None:
+    """The first and last day a row's figure covers, or None after a problem naming the cell."""
+    start_text = rec["month"] if monthly else rec["period_start"]
+    end_text = rec["month"] if monthly else rec["period_end"]
+    first, last = _bounds(start_text), _bounds(end_text)
+    if first is None or last is None:
+        bad = ("month" if monthly else "period_start") if first is None else "period_end"
+        problems.append(
+            Problem(
+                table.source.name,
+                "not a month (YYYY-MM) or day (YYYY-MM-DD)",
+                table.row_number(pos),
+                bad,
+                rec[bad],
+            )
+        )
+        return None
+    return first[0], last[1]
+
+
+def _figure(
+    table: TextTable,
+    options: ParseOptions,
+    pos: int,
+    rec: Record,
+    monthly: bool,
+    period: tuple[str, str],
+    figures: tuple[object, object],
+) -> dict[str, object]:
+    """One row as a canonical reported figure (``figures``: its value and comparison value)."""
+    measure = rec["category"] if monthly else rec["measure"]
+    return {
+        "source_name": options.source_name or "Adil Soz",
+        "country": options.country or "KAZ",
+        "period_start": period[0],
+        "period_end": period[1],
+        "period_kind": _period_kind(*period),
+        "group": rec.get("group") or None,
+        "measure": measure,
+        "value": figures[0],
+        "unit": "KZT" if "tenge" in measure.lower() else "cases",
+        "comparison_value": figures[1],
+        "comparison_period": rec.get("comparison_period") or None,
+        "source_url": rec.get("source_url") or None,
+        "source_file": table.source.name,
+        "source_sha256": table.source.sha256,
+        "source_row": table.row_number(pos),
+    }
 
 
 ADAPTERS = [AdilSozCounts()]

@@ -20,7 +20,8 @@ from indicators.sources.base import (
     resolve_countries,
 )
 from indicators.sources.reading import TextTable
-from indicators.tables.schemas import RANKINGS_COLUMNS, RANKINGS_SCHEMA, conform, validate
+from indicators.tables.conform import conform
+from indicators.tables.rankings import RANKINGS
 
 # Column roles: each role is found by regular expression (any case), as in the RSF adapter.
 Roles = dict[str, str]
@@ -168,7 +169,7 @@ def series_columns(
 def canonical_rows(
     table: TextTable, common: dict[str, object], series: list[dict[str, object]]
 ) -> pd.DataFrame:
-    """Validated canonical rows: each series plus the shared columns, no ranks, provenance."""
+    """Canonical rows: each series plus the shared columns, no ranks, provenance."""
     empty = dict.fromkeys(("rank", "n_ranked"), pd.NA)  # ties and positions: derive's
     source = {
         "source_file": table.source.name,
@@ -178,11 +179,11 @@ def canonical_rows(
     frames = [
         conform(
             pd.DataFrame({**common, **s, **empty, **source}, index=table.frame.index),
-            RANKINGS_COLUMNS,
+            RANKINGS,
         )
         for s in series
     ]
-    return validate(pd.concat(frames, ignore_index=True), RANKINGS_SCHEMA, table.source.name)
+    return pd.concat(frames, ignore_index=True)
 
 
 def common_columns(

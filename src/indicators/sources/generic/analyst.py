@@ -37,7 +37,8 @@ from indicators.sources.column_aliases import (
 )
 from indicators.sources.generic.analyst_messages import MESSAGES, NOTES
 from indicators.sources.reading import TextTable
-from indicators.tables.schemas import RANKINGS_COLUMNS, RANKINGS_SCHEMA, conform, validate
+from indicators.tables.conform import conform
+from indicators.tables.rankings import RANKINGS
 
 RSF_MARKERS = frozenset({"year (n)", "rank n-1", "rank evolution", "rank_pol", "score n-1"})
 GROUP = ["index", "edition"]
@@ -73,7 +74,7 @@ class AnalystRankings:
         notes: Notes = {}
         rows["n_ranked"] = _n_ranked(rows, notes)
         out = _derive(rows, notes)
-        canonical = validate(conform(out, RANKINGS_COLUMNS), RANKINGS_SCHEMA, table.source.name)
+        canonical = conform(out, RANKINGS)
         return Parsed(
             kind=self.kind,
             adapter=self.name,

@@ -14,7 +14,8 @@ import pandas as pd
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions, RankRule, missing_columns_problem
 from indicators.sources.reading import TextTable
-from indicators.tables.schemas import RANKINGS_COLUMNS, RANKINGS_SCHEMA, conform, validate
+from indicators.tables.conform import conform
+from indicators.tables.rankings import RANKINGS
 
 REQUIRED = (
     "index",
@@ -28,7 +29,7 @@ REQUIRED = (
     "n_ranked",
     "methodology",
 )
-NUMERIC = [c for c, col in RANKINGS_COLUMNS.items() if str(col.dtype) in ("Int64", "Float64")]
+NUMERIC = [c.name for c in RANKINGS.columns if c.dtype in ("Int64", "Float64")]
 
 
 class CanonicalRankings:
@@ -47,7 +48,7 @@ class CanonicalRankings:
         return 1.0 if set(REQUIRED) <= cols and "methodology" in cols else 0.0
 
     def parse(self, table: TextTable, options: ParseOptions) -> Parsed:
-        """Coerce, keep upstream provenance, validate (derive recomputes the derived columns)."""
+        """Coerce and keep upstream provenance (derive recomputes the derived columns)."""
         name = table.source.name
         frame = table.frame
         missing = [c for c in REQUIRED if c not in frame.columns]
@@ -74,7 +75,7 @@ class CanonicalRankings:
             out["source_file"] = name
             out["source_sha256"] = table.source.sha256
             out["source_row"] = [table.row_number(int(i)) for i in out.index]
-        canonical = validate(conform(out, RANKINGS_COLUMNS), RANKINGS_SCHEMA, name)
+        canonical = conform(out, RANKINGS)
         return Parsed(
             "rankings",
             self.name,

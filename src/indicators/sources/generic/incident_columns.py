@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from indicators.sources.generic.incident_common import _text
 from indicators.sources.reading import TextTable
 from indicators.sources.reference import Reference, parse_iso
-from indicators.tables.schemas import INCIDENTS_COLUMNS
+from indicators.tables.incidents import INCIDENTS
 
 # Every character Python's str.strip() removes (str.isspace()): trimming exactly these with
 # Arrow gives the same text as _text() does cell by cell.
@@ -145,8 +145,9 @@ def _canonical(values: dict[str, object], n: int) -> pd.DataFrame:
     costs seconds.) Text columns are Arrow-backed ``str``, numbers ``Int64``, flags ``boolean``.
     """
     data: dict[str, object] = {}
-    for name, column in INCIDENTS_COLUMNS.items():
-        value, dtype = values[name], str(column.dtype)
+    for column in INCIDENTS.columns:
+        name, dtype = column.name, column.dtype
+        value = values[name]
         if dtype in ("Int64", "Float64", "boolean"):
             data[name] = pd.array(value, dtype=dtype)  # type: ignore[call-overload]
         elif isinstance(value, pa.Array):

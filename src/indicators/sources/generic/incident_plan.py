@@ -34,7 +34,8 @@ from indicators.sources.generic.incident_common import (
 )
 from indicators.sources.normalisers.dates import parse_date
 from indicators.sources.normalisers.places import resolve_place
-from indicators.tables.schemas import INCIDENTS_COLUMNS, conform
+from indicators.tables.conform import conform
+from indicators.tables.incidents import INCIDENTS
 from indicators.tables.vocab import Vocabulary
 
 
@@ -188,7 +189,7 @@ class _Plan:
         fast = np.flatnonzero(~self.slow)
         self.exploded_positions = np.empty(0, dtype=np.int64)
         if not len(fast):
-            return conform(pd.DataFrame(), INCIDENTS_COLUMNS)
+            return conform(pd.DataFrame(), INCIDENTS)
         row, seq, flat, pick = self._statute_rows(fast)
         text = pa.large_string()
         src = fast[row]  # for each output row, its row among the kept ones

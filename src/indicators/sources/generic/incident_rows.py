@@ -59,7 +59,8 @@ from indicators.sources.generic.incident_plan import _Plan
 from indicators.sources.generic.incident_rowwise import _one_incident, _statutes
 from indicators.sources.reading import TextTable
 from indicators.sources.reference import Reference, load_reference
-from indicators.tables.schemas import INCIDENTS_COLUMNS, INCIDENTS_SCHEMA, conform, validate
+from indicators.tables.conform import conform
+from indicators.tables.incidents import INCIDENTS
 from indicators.tables.vocab import vocabulary
 
 __all__ = [
@@ -131,7 +132,7 @@ def build_incidents(
     notes = [f"{what}: rows {_rows_text(rows)}" for what, rows in ctx.unresolved.items()]
     fast = plan.frame(positions, id_prefix)
     if records:
-        slow_frame = conform(pd.DataFrame.from_records(records), INCIDENTS_COLUMNS)
+        slow_frame = conform(pd.DataFrame.from_records(records), INCIDENTS)
         order = np.lexsort(
             (
                 np.concatenate(
@@ -144,5 +145,4 @@ def build_incidents(
         frame = frame.reset_index(drop=True)
     else:
         frame = fast
-    canonical = validate(frame, INCIDENTS_SCHEMA, table.source.name)
-    return Built(canonical, [], notes)
+    return Built(frame, [], notes)

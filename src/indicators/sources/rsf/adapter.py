@@ -43,13 +43,8 @@ from indicators.sources.base import (
     resolve_countries,
 )
 from indicators.sources.reading import TextTable
-from indicators.tables.schemas import (
-    RANKINGS_COLUMNS,
-    RANKINGS_SCHEMA,
-    SUB_INDICATORS,
-    conform,
-    validate,
-)
+from indicators.tables.conform import conform
+from indicators.tables.rankings import RANKINGS, SUB_INDICATORS
 
 INDEX_ID = "rsf_wpfi"
 SOURCE_URL = "https://rsf.org/sites/default/files/import_classement/{year}.csv"
@@ -154,7 +149,7 @@ class RsfCsv:
         methodology = methodology_for(edition_year)
         _guard_direction(name, edition, values["rank"], values["score"], methodology)
         out = _canonical(table, edition, edition_year, methodology, values, entities)
-        canonical = validate(conform(out, RANKINGS_COLUMNS), RANKINGS_SCHEMA, name)
+        canonical = conform(out, RANKINGS)
         pseudo = int((canonical["entity_kind"] == "pseudo").sum())
         notes = [f"{pseudo} pseudo-entries kept and flagged"] if pseudo else []
         return Parsed(

@@ -1,4 +1,9 @@
-"""Pure functions that merge an ingest into a table and describe what changed."""
+"""Pure functions that merge an ingest into a table and describe what changed.
+
+Which columns identify a row, and which identify the batch a new file replaces as a whole,
+are each table's spec (:mod:`indicators.tables.registry`): a new RSF 2025 file replaces every
+RSF 2025 row; a monthly incident file adds and updates incidents, never deleting others.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +11,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from indicators.tables.registry import spec_for
 from indicators.tables.values import is_missing
 
-# The columns that identify a row, and the columns that identify a *batch* that a new file
-# replaces as a whole (a new RSF 2025 file replaces every RSF 2025 row).
-ROW_KEYS: dict[str, list[str]] = {
-    "rankings": ["index", "edition", "iso3", "source_code"],
-    "incidents": ["incident_id", "statute_seq"],
-    "reported_counts": ["source_name", "country", "period_start", "period_end", "group", "measure"],
-    "events": ["event_id"],
-}
-# Rankings: a file holds whole editions, and replaces them. Incidents and events: a file adds
-# records and updates those with the same id (a monthly file never deletes last month's).
-BATCH_KEYS: dict[str, list[str]] = {
-    "rankings": ["index", "edition"],
-    "incidents": ["incident_id"],
-    "reported_counts": ROW_KEYS["reported_counts"],
-    "events": ["event_id"],
-}
+# Provenance, not data: a file re-read from another copy changes none of its rows.
 IGNORED_IN_DIFF = {"source_file", "source_sha256", "source_row", "citation"}
 
 
@@ -44,17 +35,17 @@ class TableChange:
 
 def merge_batch(current: pd.DataFrame, incoming: pd.DataFrame, table: str) -> pd.DataFrame:
     """Replace, in ``current``, every batch that ``incoming`` holds; keep all other rows."""
-    batch = BATCH_KEYS[table]
+    batch = list(spec_for(table).batch_keys)
     if current.empty:
         return incoming.reset_index(drop=True)
     replaced = current.set_index(batch).index.isin(incoming.set_index(batch).index)
     merged = pd.concat([current[~replaced], incoming], ignore_index=True)
-    return merged.sort_values(ROW_KEYS[table], kind="stable").reset_index(drop=True)
+    return merged.sort_values(_row_keys(table), kind="stable").reset_index(drop=True)
 
 
 def diff_tables(old: pd.DataFrame, new: pd.DataFrame, table: str) -> TableChange:
     """Compare two versions of a table by row key: added, removed, and changed cells."""
-    keys = ROW_KEYS[table]
+    keys = _row_keys(table)
     empty = new.head(0) if len(new.columns) else old.head(0)
     if old.empty and new.empty:
         return TableChange(empty, pd.DataFrame(columns=[*keys, "column", "old", "new"]), empty)
@@ -85,6 +76,11 @@ def diff_tables(old: pd.DataFrame, new: pd.DataFrame, table: str) -> TableChange
     return TableChange(added, changed, removed)
 
 
+def _row_keys(table: str) -> list[str]:
+    """The columns that identify a row of the table (as a list, to index frames with)."""
+    return list(spec_for(table).row_keys)
+
+
 def _plain(value: object) -> object:
     if is_missing(value):
         return None
@@ -93,7 +89,7 @@ def _plain(value: object) -> object:
 
 def describe_changes(change: TableChange, table: str, limit: int = 20) -> list[str]:
     """Plain lines for people: 'added: KAZ rsf_wpfi 2026', 'changed: ... rank 142 -> 141'."""
-    keys = ROW_KEYS[table]
+    keys = _row_keys(table)
     lines = [
         f"added: {' '.join(str(r[k]) for k in keys)}"
         for r in change.added.head(limit).to_dict("records")

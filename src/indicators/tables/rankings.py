@@ -1,0 +1,72 @@
+"""The rankings table: one row per index, edition and entity, as the publisher ranked it."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.tables.spec import (
+    ISO3,
+    Column,
+    FrameCheck,
+    TableSpec,
+    ge,
+    in_range,
+    isin,
+    matches,
+    optional,
+    provenance,
+)
+
+SUB_INDICATORS = ("political", "economic", "legal", "social", "safety")
+ENTITY_KINDS = ("country", "territory", "pseudo", "historic", "group")
+SCORE_DIRECTIONS = ("higher_is_freer", "lower_is_freer")
+
+
+def _rank_within_number_ranked(frame: pd.DataFrame) -> pd.Series:
+    rank, n_ranked = frame["rank"], frame["n_ranked"]
+    return rank.isna() | n_ranked.isna() | (rank <= n_ranked)
+
+
+RANKINGS = TableSpec(
+    name="rankings",
+    columns=(
+        Column("index", check=matches(r"^[a-z][a-z0-9_]{1,39}$")),
+        Column("edition"),
+        Column("edition_year", "Int64", check=in_range(1900, 2100)),
+        optional("period_start"),
+        optional("period_end"),
+        optional("period_label"),
+        Column("iso3", check=ISO3),
+        Column("country"),
+        Column("source_code"),
+        Column("entity_kind", check=isin(ENTITY_KINDS)),
+        optional("zone"),
+        optional("rank", "Int64", ge(1)),
+        optional(
+            "rank_as_numbered", "Int64"
+        ),  # the file's running number where RSF published joint ranks
+        optional("n_ranked", "Int64", ge(1)),
+        optional("n_tied", "Int64", ge(1)),
+        Column("tied", "boolean"),
+        optional("position", "Float64", in_range(0, 100)),
+        optional("score", "Float64"),
+        optional("score_as_printed", "Float64"),
+        optional("score_normalised", "Float64", in_range(0, 100)),
+        optional("score_direction", check=isin(SCORE_DIRECTIONS)),
+        Column("methodology"),
+        optional("rank_previous", "Int64"),
+        optional("rank_change_published", "Int64"),
+        optional("situation"),
+        *(optional(f"{s}_score", "Float64") for s in SUB_INDICATORS),
+        *(optional(f"{s}_rank", "Int64") for s in SUB_INDICATORS),
+        optional("citation"),
+        *provenance(),
+    ),
+    row_keys=("index", "edition", "iso3", "source_code"),
+    batch_keys=("index", "edition"),
+    replaces=(
+        "a file holds whole editions and replaces them: a new RSF 2025 file replaces every "
+        "RSF 2025 row, so an entity the publisher dropped from an edition is dropped here too"
+    ),
+    checks=(FrameCheck("rank must not exceed the number ranked", _rank_within_number_ranked),),
+)
