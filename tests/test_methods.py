@@ -59,7 +59,9 @@ KEY_SENTENCES = [
     "A count is a number of **distinct incidents**",
     "**applied to the target**",
     "Semey was in East Kazakhstan until",
-    '"too few to call a',
+    '"limited change: too few cases to call a trend"',
+    "more than 25% more is a **large increase**, 10% to 25% more a **moderate increase**",
+    "every such case has fewer than 10 in both periods, so the rule here is the stricter one",
     "**never added** to incident records",
     "a month (Jan 2022), a",
 ]

@@ -7,8 +7,10 @@ Pure data (no rendering, no streamlit): :func:`gather` takes the canonical table
 * the headline figures of one RSF edition (the latest by default): rank as published, position,
   score on its method's scale, and the change since the previous edition;
 * the position series up to that edition (the chart) and the events inside its periods;
-* incidents by statute, counted in the loaded sources only, with the sample caveat; where no
-  incident source covers the country there is no count at all (as on the Overview);
+* incidents by statute, counted in the loaded sources only, with the sample caveat, and the
+  month-on-month and year-on-year changes under the low-baseline rule
+  (:mod:`indicators.query.trend`); where no incident source covers the country there is no
+  count at all (as on the Overview);
 * the Overview's plain sentences (:mod:`indicators.present.sentences`), with their caveats;
 * the sources as citations (publisher, title, date, web address as text; a local path never);
 * the data version (store version number and the date it was stored).
@@ -34,7 +36,7 @@ from indicators.present.sentences import (
 )
 from indicators.query.aggregate import IncidentFilter, filter_incidents, incident_counts
 from indicators.query.overview import Headline, headline, incident_summary
-from indicators.query.trend import LOW_BASELINE
+from indicators.query.trend import LOW_BASELINE, TOO_FEW, Change, incident_changes
 from indicators.query.views import rankings_view
 from indicators.sources.countries import resolve
 from indicators.store import Store
@@ -46,8 +48,10 @@ MAX_STATUTES = 10  # rows of the statute table that fit on the page
 MAX_SOURCES = 16  # citations that fit beside it
 SAMPLE_CAVEAT = (
     "These count the cases in the loaded sources, not all that happened (a change may be a "
-    "change in reporting). An incident under two statutes counts under each; fewer than "
-    f"{LOW_BASELINE} cases in a year are too few to call a trend."
+    "change in reporting). An incident under two statutes counts under each. A change is "
+    "called in ACLED's bands (large increase above 25% more, moderate increase 10% to 25% more, "
+    f"large decrease above 25% fewer, else limited change); fewer than {LOW_BASELINE} cases in "
+    f"either period is {TOO_FEW}."
 )
 
 
@@ -131,6 +135,7 @@ class Incidents:
     by_statute: tuple[StatuteRow, ...]
     more_statutes: int  # statutes left out of the table for room
     note: str  # the sample caveat, or why there is no count
+    changes: tuple[Change, ...] = ()  # month on month and year on year (none when not loaded)
 
 
 @dataclass(frozen=True)
@@ -231,8 +236,11 @@ def _figures(rows: pd.DataFrame, h: Headline) -> Figures:
     )
 
 
-def _incidents(incidents: pd.DataFrame, iso3: str, country: str, loaded: bool) -> Incidents:
-    """Incidents by statute applied to the target, or no count where no source is loaded."""
+def _incidents(
+    incidents: pd.DataFrame, iso3: str, country: str, loaded: bool, today: date
+) -> Incidents:
+    """Incidents by statute applied to the target and the changes in their number, or no count
+    where no source is loaded."""
     if not loaded:
         return Incidents(False, 0, "", 0, (), 0, no_incidents_sentence(country))
     rows = filter_incidents(incidents, IncidentFilter(country=iso3))
@@ -257,6 +265,7 @@ def _incidents(incidents: pd.DataFrame, iso3: str, country: str, loaded: bool) -
         by_statute=tuple(table[:MAX_STATUTES]),
         more_statutes=max(0, len(table) - MAX_STATUTES),
         note=SAMPLE_CAVEAT,
+        changes=tuple(incident_changes(rows, today)),
     )
 
 
@@ -319,7 +328,7 @@ def gather(
     charted = within_period(events[events["country"] == iso3], view)
     charted = charted if charted is not None else events.iloc[0:0]
     summary = incident_summary(incidents, iso3, today)
-    part = _incidents(incidents, iso3, h.country, summary is not None)
+    part = _incidents(incidents, iso3, h.country, summary is not None, today)
     real = filter_incidents(incidents, IncidentFilter(country=iso3))  # no synthetic rows
     sources = _ranking_citations(rows)
     sources += _grouped_citations([(real, "incident"), (charted, "event")])

@@ -22,6 +22,7 @@ from indicators.present.brief import INDEX, PUBLISHERS, Brief, Citation, Inciden
 from indicators.present.brief_pdf import chart_svg
 from indicators.present.charts import position_chart
 from indicators.present.precision import shown_date
+from indicators.query.trend import Change, Comparison
 from indicators.text import one_line
 
 # The chart is drawn this wide, as tall as charts.position_chart makes it (its event band is
@@ -65,6 +66,7 @@ th, td { text-align: left; padding: .3mm 1.5mm; border-bottom: .5pt solid #dde3e
   vertical-align: top; }
 th { color: #444; font-weight: bold; border-bottom: .9pt solid #9aa9b7; }
 td.n, th.n { text-align: right; white-space: nowrap; width: 1%; }
+table.changes { margin-top: 1mm; }
 .none { padding: 1.6mm 2.2mm; border-left: 2pt solid #999; background: #f4f4f4; margin: 0; }
 .sources ol { margin: 0; padding-left: 4.5mm; font-size: 6.9pt; line-height: 1.3; }
 .sources .url { color: #333; overflow-wrap: anywhere; }
@@ -206,6 +208,23 @@ def _words(brief: Brief) -> str:
     return f'<section class="words"><h2>In plain words</h2>{paragraphs}</section>'
 
 
+def _changes(changes: tuple[Change, ...]) -> str:
+    """The month-on-month and year-on-year changes as words in a small table (never signed,
+    never coloured); why a year is compared by its months so far is said once, in the plain
+    words above (the Overview's incident sentence)."""
+    if not changes:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e(c.kind.capitalize())}</td>"
+        f"<td>{_e(c.counts if isinstance(c, Comparison) else '')}</td><td>{_e(c.change)}</td></tr>"
+        for c in changes
+    )
+    return (
+        '<table class="changes"><thead><tr><th>Change</th><th>Cases</th><th>In words</th></tr>'
+        f"</thead><tbody>{rows}</tbody></table>"
+    )
+
+
 def _incidents(part: Incidents, country: str) -> str:
     title = "<h2>Incidents by statute, in the loaded sources</h2>"
     if not part.loaded:
@@ -225,7 +244,7 @@ def _incidents(part: Incidents, country: str) -> str:
     return (
         f'<section class="incidents">{title}<table><thead><tr><th>Statute applied to the target'
         '</th><th class="n">Cases</th><th class="n">Years</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
+        f"<tbody>{rows}</tbody></table>{_changes(part.changes)}"
         f'<p class="caveat">{summary}{more} {_e(part.note)}</p></section>'
     )
 

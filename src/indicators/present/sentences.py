@@ -15,7 +15,7 @@ import pandas as pd
 from indicators.present.labels import index_phrase
 from indicators.query.claims import ClaimResult
 from indicators.query.overview import Headline, IncidentSummary
-from indicators.query.trend import LOW_BASELINE, TOO_FEW, too_few
+from indicators.query.trend import Comparison
 from indicators.tables.values import is_missing
 from indicators.text import one_line
 
@@ -101,11 +101,10 @@ def incident_sentence(country: str, s: IncidentSummary | None) -> str:
     if s is None:
         return no_incidents_sentence(country)
     before = f"{s.last} in {s.year - 1}" if s.last else f"none loaded for {s.year - 1}"
-    trend = (
-        f"Fewer than {LOW_BASELINE} cases in a year are {TOO_FEW}."
-        if too_few(s.this, s.last)
-        else f"That is {s.change}, a change in what was recorded, not necessarily in what happened."
-    )
+    c = s.comparison
+    trend = c.sentence
+    if isinstance(c, Comparison) and c.percent is not None:
+        trend += " That is a change in what was recorded, not necessarily in what happened."
     return (
         f"The sources loaded here record {s.this} incident{'s' if s.this != 1 else ''} against "
         f"journalists, bloggers and activists in {country} in {s.year} ({before}). {trend} "

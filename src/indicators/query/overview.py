@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from indicators.query.aggregate import IncidentFilter, filter_incidents
-from indicators.query.trend import change_in_words
+from indicators.query.trend import YEAR_ON_YEAR, Change, Comparison, incident_changes
 
 
 @dataclass(frozen=True)
@@ -73,34 +73,46 @@ def headline(rankings: pd.DataFrame, iso3: str, index: str = "rsf_wpfi") -> Head
     )
 
 
-_SUMMARY_COLUMNS = ["country", "synthetic", "year", "incident_id"]
+_SUMMARY_COLUMNS = ["country", "synthetic", "year", "incident_id", "date", "date_precision"]
 
 
 @dataclass(frozen=True)
 class IncidentSummary:
-    """Distinct incidents in the loaded sources for a country's latest year and the year before."""
+    """Distinct incidents in the loaded sources for a country's latest year and the year before,
+    and the year-on-year comparison under the rule (:mod:`indicators.query.trend`)."""
 
     year: int
-    this: int
-    last: int
+    this: int  # every case of the year (so far)
+    last: int  # every case of the year before
+    compared: Change | None = None  # None: the whole year against the whole year before
+
+    @property
+    def comparison(self) -> Change:
+        """The year on year comparison: given, or the two whole years."""
+        whole = Comparison(YEAR_ON_YEAR, str(self.year), self.this, str(self.year - 1), self.last)
+        return self.compared or whole
 
     @property
     def change(self) -> str:
-        """The change in words under the low-baseline rule (never good or bad)."""
-        return change_in_words(self.this, self.last, str(self.year - 1))
+        """The change in words under the low-baseline rule (never good or bad, never signed)."""
+        return self.comparison.words
 
 
 def incident_summary(
     incidents: pd.DataFrame, iso3: str, today: date, *, include_synthetic: bool = False
 ) -> IncidentSummary | None:
-    """The latest year with records (at most this year) and its counts; None when no incident
-    source loaded here covers the country (so no count, not even 0, is shown for it)."""
+    """The year the year-on-year comparison is made for (the latest with a month over), its
+    counts and that comparison; None when no incident source loaded here covers the country
+    (so no count, not even 0, is shown for it)."""
     f = IncidentFilter(country=iso3, include_synthetic=include_synthetic)
     rows = filter_incidents(incidents[_SUMMARY_COLUMNS], f)
-    years = rows["year"].dropna()
-    if years.empty:
+    if rows["year"].dropna().empty:
         return None
-    year = int(min(years.max(), today.year))
+    compared = incident_changes(rows, today).year
+    if isinstance(compared, Comparison):
+        year = int(compared.period[-4:])  # '2025', 'January to May 2025': the year ends it
+    else:  # no month is over yet in any year with cases
+        year = int(min(rows["year"].max(), today.year))
     this = int(rows.loc[rows["year"] == year, "incident_id"].nunique())
     last = int(rows.loc[rows["year"] == year - 1, "incident_id"].nunique())
-    return IncidentSummary(year, this, last)
+    return IncidentSummary(year, this, last, compared)

@@ -2,18 +2,82 @@
 
 Incident counts are the cases in the sources loaded here, a sample of what happened. A small
 count moves by chance and with what a monitor happened to document, so a change between two
-small counts is never presented as news, good or bad. This is the one place the rule lives:
+small counts is never presented as news, good or bad. This is the one place the rule lives.
 
-- fewer than :data:`LOW_BASELINE` cases in either period: "too few to call a trend";
-- otherwise the change in words ("12 more than in 2024", "3 fewer than in 2024", "the same
-  as in 2024"), never coloured as good or bad (the pages draw it with ``delta_color="off"``).
+A change is put in one of the bands of ACLED's Trendfinder ("Country Change Level"), on the
+percentage change rounded to a whole number (so the words always agree with the figure shown):
+
+- more than 25% more: "large increase";
+- 10% to 25% more: "moderate increase";
+- from 25% fewer to 9% more: "limited change";
+- more than 25% fewer: "large decrease";
+
+and fewer than :data:`LOW_BASELINE` cases in either period is "limited change: too few cases to
+call a trend", whatever the percentage. ACLED calls a change limited when the norm averages two
+events or fewer and the current period has five or fewer; every such case has fewer than 10 in
+both periods here, so this rule is the stricter one: it also withholds calls ACLED would make
+(4 cases against 8 is ACLED's large decrease), because these counts are a sample of what
+monitors documented, and a handful more or fewer is often a change in the documenting.
+
+Two comparisons are made (:func:`incident_changes`, counting with
+:func:`indicators.query.aggregate.incident_counts`, the page's own counts):
+
+- month on month: the latest month of the data that is over (before today's month) against the
+  month before it (ACLED's month norm is the four weeks before; one whole month keeps two whole
+  counts a reader can find in the monthly bars, where an average of months would not be one);
+- year on year: that month's year against the year before; where that year is not over (today,
+  or in the data: its latest case dated to a month is before December), its months up to that
+  month against the same months of the year before, and the comparison says so;
+- no period before the first year with a case (or the first year chosen) is compared with: no
+  count, not even 0, is given for a time the loaded sources do not cover.
+
+No change is ever called good or bad, nor given as a signed number (the pages draw no coloured
+delta: a metric that shows one uses ``delta_color="off"``).
 """
 
 from __future__ import annotations
 
-LOW_BASELINE = 10  # fewer cases than this in either period: too few to call a trend
+import calendar
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
 
-TOO_FEW = "too few to call a trend"
+import pandas as pd
+
+from indicators.query.aggregate import incident_counts
+
+LOW_BASELINE = 10  # fewer cases than this in either period: too few to call a trend
+LARGE = 25  # per cent: more than this up is a large increase, more than this down a large decrease
+MODERATE = 10  # per cent: from this up to LARGE is a moderate increase
+
+LARGE_INCREASE = "large increase"
+MODERATE_INCREASE = "moderate increase"
+LIMITED = "limited change"
+LARGE_DECREASE = "large decrease"
+LEVELS = (LARGE_INCREASE, MODERATE_INCREASE, LIMITED, LARGE_DECREASE)
+
+TOO_FEW = f"{LIMITED}: too few cases to call a trend"
+
+MONTH_ON_MONTH = "month on month"
+YEAR_ON_YEAR = "year on year"
+
+RULE = (
+    "How a change is called: the latest month that is over against the month before, and its "
+    "year against the year before (a year not over, or not over in the data, by its months so "
+    "far against the same months of the year before). More than 25% more is a large increase, "
+    "10% to 25% more a moderate increase, from 25% fewer to 9% more limited change, more than "
+    "25% fewer a large decrease (the bands of ACLED's Trendfinder, on whole percentages). "
+    f"Fewer than {LOW_BASELINE} cases in either period is {TOO_FEW}. No change is called good "
+    "or bad: these are the cases in the loaded sources, and a change may be a change in "
+    "reporting."
+)
+# The Overview's incident tile's help text (app_pages/overview.py may show this constant).
+TILE_HELP = (
+    "Distinct incidents in the sources loaded here, not all that happened. The change is year "
+    "on year, in ACLED's bands (large increase above 25% more, moderate increase 10% to 25% "
+    f"more, large decrease above 25% fewer, else limited change); fewer than {LOW_BASELINE} "
+    "cases in either period is limited change: too few cases to call a trend."
+)
 
 
 def too_few(this: int, last: int) -> bool:
@@ -21,11 +85,221 @@ def too_few(this: int, last: int) -> bool:
     return min(this, last) < LOW_BASELINE
 
 
-def change_in_words(this: int, last: int, last_label: str) -> str:
-    """The change from ``last`` (in ``last_label``) to ``this``, in words, under the rule."""
-    if too_few(this, last):
-        return f"{TOO_FEW} ({last} in {last_label})"
-    diff = this - last
-    if diff == 0:
-        return f"the same as in {last_label}"
-    return f"{abs(diff)} {'more' if diff > 0 else 'fewer'} than in {last_label}"
+def percent_change(this: int, last: int) -> int | None:
+    """(this - last) / last in per cent, rounded half away from zero to a whole number, in
+    integers (no float lands beside a band's edge); None when ``last`` is 0."""
+    if this < 0 or last < 0:
+        raise ValueError(f"a count of cases cannot be negative: {this}, {last}")
+    if last == 0:
+        return None
+    whole = (200 * abs(this - last) + last) // (2 * last)
+    return whole if this >= last else -whole
+
+
+def change_level(this: int, last: int) -> str:
+    """The band of a change from ``last`` to ``this`` (one of :data:`LEVELS`), by the rule."""
+    percent = percent_change(this, last)
+    if too_few(this, last) or percent is None:
+        return LIMITED
+    if percent > LARGE:
+        return LARGE_INCREASE
+    if percent >= MODERATE:
+        return MODERATE_INCREASE
+    return LIMITED if percent >= -LARGE else LARGE_DECREASE
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One period's cases against another's, and the change in words under the rule."""
+
+    kind: str  # MONTH_ON_MONTH or YEAR_ON_YEAR
+    period: str  # 'April 2025', '2025', 'January to April 2025'
+    this: int
+    compared_with: str
+    last: int
+    note: str = ""  # why the periods are what they are, where a reader needs it
+
+    @property
+    def level(self) -> str:
+        """The band (one of :data:`LEVELS`)."""
+        return change_level(self.this, self.last)
+
+    @property
+    def percent(self) -> int | None:
+        """The whole-number percentage, or None where there are too few cases to give one."""
+        return None if too_few(self.this, self.last) else percent_change(self.this, self.last)
+
+    @property
+    def counts(self) -> str:
+        """'12 in 2025 against 10 in 2024'."""
+        return f"{self.this} in {self.period} against {self.last} in {self.compared_with}"
+
+    @property
+    def change(self) -> str:
+        """'moderate increase: 20% more', 'limited change: too few cases to call a trend'."""
+        if self.percent is None:
+            return TOO_FEW
+        if self.this == self.last:
+            how = "the same number"
+        elif self.percent == 0:
+            how = f"less than 1% {'more' if self.this > self.last else 'fewer'}"
+        else:
+            how = f"{abs(self.percent)}% {'more' if self.percent > 0 else 'fewer'}"
+        return f"{self.level}: {how}"
+
+    @property
+    def words(self) -> str:
+        """'moderate increase: 20% more (12 in 2025 against 10 in 2024)'; never signed."""
+        return f"{self.change} ({self.counts})"
+
+    @property
+    def sentence(self) -> str:
+        """'Year on year, limited change: ... (4 in 2025 against 6 in 2024).' and the note."""
+        return f"{self.kind.capitalize()}, {self.words}." + (f" {self.note}" if self.note else "")
+
+
+@dataclass(frozen=True)
+class NoComparison:
+    """A comparison that cannot be made, and why (no count is invented for it)."""
+
+    kind: str
+    reason: str
+
+    @property
+    def change(self) -> str:
+        """'no comparison: 2019 is outside the years counted here (from 2020)'."""
+        return f"no comparison: {self.reason}"
+
+    @property
+    def words(self) -> str:
+        return self.change
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.kind.capitalize()}, {self.words}."
+
+
+Change = Comparison | NoComparison
+
+
+def month_label(month: str) -> str:
+    """'2025-04' -> 'April 2025'."""
+    return f"{calendar.month_name[int(month[5:7])]} {month[:4]}"
+
+
+def _month_before(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
+
+
+def _outside(period: str, start: date) -> str:
+    """Why a period is not compared with: no count is given for a time not counted."""
+    return f"{period} is outside the years counted here (from {start.year})"
+
+
+def latest_month_over(monthly: Mapping[str, int], today: date) -> str | None:
+    """The latest month (YYYY-MM) with a case that is over by ``today``, or None."""
+    current = f"{today.year:04d}-{today.month:02d}"
+    over = [m for m, n in monthly.items() if m < current and n > 0]
+    return max(over) if over else None
+
+
+def month_on_month(monthly: Mapping[str, int], today: date, start: date | None = None) -> Change:
+    """The latest month that is over against the month before (``monthly``: YYYY-MM -> cases
+    dated to the month or day; ``start``: the first day chosen, if the choice begins later)."""
+    latest = latest_month_over(monthly, today)
+    if latest is None:
+        return NoComparison(MONTH_ON_MONTH, "no case is dated to a month that is over")
+    before = _month_before(latest)
+    if start is not None and before < start.isoformat()[:7]:
+        return NoComparison(MONTH_ON_MONTH, _outside(month_label(before), start))
+    return Comparison(
+        MONTH_ON_MONTH,
+        month_label(latest),
+        int(monthly[latest]),
+        month_label(before),
+        int(monthly.get(before, 0)),
+    )
+
+
+def _so_far(year: int, last_month: int) -> str:
+    """'January to April 2025', 'January 2025'."""
+    end = calendar.month_name[last_month]
+    return f"January {year}" if last_month == 1 else f"January to {end} {year}"
+
+
+def _months_total(monthly: Mapping[str, int], year: int, last_month: int) -> int:
+    """Cases in January to ``last_month`` of ``year`` (each case is dated to one month)."""
+    months = {f"{year}-{m:02d}" for m in range(1, last_month + 1)}
+    return int(sum(n for m, n in monthly.items() if m in months))
+
+
+def year_on_year(
+    yearly: Mapping[int, int],
+    monthly: Mapping[str, int],
+    today: date,
+    start: date | None = None,
+) -> Change:
+    """The latest year with a month over against the year before (``yearly``: year -> every
+    case, those dated only to the year too). Whole years where that year's latest month over
+    is December or it has no case dated to a month; else its months so far against the same
+    months of the year before, saying so."""
+    latest = latest_month_over(monthly, today)
+    years = [y for y, n in yearly.items() if n > 0 and y < today.year]
+    years += [int(latest[:4])] if latest is not None else []
+    if not years:
+        return NoComparison(YEAR_ON_YEAR, "no case is dated in a year that has a month over")
+    year = max(years)
+    if start is not None and year - 1 < start.year:
+        return NoComparison(YEAR_ON_YEAR, _outside(str(year - 1), start))
+    if latest is None or int(latest[:4]) != year or latest[5:] == "12":
+        this, last = int(yearly.get(year, 0)), int(yearly.get(year - 1, 0))
+        return Comparison(YEAR_ON_YEAR, str(year), this, str(year - 1), last)
+    last_month = int(latest[5:])
+    why = f"{year} is not over" if year == today.year else f"{year} is not over in the data"
+    note = (
+        f"{why} (its latest case dated to a month is from {month_label(latest)}), so its "
+        f"months so far are compared with the same months of {year - 1}; cases dated only to "
+        "the year are left out of this comparison."
+    )
+    return Comparison(
+        YEAR_ON_YEAR,
+        _so_far(year, last_month),
+        _months_total(monthly, year, last_month),
+        _so_far(year - 1, last_month),
+        _months_total(monthly, year - 1, last_month),
+        note,
+    )
+
+
+@dataclass(frozen=True)
+class IncidentChanges:
+    """The two comparisons of a set of incidents."""
+
+    month: Change
+    year: Change
+
+    def __iter__(self) -> Iterator[Change]:
+        return iter((self.month, self.year))
+
+
+def counts_by(rows: pd.DataFrame) -> tuple[dict[int, int], dict[str, int]]:
+    """Distinct incidents per year (every case) and per month (cases dated to the month or
+    day), counted by :func:`indicators.query.aggregate.incident_counts`."""
+    yearly = incident_counts(rows, ["year"])
+    monthly = incident_counts(rows, ["month"])
+    years = {int(y): int(n) for y, n in zip(yearly["year"], yearly["incidents"], strict=True)}
+    months = {str(m): int(n) for m, n in zip(monthly["month"], monthly["incidents"], strict=True)}
+    return years, months
+
+
+def incident_changes(rows: pd.DataFrame, today: date, start: date | None = None) -> IncidentChanges:
+    """Month on month and year on year for the incidents in ``rows`` (already filtered); no
+    period before ``start`` or before the first year with a case is compared with (no count is
+    given for a time the loaded sources do not cover)."""
+    yearly, monthly = counts_by(rows)
+    first = min(yearly, default=today.year)
+    begins = date(first, 1, 1) if start is None else max(start, date(first, 1, 1))
+    return IncidentChanges(
+        month_on_month(monthly, today, begins), year_on_year(yearly, monthly, today, begins)
+    )
