@@ -220,3 +220,19 @@ def test_cli_explain_rank(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     lines = capsys.readouterr().out.splitlines()
     assert code == 0 and lines[0].startswith("index,iso3,country,edition,against")
     assert lines[1].startswith("rsf_wpfi,KAZ,Kazakhstan,2026,2025")
+
+
+def test_the_brief_says_why_the_rank_moved(tmp_path: Path) -> None:
+    from datetime import UTC, date, datetime
+
+    from indicators.present.brief import brief_for
+    from indicators.present.brief_html import make_html
+
+    store = LocalStore(_store(tmp_path, ["2025", "2026"]))
+    brief = brief_for(store, "KAZ", None, date(2026, 12, 1))
+    html = make_html(brief, datetime(2026, 12, 1, tzinfo=UTC), svg="<svg></svg>")
+    assert "its own score explains 7, other countries&#x27; changes 1." in html or (
+        "its own score explains 7, other countries' changes 1." in html
+    )
+    seeded = brief_for(open_default_store(), "KAZ", None, date(2026, 12, 1))
+    assert seeded.sentences[-1].startswith("Why the rank moved cannot be split here: the store")

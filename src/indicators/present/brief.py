@@ -28,6 +28,7 @@ import pandas as pd
 
 from indicators.present.charts import ERA_LABELS, era_breaks, within_period
 from indicators.present.labels import index_label, statute_labels
+from indicators.present.rank_moves import rank_move_words
 from indicators.present.sentences import (
     incident_sentence,
     no_incidents_sentence,
@@ -354,7 +355,10 @@ def gather(
         events=charted.sort_values("date").reset_index(drop=True),
         method_changes=changes,
         incidents=part,
-        sentences=tuple(summary_sentences(h, incident_sentence(h.country, summary))),
+        sentences=(
+            *summary_sentences(h, incident_sentence(h.country, summary)),
+            rank_move_words(rankings, iso3, h.edition),
+        ),
         sources=tuple(sources),
         version=version,
     )

@@ -7,12 +7,13 @@ which way each moved it. The numbers come from :func:`indicators.query.explain.e
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.present.chart_style import GREY, LAYOUT, PALETTE
 from indicators.present.methods import section
 from indicators.present.sentences import ordinal
-from indicators.query.explain import RankSplit
+from indicators.query.explain import CannotExplain, RankSplit, explain_rank
 from indicators.text import plotly_text
 
 
@@ -114,3 +115,11 @@ def rank_move_figure(split: RankSplit) -> go.Figure:
         },
     )
     return fig
+
+
+def rank_move_words(rankings: pd.DataFrame, iso3: str, edition: str | None = None) -> str:
+    """The sentence for ``edition`` against the edition before, or why it cannot be said."""
+    try:
+        return rank_move_sentence(explain_rank(rankings, iso3, edition=edition))
+    except CannotExplain as exc:
+        return f"Why the rank moved cannot be split here: {exc}."

@@ -125,10 +125,9 @@ def _method_refusal(new: pd.Series, old: pd.Series) -> str | None:
     if new["methodology"] == old["methodology"]:
         return None
     return (
-        f"the two ranks cannot be split this way: the index changed its method between "
-        f"{old['edition']} and {new['edition']} ({old['methodology']} to {new['methodology']}), "
-        "so the scores are on different scales and a new score cannot be placed among the "
-        "old ones; the ranks themselves are shown with a break"
+        f"the index changed its method between {old['edition']} and {new['edition']}: the "
+        "scores are on different scales, so a new score cannot be placed among the old ones "
+        "(the ranks are shown with a break)"
     )
 
 
@@ -189,7 +188,7 @@ def _complete(editions: pd.DataFrame, edition: str) -> None:
         raise CannotExplain(
             f"the store holds {row['rows']} of the {row['n_ranked']} countries ranked in "
             f"{edition}: placing a score among the others needs them all (ingest the "
-            "publisher's whole edition, for example with `indicators fetch rsf`)"
+            "publisher's whole edition, for example with indicators fetch rsf)"
         )
 
 
