@@ -22,8 +22,8 @@ from indicators.present.aligned import (
     available_series,
     default_series,
     series_name,
+    sources_line,
 )
-from indicators.present.chart_style import publisher
 from indicators.present.methods import section
 from indicators.text import escape_markdown
 
@@ -74,14 +74,13 @@ def _draw(
         st.info("None of the chosen indices has data for this country.")
         return rows
     name = str(rows["country"].iloc[0])
-    sources = "; ".join(dict.fromkeys(publisher(str(i)) for i in rows["index"]))
     chart(
         fig,
         "compare-chart",
         title=f"{name}: several indices on one scale",
         subtitle="Each index rescaled to 0-100, higher = freer, by its own rule (below); "
         "a break in a line is a change of that index's method",
-        source=f"Sources: {sources}",
+        source=sources_line(rows),
         data=rows,
         shown=TABLE_COLUMNS,
     )

@@ -29,6 +29,7 @@ from indicators.present.aligned import (
     aligned_table,
     available_series,
     default_series,
+    sources_line,
 )
 from indicators.present.methods import section
 from indicators.problems import ValidationFailed
@@ -211,6 +212,13 @@ def test_vdem_band_is_a_filled_area_with_the_right_edges(hand: pd.DataFrame) -> 
     # an analyst's yearly value sits in its own year (the period its label names)
     assert [x.year for x in _xs(line)] == [2019, 2020, 2021]
     assert "band 25.5 to 38.9" in line["hovertext"][1]
+
+
+def test_sources_line_names_publishers_and_the_analysts_file(hand: pd.DataFrame) -> None:
+    rows = aligned_rows(hand, "KAZ", ["fh_fiw:score", "vdem_freexp:score"])
+    assert sources_line(rows) == (
+        "Sources: Freedom House, Freedom in the World; vdem_freexp (an analyst's file, vdem.csv)"
+    )
 
 
 def test_a_lone_edition_band_is_an_error_bar(hand: pd.DataFrame) -> None:

@@ -34,7 +34,7 @@ from indicators.present.chart_events import (
     crowd_out,
     event_items,
 )
-from indicators.present.chart_style import LAYOUT, PALETTE, SYMBOLS, Axis, era_label
+from indicators.present.chart_style import LAYOUT, PALETTE, SYMBOLS, Axis, era_label, publisher
 from indicators.present.charts import (
     PLOT_PX,
     X_TITLE,
@@ -74,6 +74,16 @@ NOT_DRAWN = {
     ("rsf_wpfi", "rsf_2002_2012"): "RSF's 2002-2012 points have no fixed scale to rescale "
     "(its position is drawn for those editions)"
 }
+
+
+def sources_line(rows: pd.DataFrame) -> str:
+    """'Sources: Reporters Without Borders, ...; vdem_freexp (an analyst's file, vdem.csv)'."""
+    names = []
+    for index, group in rows.groupby("index", sort=False):
+        key = str(index)
+        own = f"{index_label(key)} (an analyst's file, {group['source_file'].iloc[0]})"
+        names.append(publisher(key) if key in SHORT_INDEX else own)
+    return "Sources: " + "; ".join(names) if names else ""
 
 
 def series_code(index: str, what: str) -> str:
