@@ -259,6 +259,28 @@ def test_a_band_needs_both_bounds() -> None:
     assert [(p.row, p.column) for p in caught.value.problems] == [(2, "low")]
 
 
+def test_several_banded_columns_need_a_mapping() -> None:
+    """A V-Dem extract of two indicators, each with its band: refused naming both; a mapping
+    picks the score, and its own band follows it."""
+    header = "country_text_id,year,v2x_a,v2x_a_codelow,v2x_a_codehigh,"
+    header += "v2x_b,v2x_b_codelow,v2x_b_codehigh\n"
+    text = header + "KAZ,2021,0.3,0.2,0.4,0.6,0.5,0.7\n"
+    with pytest.raises(ValidationFailed) as caught:
+        _parse("vdem.csv", text, adapter="analyst_rankings")
+    assert any("'v2x_a', 'v2x_b'" in p.problem for p in caught.value.problems)
+    frame = _parse("vdem.csv", text, adapter="analyst_rankings", mapping={"score": "v2x_b"})
+    assert frame.loc[0, ["score", "score_low", "score_high"]].tolist() == [0.6, 0.5, 0.7]
+
+
+def test_a_bound_outside_the_scale_is_refused() -> None:
+    text = "country,year,score,score_max,higher_is_better,low,high\nKAZ,2024,0.5,1,yes,0.4,1.2\n"
+    with pytest.raises(ValidationFailed) as caught:
+        _parse("own.csv", text)
+    assert [(p.column, p.problem) for p in caught.value.problems] == [
+        ("high", "the bound is outside the scale 0 to 1")
+    ]
+
+
 def test_band_aliases_english_and_russian() -> None:
     frame = _parse("own.csv", "Страна;Год;Балл;Нижняя граница;Верхняя граница\nKAZ;2024;3;2;4\n")
     assert (frame.loc[0, "score_low"], frame.loc[0, "score_high"]) == (2.0, 4.0)
@@ -347,6 +369,10 @@ def test_embedded_data_alone_says_what_can_be_loaded(isolated_default_store: Pat
     the indices that can be loaded."""
     rankings = open_default_store(isolated_default_store).table("rankings")
     assert available_series(rankings, "KAZ") == ["rsf_wpfi:position", "rsf_wpfi:score"]
+    assert default_series(available_series(rankings, "KAZ")) == [
+        "rsf_wpfi:position",
+        "rsf_wpfi:score",
+    ]
     notes = " ".join(aligned_notes(rankings, "KAZ", ["rsf_wpfi:position"]))
     for name in ("Freedom in the World", "Freedom on the Net", "Freedom of the Press", "V-Dem"):
         assert name in notes

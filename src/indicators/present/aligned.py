@@ -113,8 +113,12 @@ def available_series(rankings: pd.DataFrame, iso3: str) -> list[str]:
 
 
 def default_series(available: Sequence[str]) -> list[str]:
-    """The series drawn unless chosen: RSF's position, FH's FiW total, its D1 and FOTN."""
-    return [c for c in DEFAULT_SERIES if c in available]
+    """The series drawn unless chosen: RSF's position, FH's FiW total, its D1 and FOTN; where
+    that is one series alone (only RSF is loaded), RSF's score is drawn beside its position."""
+    chosen = [c for c in DEFAULT_SERIES if c in available]
+    if len(chosen) < 2 and "rsf_wpfi:score" in available:
+        chosen = [c for c in KNOWN_SERIES if c in {*chosen, "rsf_wpfi:score"}]
+    return chosen
 
 
 def _published(row: Mapping[Hashable, object], what: str) -> str:
