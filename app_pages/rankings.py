@@ -1,7 +1,7 @@
 """Rankings (NGO staff): positions, ranks or scores over time for one or several countries.
 
 Every choice lives in the URL (``peers``, ``custom``, ``index``, ``view``, ``comparable``,
-``era``, ``event_kinds``), so a copied link reproduces the same figure; figures are built once
+``era``, ``event_kinds``, and the "Compare indices" section's ``indices``), so a copied link reproduces the same figure; figures are built once
 per store version and choice (``per_version``).
 """
 
@@ -13,6 +13,7 @@ import streamlit as st
 from app_pages import _url
 from app_pages._common import chart, countries, country_picker, download, guarded, per_version
 from app_pages._common import table as stored
+from app_pages._rankings_compare import compare_section
 from app_pages._rankings_world import world_section
 from indicators.present.chart_style import MEASURES, era_label
 from indicators.present.chart_text import chart_caption, chart_columns, chart_texts, table_columns
@@ -161,6 +162,7 @@ def page() -> None:
     with tab_sub:
         own = view[view["iso3"] == iso3]
         sub_indicators(own, marked[marked["country"] == iso3], (iso3, index, era, tuple(kinds)))
+    compare_section(rankings, iso3, marked[marked["country"] == iso3])
     world_section(rankings)
 
 

@@ -31,6 +31,7 @@ SECTIONS = [
     "Why a rank moved",
     "Scores, method eras and breaks",
     "Freedom House",
+    "Several indices on one chart",
     "Edition and period covered",
     "Countries, territories and split entries",
     "Checking a ranking file",

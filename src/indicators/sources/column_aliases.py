@@ -31,6 +31,7 @@ FieldTest = Callable[[pd.Series], bool]
 # fmt: off
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "country_code": ("iso3", "iso", "iso2", "iso_code", "iso3_code", "country_code", "code",
+                     "country_text_id",
                      "код", "код страны", "код iso"),
     "country": ("country", "country_name", "country_en", "nation", "entity",
                 "страна", "государство", "название страны"),
@@ -52,12 +53,18 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
                   "максимум", "максимальный балл", "макс балл"),
     "score_min": ("score_min", "min_score", "scale_min", "minimum score", "min",
                   "минимум", "минимальный балл", "мин балл"),
+    "score_low": ("score_low", "low", "lower bound", "lower limit", "ci low", "codelow",
+                  "нижняя граница", "нижняя оценка", "нижний предел"),
+    "score_high": ("score_high", "high", "upper bound", "upper limit", "ci high", "codehigh",
+                   "верхняя граница", "верхняя оценка", "верхний предел"),
     "zone": ("zone", "region", "зона", "регион"),
     "source": ("source", "citation", "reference", "source_url", "url", "источник", "ссылка"),
 }
 # fmt: on
 
-NUMERIC_FIELDS = frozenset({"year", "rank", "n_ranked", "score", "score_max", "score_min"})
+NUMERIC_FIELDS = frozenset(
+    {"year", "rank", "n_ranked", "score", "score_max", "score_min", "score_low", "score_high"}
+)
 """Fields whose cells are numbers: they settle aliases listed under two fields."""
 
 EMPTY_CELLS = frozenset({"", "na", "n/a", "-", "—", "none", "null", "nan"})
@@ -224,6 +231,30 @@ def candidates(frame: pd.DataFrame, aliases: Aliases = COLUMN_ALIASES) -> dict[s
     return found
 
 
+BAND_SUFFIXES = {"score_low": "codelow", "score_high": "codehigh"}
+"""V-Dem's names for an estimate's band: ``v2x_freexp_altinf_codelow`` and ``_codehigh``."""
+
+
+def band_columns(frame: pd.DataFrame, score: str) -> dict[str, str]:
+    """The band columns V-Dem writes beside a score column: ``<score>_codelow`` as
+    ``score_low`` and ``<score>_codehigh`` as ``score_high`` (those the file has)."""
+    keys = {header_key(c): str(c) for c in frame.columns}
+    key = header_key(score)
+    found = {field: keys.get(f"{key} {suffix}") for field, suffix in BAND_SUFFIXES.items()}
+    return {field: column for field, column in found.items() if column}
+
+
+def banded_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns whose ``_codelow`` and ``_codehigh`` columns are in the file too (V-Dem's layout:
+    the column is an estimate, the other two its band)."""
+    keys = {header_key(c) for c in frame.columns}
+    return [
+        str(c)
+        for c in frame.columns
+        if all(f"{header_key(c)} {suffix}" in keys for suffix in BAND_SUFFIXES.values())
+    ]
+
+
 def _any(values: pd.Series) -> bool:
     return True
 
@@ -235,6 +266,8 @@ FIELD_TESTS: dict[str, FieldTest] = {
     "score": looks_like_numbers,
     "score_max": is_numeric_column,
     "score_min": is_numeric_column,
+    "score_low": is_numeric_column,
+    "score_high": is_numeric_column,
 }
 """What a column's cells must look like for a suggestion to name it for a field."""
 

@@ -22,6 +22,22 @@ ENTITY_KINDS = ("country", "territory", "pseudo", "historic", "group")
 SCORE_DIRECTIONS = ("higher_is_freer", "lower_is_freer")
 
 
+def _within_band(frame: pd.DataFrame, low: str, value: str, high: str) -> pd.Series:
+    """True where the band is empty or ``low <= high``, with the value inside it when given."""
+    lo, mid, hi = frame[low], frame[value], frame[high]
+    ordered = lo.isna() | hi.isna() | (lo <= hi)
+    inside = mid.isna() | ((lo.isna() | (lo <= mid)) & (hi.isna() | (mid <= hi)))
+    return (ordered & inside).fillna(True).astype(bool)
+
+
+def _score_within_band(frame: pd.DataFrame) -> pd.Series:
+    return _within_band(frame, "score_low", "score", "score_high")
+
+
+def _normalised_within_band(frame: pd.DataFrame) -> pd.Series:
+    return _within_band(frame, "score_normalised_low", "score_normalised", "score_normalised_high")
+
+
 def _rank_within_number_ranked(frame: pd.DataFrame) -> pd.Series:
     rank, n_ranked = frame["rank"], frame["n_ranked"]
     return rank.isna() | n_ranked.isna() | (rank <= n_ranked)
@@ -51,7 +67,11 @@ RANKINGS = TableSpec(
         optional("position", "Float64", in_range(0, 100)),
         optional("score", "Float64"),
         optional("score_as_printed", "Float64"),
+        optional("score_low", "Float64"),  # the uncertainty band, as published (V-Dem's
+        optional("score_high", "Float64"),  # _codelow/_codehigh); empty where none is given
         optional("score_normalised", "Float64", in_range(0, 100)),
+        optional("score_normalised_low", "Float64", in_range(0, 100)),  # the band rescaled as
+        optional("score_normalised_high", "Float64", in_range(0, 100)),  # score_normalised is
         optional("score_direction", check=isin(SCORE_DIRECTIONS)),
         Column("methodology"),
         optional("rank_previous", "Int64"),
@@ -68,5 +88,12 @@ RANKINGS = TableSpec(
         "a file holds whole editions and replaces them: a new RSF 2025 file replaces every "
         "RSF 2025 row, so an entity the publisher dropped from an edition is dropped here too"
     ),
-    checks=(FrameCheck("rank must not exceed the number ranked", _rank_within_number_ranked),),
+    checks=(
+        FrameCheck("rank must not exceed the number ranked", _rank_within_number_ranked),
+        FrameCheck("score_low <= score <= score_high where given", _score_within_band),
+        FrameCheck(
+            "score_normalised_low <= score_normalised <= score_normalised_high where given",
+            _normalised_within_band,
+        ),
+    ),
 )

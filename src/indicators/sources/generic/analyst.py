@@ -1,18 +1,17 @@
 """An analyst's own ranking file: one row per country and edition, in English or Russian.
 
 The layout, every accepted column name and every message a person may see are in
-``docs/analyst-files.md`` (the messages are in :mod:`indicators.sources.generic.analyst_messages`).
+``docs/analyst-files.md`` (the messages are in :mod:`indicators.sources.generic.analyst_messages`;
+the scores' scale, band and rescaling to 0-100 in :mod:`indicators.sources.generic.analyst_scores`).
 Columns are found by name (``indicators.sources.column_aliases``), and an explicit mapping (``ParseOptions.mapping``) overrides detection. Nothing is guessed silently:
 a derived number ranked or an empty normalised score comes with a note saying why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import PurePath
-from typing import cast
 
 import pandas as pd
 
@@ -20,7 +19,10 @@ from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions, parse_numbers
 from indicators.sources.column_aliases import (
     INDEX_ID,
+    ColumnChoice,
     FieldTest,
+    band_columns,
+    banded_columns,
     candidates,
     choose_columns,
     direction_of,
@@ -35,14 +37,15 @@ from indicators.sources.column_aliases import (
     text_or_none,
     without_empty_rows,
 )
-from indicators.sources.generic.analyst_messages import MESSAGES, NOTES
+from indicators.sources.generic.analyst_messages import MESSAGES, NOTES, Notes, note
+from indicators.sources.generic.analyst_messages import cell_problem as _problem
+from indicators.sources.generic.analyst_scores import check_band, check_scale, derive_scores
 from indicators.sources.reading import TextTable
 from indicators.tables.conform import conform
 from indicators.tables.rankings import RANKINGS
 
 RSF_MARKERS = frozenset({"year (n)", "rank n-1", "rank evolution", "rank_pol", "score n-1"})
 GROUP = ["index", "edition"]
-Notes = dict[str, list[str]]
 Rows = pd.DataFrame
 
 
@@ -58,6 +61,8 @@ class AnalystRankings:
         if {str(c).strip().casefold() for c in table.frame.columns} & RSF_MARKERS:
             return 0.0
         found = {f for f, cols in candidates(table.frame).items() if cols}
+        if banded_columns(table.frame):
+            found.add("score")  # V-Dem's layout: an estimate beside its _codelow and _codehigh
         if found & {"country", "country_code"} and "year" in found and found & {"rank", "score"}:
             return 0.8
         return 0.0
@@ -73,7 +78,7 @@ class AnalystRankings:
             raise ValidationFailed(sorted(problems, key=lambda p: p.row or 0))
         notes: Notes = {}
         rows["n_ranked"] = _n_ranked(rows, notes)
-        out = _derive(rows, notes)
+        out = derive_scores(rows, notes)
         canonical = conform(out, RANKINGS)
         return Parsed(
             kind=self.kind,
@@ -105,6 +110,7 @@ def _detected(table: TextTable, cols: dict[str, str], canonical: pd.DataFrame) -
 def _columns(table: TextTable, options: ParseOptions) -> dict[str, str]:
     name, frame = table.source.name, table.frame
     choice = choose_columns(frame, name, options.mapping)
+    _band(frame, name, choice)
     have = set(choice.columns) | set(choice.unsure)
     year = choice.columns.get("year")
     ranks = looks_like_ranks(frame[year] if year else None)
@@ -125,6 +131,34 @@ def _columns(table: TextTable, options: ParseOptions) -> dict[str, str]:
     return choice.columns
 
 
+def _band(frame: pd.DataFrame, name: str, choice: ColumnChoice) -> None:
+    """The score's band: its columns as named, else V-Dem's ``<score>_codelow`` and
+    ``_codehigh``; without a score column, the one column V-Dem's band columns go with."""
+    if "score" not in choice.columns and "score" not in choice.unsure:
+        taken = set(choice.columns.values())
+        banded = [c for c in banded_columns(frame) if c not in taken]
+        if len(banded) == 1:
+            choice.columns["score"] = banded[0]
+        elif banded:
+            message, fix = MESSAGES["banded_scores"]
+            found = {"columns": ", ".join(repr(c) for c in banded), "first": banded[0]}
+            problem = Problem(name, message.format(**found), 1, banded[0], "", fix.format(**found))
+            choice.problems.append(problem)
+    if "score" in choice.columns:
+        for field, column in band_columns(frame, choice.columns["score"]).items():
+            choice.columns.setdefault(field, column)
+    bounds = {"score_low": "lower bound", "score_high": "upper bound"}
+    given = [f for f in bounds if f in choice.columns]
+    if len(given) == 1:
+        column, (missing,) = (
+            choice.columns[given[0]],
+            [w for f, w in bounds.items() if f != given[0]],
+        )
+        message, fix = MESSAGES["band_column"]
+        text = message.format(column=column, have=bounds[given[0]], missing=missing)
+        choice.problems.append(Problem(name, text, 1, column, column, fix))
+
+
 def _body(table: TextTable, cols: dict[str, str]) -> TextTable:
     """The table with empty-looking cells blanked and rows empty in every used column dropped."""
     frame = without_empty_rows(table.frame, list(cols.values()))
@@ -134,21 +168,13 @@ def _body(table: TextTable, cols: dict[str, str]) -> TextTable:
     return replace(table, frame=frame)
 
 
-def _problem(t: TextTable, i: Hashable, column: str, key: str, **values: object) -> Problem:
-    """The problem ``MESSAGES[key]`` at one cell, with the cell's row number and value."""
-    message, fix = MESSAGES[key]
-    row = t.row_number(int(cast(int, i)))
-    cell = str(t.frame[column].get(i, ""))
-    return Problem(t.source.name, message.format(**values), row, column, cell, fix.format(**values))
-
-
 def _read_rows(
     t: TextTable, cols: dict[str, str], options: ParseOptions, problems: list[Problem]
 ) -> Rows:
     decimal = "," if t.decimal == "," or t.delimiter == ";" else "."
     rows = _countries(t, cols, options, problems)
     rows[["edition", "edition_year"]] = _editions(t, cols["year"], options, problems)
-    for key in ("rank", "n_ranked", "score", "score_min", "score_max"):
+    for key in ("rank", "n_ranked", "score", "score_min", "score_max", "score_low", "score_high"):
         whole = key in ("rank", "n_ranked")
         values = pd.Series(pd.NA, index=t.frame.index, dtype="Int64" if whole else "Float64")
         if key in cols:
@@ -271,20 +297,11 @@ def _check_rows(t: TextTable, cols: dict[str, str], rows: Rows, problems: list[P
         blank &= (t.frame[cols[key]] == "") if key in cols else True
     for i in rows.index[blank]:
         problems.append(_problem(t, i, cols.get("rank") or cols["score"], "no_rank_or_score"))
-    _check_scale(t, cols, rows, problems)
+    check_scale(t, cols, rows, problems)
+    check_band(t, cols, rows, problems)
     _check_duplicates(t, cols, rows, problems)
     _check_same_n(t, cols, rows, problems)
     _check_direction(t, cols, rows, problems)
-
-
-def _check_scale(t: TextTable, cols: dict[str, str], rows: Rows, problems: list[Problem]) -> None:
-    low, high, score = rows["score_min"].fillna(0), rows["score_max"], rows["score"]
-    for i in rows.index[(high <= low).fillna(False)]:
-        problems.append(_problem(t, i, cols["score_max"], "scale_order", low=low[i]))
-    outside = ((score < low) | (score > high)).fillna(False) & (high > low).fillna(False)
-    for i in rows.index[outside]:
-        bounds = {"low": low[i], "high": high[i]}
-        problems.append(_problem(t, i, cols["score"], "outside_scale", **bounds))
 
 
 def _check_duplicates(
@@ -326,10 +343,6 @@ def _check_direction(
             problems.append(_problem(t, group.index[0], str(column), "against_direction", **facts))
 
 
-def _note(notes: Notes, key: str, index: object, edition: object) -> None:
-    notes.setdefault(key, []).append(f"{index} {edition}")
-
-
 def _edition_size(ranks: pd.Series, given: pd.Series) -> tuple[int | None, str]:
     """The number ranked of an edition whose rows do not all say it, and the note to add."""
     if not given.empty:
@@ -350,38 +363,7 @@ def _n_ranked(rows: Rows, notes: Notes) -> pd.Series:
         if missing.empty:
             continue
         value, key = _edition_size(group["rank"].dropna(), group["n_given"].dropna())
-        _note(notes, key, index, edition)
+        note(notes, key, index, edition)
         if value is not None:
             n[missing] = value
     return n
-
-
-def _derive(rows: Rows, notes: Notes) -> Rows:
-    """The scores as printed and normalised (ties and positions are derive's)."""
-    out = rows.copy()
-    out["score_as_printed"] = out["score"]
-    out["score_normalised"] = _normalised(out, notes)
-    out["score_direction"] = out["higher"].map({True: "higher_is_freer", False: "lower_is_freer"})
-    return out.drop(columns=["n_given", "score_min", "score_max", "higher"])
-
-
-def _normalised(rows: Rows, notes: Notes) -> pd.Series:
-    """Scores on 0-100 with 100 = best where the file says enough to know; NA elsewhere."""
-    score, high, low = rows["score"], rows["score_max"], rows["score_min"].fillna(0)
-    up = rows["higher"].eq(True).fillna(False).astype(bool)
-    down = rows["higher"].eq(False).fillna(False).astype(bool)
-    scaled = (high > low).fillna(False).astype(bool)
-    fits = (score.between(0, 100) | score.isna()).groupby([rows[k] for k in GROUP])
-    plain = up & ~scaled & fits.transform("all").astype(bool)
-    out = pd.Series(pd.NA, index=rows.index, dtype="Float64")
-    out = out.mask(up & scaled, 100 * (score - low) / (high - low))
-    out = out.mask(down & scaled, 100 * (high - score) / (high - low))
-    out = out.mask(plain, score).round(4).clip(0, 100)
-    reasons = {"no_direction": ~up & ~down, "beyond_100": up & ~scaled & ~plain}
-    reasons["lower_no_max"] = down & ~scaled
-    for key, mask in reasons.items():
-        for index, edition in (
-            rows.loc[mask & score.notna(), GROUP].drop_duplicates().itertuples(index=False)
-        ):
-            _note(notes, key, index, edition)
-    return out

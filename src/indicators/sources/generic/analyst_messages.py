@@ -1,9 +1,18 @@
 """Every message the analyst ranking adapter gives about a cell, with its fix, and its notes.
 
-``docs/analyst-files.md`` lists them; a test keeps the two in step.
+``docs/analyst-files.md`` lists them; a test keeps the two in step. :func:`cell_problem` makes
+a message into a problem at one cell (the file's row number, column name and value).
 """
 
 from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import cast
+
+from indicators.problems import Problem
+from indicators.sources.text_table import TextTable
+
+Notes = dict[str, list[str]]
 
 _COUNTRY_FIX = (
     "use an ISO3 code (e.g. KAZ) or an English or Russian name; variants can be added "
@@ -38,6 +47,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "check the score_max and score_min columns"),
     "outside_scale": ("the score is outside the scale {low:g} to {high:g}",
                       "check the score and the score_max / score_min columns"),
+    "band_column": ("the column {column!r} is a {have} but no column holds the {missing}",
+                    "give both bounds of the band (e.g. score_low and score_high, or V-Dem's "
+                    "_codelow and _codehigh), or neither"),
+    "band_half": ("only one bound of the band is given",
+                  "fill in both the lower and the upper bound, or neither"),
+    "band_order": ("the lower bound is above the upper bound ({high:g} in {high_column})",
+                   "check the two bounds: the lower bound is the smaller"),
+    "outside_band": ("the score is outside its band {low:g} to {high:g}",
+                     "check the score and its lower and upper bounds ({low_column}, "
+                     "{high_column})"),
+    "band_outside_scale": ("the bound is outside the scale {low:g} to {high:g}",
+                           "check the bound and the score_max / score_min columns"),
+    "banded_scores": ("several columns could be the score, each with V-Dem's _codelow and "
+                      "_codehigh columns: {columns}",
+                      "say which one with a column mapping, e.g. score={first!r}"),
     "duplicate": ("the same country appears twice in edition {edition} (first at row {first})",
                   "keep one row per country and edition"),
     "n_differs": ("the number ranked differs within edition {edition} (most rows say {usual})",
@@ -62,3 +86,16 @@ NOTES: dict[str, str] = {
                     "gives the scale to turn them around",
 }
 # fmt: on
+
+
+def cell_problem(t: TextTable, i: Hashable, column: str, key: str, **values: object) -> Problem:
+    """The problem ``MESSAGES[key]`` at one cell, with the cell's row number and value."""
+    message, fix = MESSAGES[key]
+    row = t.row_number(int(cast(int, i)))
+    cell = str(t.frame[column].get(i, ""))
+    return Problem(t.source.name, message.format(**values), row, column, cell, fix.format(**values))
+
+
+def note(notes: Notes, key: str, index: object, edition: object) -> None:
+    """Add the note ``NOTES[key]`` for one index and edition."""
+    notes.setdefault(key, []).append(f"{index} {edition}")
