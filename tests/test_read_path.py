@@ -3,7 +3,8 @@ and the ingest code off the read path").
 
 What a reader's page run loads is checked in a fresh interpreter, so nothing another test
 imported counts: app.py's and the page's own imports, the default store opened (already
-seeded: every start but the first) and its tables read.
+seeded: every start but the first) and its tables read. The server's warm-up (server.py)
+imports the same read path before the first visitor's run needs it.
 """
 
 from __future__ import annotations
@@ -129,8 +130,25 @@ def test_page_run_loads_no_pandera(seeded: Path) -> None:
     assert "pandera" not in modules
 
 
+def test_warm_up_imports_the_read_path_only() -> None:
+    """server.py's warm-up imports every module it names (a renamed one would be logged as a
+    failure) and nothing of the write path."""
+    modules, log = loaded_after("import server\nserver.warm_up()")
+    assert "warm-up failed" not in log
+    assert set(top_level_imports(ROOT / "app.py")) - {"pathlib", "streamlit"} <= modules
+    assert write_path_in(modules) == []
+
+
+def test_warm_up_failure_is_logged_not_raised() -> None:
+    """A module the warm-up cannot import is logged; the server goes on (the page reports it)."""
+    _, log = loaded_after("import server\nserver.warm_up(['indicators.no_such_module'])")
+    assert "warm-up failed" in log
+    assert "indicators.no_such_module" in log
+
+
 @pytest.mark.xfail(DATA_LIBRARIES_BEFORE_LISTENING, reason=SERVER_REASON, strict=True)
 def test_server_listens_before_pandas() -> None:
-    """What server.py imports before it listens (sign-in routes, edges) needs no pandas."""
+    """What server.py imports before it listens (sign-in routes, edges) needs no pandas: the
+    data libraries are the warm-up's, while the browser loads the frontend."""
     modules, _ = loaded_after("import server")
     assert {"pandas", "pyarrow", "pandera"}.isdisjoint(modules)
