@@ -4,6 +4,10 @@ The default store is built from the files in ``data/`` (through the same adapter
 as any upload) the first time it is opened. When the embedded files change in a new release
 and nobody has committed to that store by hand, the store is brought up to date by a new
 version; a store analysts have written to is left alone.
+
+Opening a store that is already seeded (every start but the first) reads the embedded files
+only to compare their checksum: the readers and the ingest are imported when a seed is due,
+so the app's read path does not load them.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indicators.paths import embedded_data_dir
-from indicators.sources.reading import SourceFile
 from indicators.store.base import StaleVersion, Store
 from indicators.store.factory import configured_database_url, open_store
 from indicators.tables.registry import TABLES
@@ -54,6 +57,7 @@ def seed(store: Store, root: Path | None = None, *, via: Via = "api") -> None:
         if any(v.user != EMBEDDED_USER for v in history) or history[-1].message == mark:
             return
     from indicators.pipeline import commit  # the ingest code stays off the read path
+    from indicators.sources.reading import SourceFile
 
     sources = [SourceFile.from_path(p) for p in files]
     try:
