@@ -19,13 +19,13 @@ import pytest
 from indicators.pipeline.derive import derive_rankings
 from indicators.pipeline.extract import parse_file
 from indicators.problems import ValidationFailed
-from indicators.sources.base import ParseOptions, RankRule
+from indicators.sources.base import ParseOptions
 from indicators.sources.detect import choose
 from indicators.sources.reading import SourceFile, read_tables
 from indicators.sources.registry import ADAPTERS
 from indicators.sources.workbook_parse import parse_sheets
 from indicators.tables.conform import conform
-from indicators.tables.rankings import RANKINGS
+from indicators.tables.rankings import RANKINGS, RankRule
 from tests.conftest import shared_file
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -41,27 +41,6 @@ def source(relative: str) -> str:
     return (ROOT / "src" / "indicators" / relative).read_text(encoding="utf-8")
 
 
-# Two known causes, outside this task's files; each expected failure ends by itself (and the
-# test then guards the fix) once its cause is gone from the source.
-PANDERA_ON_READ_PATH = "pandera" in source("tables/conform.py")
-PANDERA_REASON = (
-    "the store's decode_table conforms tables with tables/conform.py, which imports pandera "
-    "(task A moves pandera to pipeline/validate.py)"
-)
-DATA_LIBRARIES_BEFORE_LISTENING = any(
-    line in source(module)
-    for module, line in (
-        ("__init__.py", "from indicators.problems import"),
-        ("store/__init__.py", "from indicators.store.local import"),
-    )
-)
-SERVER_REASON = (
-    "indicators/__init__.py imports problems.py (pandas), and accounts/private_files.py imports "
-    "indicators.store.atomic, whose package __init__ loads the LocalStore (pandas, pyarrow, "
-    "pandera): the server listens only after those"
-)
-
-
 def top_level_imports(path: Path) -> list[str]:
     """The modules a file imports at module level (absolute imports only)."""
     names: list[str] = []
@@ -123,7 +102,6 @@ def test_page_run_loads_no_write_path(page: str, seeded: Path) -> None:
     assert write_path_in(modules) == []
 
 
-@pytest.mark.xfail(PANDERA_ON_READ_PATH, reason=PANDERA_REASON, strict=True)
 def test_page_run_loads_no_pandera(seeded: Path) -> None:
     """The Overview's run on a seeded store never imports pandera (validation is the write path)."""
     modules, _ = loaded_after(page_run("overview", seeded))
@@ -146,7 +124,6 @@ def test_warm_up_failure_is_logged_not_raised() -> None:
     assert "indicators.no_such_module" in log
 
 
-@pytest.mark.xfail(DATA_LIBRARIES_BEFORE_LISTENING, reason=SERVER_REASON, strict=True)
 def test_server_listens_before_pandas() -> None:
     """What server.py imports before it listens (sign-in routes, edges) needs no pandas: the
     data libraries are the warm-up's, while the browser loads the frontend."""

@@ -1,7 +1,7 @@
 """Derive: joint ranks, ties and comparable positions for every ranking source, rank changes.
 
 Adapters emit the ranks their file gives and what they know of the source's rule
-(:class:`indicators.sources.base.RankRule`); :func:`derive_rankings`, run once on every
+(:class:`indicators.tables.rankings.RankRule`); :func:`derive_rankings`, run once on every
 rankings table right after its adapter (:func:`indicators.pipeline.extract.parse_file`),
 computes the rest for every adapter alike. Pure functions over pandas objects; nothing here
 knows about the app, and the one file read is the project's table of publisher code changes
@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.paths import embedded_data_dir
-from indicators.sources.base import RankRule
+from indicators.tables.rankings import RankRule
 
 CODE_CHANGES_FILE = "rsf_code_changes.csv"
 

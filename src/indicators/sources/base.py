@@ -57,24 +57,6 @@ class Parsed:
         return max(self.rows_read - len(self.frame), 0)
 
 
-@dataclass(frozen=True)
-class RankRule:
-    """What a rankings adapter knows of how its source ranks ties, as data for derive.
-
-    Adapters emit the ranks their file gives; :func:`indicators.pipeline.derive.derive_rankings`
-    applies this rule and computes ``n_tied``, ``tied`` and ``position`` for every adapter.
-
-    ``joint_until``: up to this edition year the published ranks are joint (equal score, equal
-    rank: 1, 1, 3) although the file numbers tied entries one after another (RSF up to 2011-12);
-    derive makes the rank the shared one and keeps the file's number as ``rank_as_numbered``.
-    ``ties_given``: the file says how many entries share each rank (``n_tied``), and its rows
-    may be part of an edition (this project's own export), so ties are not counted from them.
-    """
-
-    joint_until: int | None = None
-    ties_given: bool = False
-
-
 class Adapter(Protocol):
     """A source format: it says how sure it is that a table is its format, and parses it."""
 
@@ -83,7 +65,7 @@ class Adapter(Protocol):
     description: str
     # Optional: ``owned_indexes`` (index ids only this adapter may write: a publisher's series),
     # ``writes_owned_indexes`` (may write them anyway: our own canonical export) and, for
-    # rankings, ``rank_rule`` (a :class:`RankRule`; none: ranks as given, ties counted).
+    # rankings, ``rank_rule`` (a :class:`indicators.tables.rankings.RankRule`; none: ranks as given, ties counted).
 
     def sniff(self, table: TextTable) -> float:
         """Confidence from 0 to 1 that the table is in this format, from its columns."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from indicators.tables.spec import (
@@ -97,3 +99,21 @@ RANKINGS = TableSpec(
         ),
     ),
 )
+
+
+@dataclass(frozen=True)
+class RankRule:
+    """What a rankings adapter knows of how its source ranks ties, as data for derive.
+
+    Adapters emit the ranks their file gives; :func:`indicators.pipeline.derive.derive_rankings`
+    applies this rule and computes ``n_tied``, ``tied`` and ``position`` for every adapter.
+
+    ``joint_until``: up to this edition year the published ranks are joint (equal score, equal
+    rank: 1, 1, 3) although the file numbers tied entries one after another (RSF up to 2011-12);
+    derive makes the rank the shared one and keeps the file's number as ``rank_as_numbered``.
+    ``ties_given``: the file says how many entries share each rank (``n_tied``), and its rows
+    may be part of an edition (this project's own export), so ties are not counted from them.
+    """
+
+    joint_until: int | None = None
+    ties_given: bool = False

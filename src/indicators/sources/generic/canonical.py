@@ -12,10 +12,10 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.problems import Problem, ValidationFailed
-from indicators.sources.base import Parsed, ParseOptions, RankRule, missing_columns_problem
+from indicators.sources.base import Parsed, ParseOptions, missing_columns_problem
 from indicators.sources.reading import TextTable
 from indicators.tables.conform import conform
-from indicators.tables.rankings import RANKINGS
+from indicators.tables.rankings import RANKINGS, RankRule
 
 REQUIRED = (
     "index",

@@ -36,7 +36,6 @@ from indicators.sources.base import (
     EMPTY_CELLS,
     Parsed,
     ParseOptions,
-    RankRule,
     find_column,
     missing_columns_problem,
     parse_numbers,
@@ -44,7 +43,7 @@ from indicators.sources.base import (
 )
 from indicators.sources.reading import TextTable
 from indicators.tables.conform import conform
-from indicators.tables.rankings import RANKINGS, SUB_INDICATORS
+from indicators.tables.rankings import RANKINGS, SUB_INDICATORS, RankRule
 
 INDEX_ID = "rsf_wpfi"
 SOURCE_URL = "https://rsf.org/sites/default/files/import_classement/{year}.csv"
