@@ -255,7 +255,7 @@ def test_sessions_survive_a_new_process_and_end_when_account_changes(users_file:
     user = _user()
     a, b = (auth.issue_session(user) for _ in range(2))
     code = (
-        "import sys; from indicators import auth; "
+        "import sys; from indicators.accounts import auth; "
         "sys.exit(0 if auth.check_session(sys.argv[1]) is not None else 1)"
     )
     assert subprocess.run([sys.executable, "-c", code, a.token], check=False).returncode == 0

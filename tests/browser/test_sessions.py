@@ -90,6 +90,9 @@ def test_signin_address_when_signed_in(page: Any, session_app: str) -> None:
     main = page.locator("[data-testid='stMain']")
     main.get_by_role("button", name="Sign out").click()
     page.get_by_role("heading", name="Sign in").first.wait_for(timeout=60_000)
+    # The signed-out run redraws the whole page; on a loaded machine the old button can outlive
+    # the new heading by a moment, so wait for it to go (a button that stays fails here).
+    page.get_by_role("button", name="Sign out").first.wait_for(state="detached", timeout=30_000)
     assert page.get_by_role("button", name="Sign out").count() == 0
 
 
