@@ -17,10 +17,12 @@ from app_pages._common import (
 )
 from indicators.present.charts import position_chart
 from indicators.present.labels import index_phrase, method_label, readable
+from indicators.present.rank_moves import METHOD, rank_move_figure, rank_move_sentence
 from indicators.present.sentences import incident_sentence, summary_sentences
 from indicators.present.tables_in_words import event_table
+from indicators.query.explain import CannotExplain, RankSplit, explain_rank
 from indicators.query.overview import Headline, headline, incident_summary
-from indicators.query.trend import LOW_BASELINE
+from indicators.query.trend import TILE_HELP
 from indicators.query.views import rankings_view
 from indicators.text import escape_markdown, one_line
 
@@ -62,8 +64,7 @@ def headline_metrics(h: Headline, incidents: pd.DataFrame, iso3: str) -> None:
             delta=escape_markdown(summary.change),
             delta_color="off",
             delta_arrow="off",
-            help="Distinct incidents in the sources loaded here, not all that happened. "
-            f"Fewer than {LOW_BASELINE} cases in either year are too few to call a trend.",
+            help=TILE_HELP,
         )
     st.subheader("In plain words")
     for sentence in summary_sentences(h, incident_sentence(h.country, summary)):
@@ -104,6 +105,48 @@ def position_over_time(rankings: pd.DataFrame, events: pd.DataFrame, iso3: str) 
         st.dataframe(readable(figures[FIGURES]), hide_index=True)
 
 
+SPLIT = [
+    "against",
+    "rank_against",
+    "edition",
+    "rank",
+    "score_against",
+    "score",
+    "rank_if_only_own_score_changed",
+    "places_gained",
+    "explained_by_own_score",
+    "explained_by_others",
+]
+
+
+def _split(rankings: pd.DataFrame, iso3: str) -> RankSplit | str:
+    try:
+        return explain_rank(rankings, iso3)
+    except CannotExplain as exc:
+        return f"The latest change of rank cannot be split here: {exc}."
+
+
+def why_the_rank_moved(rankings: pd.DataFrame, iso3: str) -> None:
+    """The latest rank change split into the country's own score and the others' changes."""
+    st.subheader("Why the rank moved")
+    split = per_version(("overview-split", iso3), lambda: _split(rankings, iso3))
+    if isinstance(split, str):
+        plain(split)
+    else:
+        plain(rank_move_sentence(split))
+        chart(
+            per_version(("overview-split-chart", iso3), lambda: rank_move_figure(split)),
+            "overview-rank-move",
+            title=one_line(f"{split.country}: rank {split.against} to {split.edition}"),
+            subtitle="The places its own score explains, and the places the others' changes do",
+            source="Reporters Without Borders (RSF), World Press Freedom Index "
+            f"{split.against} and {split.edition}",
+            data=pd.DataFrame([split.record()]),
+            shown=SPLIT,
+        )
+    st.caption(escape_markdown(METHOD))
+
+
 LATEST = ["date", "kind", "title", "source_name"]
 
 
@@ -132,6 +175,8 @@ def page() -> None:
         )
     country_events = events[events["country"] == iso3]
     position_over_time(rankings, country_events, iso3)
+    if h is not None:
+        why_the_rank_moved(rankings, iso3)
     latest_events(country_events)
 
 

@@ -236,3 +236,30 @@ def test_the_brief_says_why_the_rank_moved(tmp_path: Path) -> None:
     )
     seeded = brief_for(open_default_store(), "KAZ", None, date(2026, 12, 1))
     assert seeded.sentences[-1].startswith("Why the rank moved cannot be split here: the store")
+
+
+def test_overview_why_the_rank_moved_on_the_embedded_data() -> None:
+    from tests.pages import figures, open_page
+
+    at = open_page()
+    texts = [m.value.replace("\\", "").replace("\u2060", "") for m in at.markdown]
+    assert any("cannot be split here: the store holds 13 of the 180" in t for t in texts)
+    assert not any(trace.get("type") == "waterfall" for f in figures(at) for trace in f["data"])
+
+
+def test_overview_why_the_rank_moved_with_whole_editions() -> None:
+    from tests.pages import figures, open_page
+
+    store = open_default_store()
+    ingest(store, [SourceFile.from_path(RSF / f"{y}.csv") for y in ("2025", "2026")], user="t")
+    at = open_page()
+    texts = [m.value.replace("\\", "").replace("\u2060", "") for m in at.markdown]
+    assert any(
+        "Kazakhstan fell 8 places in 2026 (141st to 149th of 180): its own score explains 7, "
+        "other countries' changes 1." in t
+        for t in texts
+    )
+    [fall] = [t for f in figures(at) for t in f["data"] if t.get("type") == "waterfall"]
+    assert fall["x"] == ["2025", "Own score", "Others", "2026"]
+    assert fall["y"] == [141, 7, 1, 149]
+    assert fall["measure"] == ["absolute", "relative", "relative", "total"]
