@@ -138,14 +138,14 @@ def _check_headers(name: str, headers: list[str]) -> None:
     seen: dict[str, int] = {}
     for i, h in enumerate(headers):
         clean = re.sub(r"\.\d+$", "", h) if h not in seen else h
-        key = clean.strip().lower()
+        key = clean.strip().lstrip("\ufeff").strip().lower()  # a byte-order mark is no name
         if key in seen and key:
             problems.append(
                 Problem(
                     name,
                     "the same column name appears twice",
                     1,
-                    clean.strip(),
+                    clean.strip().lstrip("\ufeff"),
                     fix="rename or remove one of them",
                 )
             )
