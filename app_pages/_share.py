@@ -157,12 +157,14 @@ def share_view(page_path: str) -> None:
     params = [(k, str(v)) for k in st.query_params for v in st.query_params.get_all(k)]
     url = view_url(st.context.url, page_path, params)
     box = st.sidebar.container(key="share-view")
-    box.subheader("Share this view")
-    box.code(url, language=None, wrap_lines=True)
-    box.caption(
-        "Copy link: the button beside the address copies it. It opens this page with "
-        "the same country and choices."
-    )
+    # In a popover, the link and its copy button are drawn when it is opened: the code box's
+    # script (1.5 MB) is then loaded on that click, not before every page's first chart.
+    with box.popover("Share this view", icon=":material/link:", width="stretch"):
+        st.code(url, language=None, wrap_lines=True)
+        st.caption(
+            "Copy link: the button beside the address copies it. It opens this page with "
+            "the same country and choices."
+        )
 
 
 def footer() -> None:

@@ -99,3 +99,18 @@ def screenshot(pg: Any, name: str) -> Path:
     pg.screenshot(path=str(out), full_page=True)
     pg.set_viewport_size(size)
     return out
+
+
+SHARE_CODE = "[data-testid='stPopoverBody'] [data-testid='stCode']"
+
+
+def share_link_box(pg: Any) -> Any:
+    """Open the sidebar's 'Share this view' (a popover: the link is drawn when opened) and
+    return the box that shows the link and its copy button."""
+    box = pg.locator(SHARE_CODE)
+    if box.count() == 0:
+        pg.locator("[data-testid='stSidebar'] .st-key-share-view").get_by_role(
+            "button", name="Share this view"
+        ).click()
+        box.first.wait_for(timeout=30_000)
+    return box.first

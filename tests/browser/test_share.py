@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, share_link_box
 from tests.browser.test_dashboard import wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,7 @@ def _figures(pg: Any) -> list[dict[str, Any]]:
 
 def _copied_link(pg: Any) -> str:
     """Click the copy button of 'Share this view' and read the clipboard."""
-    box = pg.locator("[data-testid='stSidebar'] .st-key-share-view [data-testid='stCode']")
+    box = share_link_box(pg)
     box.hover()
     box.get_by_role("button", name="Copy to clipboard").click()
     copied = str(pg.evaluate("() => navigator.clipboard.readText()"))
@@ -96,8 +96,7 @@ def test_every_page_offers_its_link(page: Any, app_url: str) -> None:
     for path in ("", "rankings", "events", "claim", "sources"):
         page.goto(f"{app_url}/{path}?country=KGZ")
         wait_for_app(page)
-        box = page.locator("[data-testid='stSidebar'] .st-key-share-view [data-testid='stCode']")
-        link = box.inner_text().strip()
+        link = share_link_box(page).inner_text().strip()
         assert link.startswith(f"{app_url}/{path}"), link
         assert "country=KGZ" in link
 

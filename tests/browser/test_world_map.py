@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,14 +13,20 @@ import pytest
 from indicators.pipeline.commit import ingest
 from indicators.pipeline.embedded import open_default_store
 from indicators.sources.reading import SourceFile
-from tests.browser.conftest import SERVER, free_port, screenshot, start_streamlit, stop
+from tests.browser.conftest import (
+    SERVER,
+    free_port,
+    screenshot,
+    share_link_box,
+    start_streamlit,
+    stop,
+)
 from tests.browser.test_dashboard import trace_names, wait_for_app
 from tests.conftest import shared_file
 
 pytestmark = pytest.mark.browser
 
 MAP = "[data-testid='stPlotlyChart']:has(.choroplethlocation)"
-SHARE = "[data-testid='stSidebar'] .st-key-share-view [data-testid='stCode']"
 GD = (
     "[...document.querySelectorAll('.js-plotly-plot')]"
     ".find(g => (g.data || []).some(t => t.meta && t.meta.role === 'ranked'))"
@@ -170,7 +177,8 @@ def test_edition_change_redraws_map_and_link(page: Any, world_url: str) -> None:
     alone) and the sidebar's share link then carries map_edition=2025."""
     blocked = _only_the_app(page, world_url)
     _open_map(page, f"{world_url}/rankings?country=KAZ&map_edition=2026")
-    assert "map_edition=2026" in page.locator(SHARE).inner_text()
+    assert "map_edition=2026" in share_link_box(page).inner_text()
+    page.keyboard.press("Escape")  # close the popover before choosing
     label = page.locator("label").filter(has_text=re.compile(r"^\s*Edition\s*$"))
     page.locator("[data-testid='stSelectbox']").filter(has=label).first.click()
     page.keyboard.type("2025")
@@ -180,8 +188,10 @@ def test_edition_change_redraws_map_and_link(page: Any, world_url: str) -> None:
         timeout=60_000,
     )
     page.wait_for_function("() => location.search.includes('map_edition=2025')")
-    page.locator(SHARE).filter(has_text="map_edition=2025").wait_for(timeout=60_000)
     wait_for_app(page)
-    assert "map_edition=2025" in page.locator(SHARE).inner_text()
+    deadline = time.monotonic() + 60
+    while "map_edition=2025" not in share_link_box(page).inner_text():
+        assert time.monotonic() < deadline, "the share link never carried map_edition=2025"
+        time.sleep(0.5)
     assert _drawn(page)["codes"] == 180
     assert blocked == []
