@@ -17,10 +17,15 @@ from app_pages._common import (
 )
 from indicators.present.charts import position_chart
 from indicators.present.labels import index_phrase, method_label, readable
-from indicators.present.rank_moves import METHOD, rank_move_figure, rank_move_sentence
+from indicators.present.rank_moves import (
+    METHOD,
+    rank_move_figure,
+    rank_move_sentence,
+    split_or_reason,
+)
 from indicators.present.sentences import incident_sentence, summary_sentences
 from indicators.present.tables_in_words import event_table
-from indicators.query.explain import CannotExplain, RankSplit, explain_rank
+from indicators.query.explain import RankSplit
 from indicators.query.overview import Headline, headline, incident_summary
 from indicators.query.trend import TILE_HELP
 from indicators.query.views import rankings_view
@@ -120,10 +125,10 @@ SPLIT = [
 
 
 def _split(rankings: pd.DataFrame, iso3: str) -> RankSplit | str:
-    try:
-        return explain_rank(rankings, iso3)
-    except CannotExplain as exc:
-        return f"The latest change of rank cannot be split here: {exc}."
+    split = split_or_reason(rankings, iso3)
+    if isinstance(split, str):
+        return f"The latest change of rank cannot be split here: {split}."
+    return split
 
 
 def why_the_rank_moved(rankings: pd.DataFrame, iso3: str) -> None:

@@ -117,9 +117,19 @@ def rank_move_figure(split: RankSplit) -> go.Figure:
     return fig
 
 
+def split_or_reason(
+    rankings: pd.DataFrame, iso3: str, edition: str | None = None
+) -> RankSplit | str:
+    """The split for ``edition`` against the edition before, or why it cannot be made."""
+    try:
+        return explain_rank(rankings, iso3, edition=edition)
+    except CannotExplain as exc:
+        return str(exc)
+
+
 def rank_move_words(rankings: pd.DataFrame, iso3: str, edition: str | None = None) -> str:
     """The sentence for ``edition`` against the edition before, or why it cannot be said."""
-    try:
-        return rank_move_sentence(explain_rank(rankings, iso3, edition=edition))
-    except CannotExplain as exc:
-        return f"Why the rank moved cannot be split here: {exc}."
+    split = split_or_reason(rankings, iso3, edition)
+    if isinstance(split, str):
+        return f"Why the rank moved cannot be split here: {split}."
+    return rank_move_sentence(split)
