@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: install run test lint typecheck pytest bench clean
+.PHONY: install run test lint typecheck pytest bench catalogs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+catalogs: $(STAMP)  # add new messages to the Russian and Kazakh .po files, drop removed ones
+	$(BIN)/python -m scripts.update_catalogs
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

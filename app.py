@@ -19,12 +19,14 @@ from app_pages._auth import (
     upload_signin,
 )
 from app_pages._common import begin_run, report_damage, settle, synthetic_banner
+from app_pages._lang import choose_language
 from app_pages._share import footer, print_styles, share_view
 
 # A local icon: a ":material/...:" page icon makes browsers fetch the favicon from Google's CDN.
 ICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 st.set_page_config(page_title="Press-freedom indicators", page_icon=ICON, layout="wide")
 
+choose_language()  # first: every title and word below is in the reader's language
 READ = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page(

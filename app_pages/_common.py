@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
+from indicators.i18n import language
 from indicators.paths import default_store_dir
 from indicators.pipeline.embedded import open_default_store
 from indicators.present.export import to_safe_csv
@@ -76,9 +77,9 @@ def per_version(key: tuple[object, ...], build: Callable[[], T]) -> T:
     Many readers look at the same few countries: the second reader of Kazakhstan's overview
     gets the figure the first one built. ``key`` must name everything ``build`` depends on
     besides the stored tables (page, country, choices); the result is shared, so it is never
-    modified.
+    modified. The reader's language is part of every key.
     """
-    return _derived(location(), version(), key, build)
+    return _derived(location(), version(), (language(), *key), build)
 
 
 def table(name: str) -> pd.DataFrame:

@@ -21,7 +21,7 @@ README = ROOT / "README.md"
 # In order: a module may import its own stage and the stages before it, never one after it.
 STAGES = ("tables", "sources", "store", "pipeline", "query", "present", "accounts", "cli")
 # Top-level modules every stage may use: where files live, what a problem is, text as text.
-SHARED = {"paths", "problems", "text"}
+SHARED = {"i18n", "paths", "problems", "text"}
 
 
 def _stage_of(module: str) -> str | None:
@@ -56,7 +56,7 @@ def _imports(path: Path) -> list[tuple[int, str]]:
 
 def test_every_folder_is_a_stage_and_every_module_sits_in_one() -> None:
     folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"}
-    folders.discard("_embedded")
+    folders -= {"_embedded", "locale"}  # data: the embedded files, the catalogs (i18n.py)
     assert folders == set(STAGES), f"folders that are not stages: {sorted(folders - set(STAGES))}"
     top = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
     assert top <= SHARED, f"top-level modules outside every stage: {sorted(top - SHARED)}"

@@ -265,3 +265,13 @@ def _cell(value: object) -> object:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return value if isinstance(value, str) else str(value)
+
+
+def catalog_messages() -> list[tuple[str, str, str]]:
+    """Every label of the label tables, in the context of its table, for the catalogs
+    (``scripts/update_catalogs.py``)."""
+    return [
+        (label, f"labels/{name}", f"data/labels/{name}*.csv: {key}")
+        for name in LABEL_TABLES
+        for key, label in _labels(name).items()
+    ]

@@ -12,6 +12,8 @@ import re
 from functools import cache
 from importlib.resources import files
 
+from indicators.i18n import _
+
 START = "<!-- methods:start -->"
 END = "<!-- methods:end -->"
 
@@ -63,3 +65,34 @@ def section(heading: str) -> str:
     if found is None:
         raise KeyError(f"the methods text has no section {heading!r}")
     return found.group(1).strip()
+
+
+def blocks(text: str) -> list[str]:
+    """The text's paragraphs, headings, list items and code blocks: the units a translator
+    translates (a code block is one unit, blank lines inside it included)."""
+    units: list[str] = []
+    current: list[str] = []
+    fenced = False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        if not fenced and not line.strip() and not line.startswith("```"):
+            if current:
+                units.append("\n".join(current))
+            current = []
+            continue
+        current.append(line)
+    if current:
+        units.append("\n".join(current))
+    return units
+
+
+def localized(text: str | None = None) -> str:
+    """The methods text (or a section of it) in the reader's language, unit by unit."""
+    source = methods_text() if text is None else text
+    return "\n\n".join(_(unit) for unit in blocks(source)) + "\n"
+
+
+def catalog_messages() -> list[tuple[str, None, str]]:
+    """Every unit of the methods text, for the catalogs (``scripts/update_catalogs.py``)."""
+    return [(unit, None, "methods.md") for unit in blocks(methods_text())]

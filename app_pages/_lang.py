@@ -1,0 +1,35 @@
+"""The reader's language: a picker in the sidebar, kept in the URL as ``?lang=ru`` / ``?lang=kk``.
+
+Chosen first in each run (app.py), before any page title or text is made, so the whole run is
+in one language; English, the default, leaves the URL without a ``lang``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.i18n import DEFAULT, LANGUAGES, NAMES, parse_language, set_language
+
+KEY = "lang"
+LABEL = "Language · Язык · Тіл"  # in all three, so a reader finds it in any of them
+
+
+def choose_language() -> str:
+    """The language of this run, from the picker, else this session, else the URL."""
+    remembered = st.session_state.get("_lang")
+    wanted = parse_language(remembered if remembered else st.query_params.get(KEY, DEFAULT))
+    code = st.sidebar.selectbox(
+        LABEL,
+        LANGUAGES,
+        index=LANGUAGES.index(wanted),
+        format_func=lambda c: NAMES[c],
+        key=KEY,
+    )
+    code = set_language(code)
+    st.session_state["_lang"] = code
+    if code == DEFAULT:
+        if KEY in st.query_params:
+            del st.query_params[KEY]
+    else:
+        st.query_params[KEY] = code
+    return code
