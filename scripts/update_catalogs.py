@@ -37,19 +37,30 @@ LOCALE = SRC / "locale"
 TRANSLATED = ("ru", "kk")
 CREATED = datetime(2026, 12, 1, tzinfo=UTC)
 KEYWORDS = {"_": None, "N_": None, "msg": None, "n_": (1, 2), "p_": ((1, "c"), 2)}
+ANALYST_PAGES = ("upload", "history", "signin", "_auth", "_preview", "_upload_jobs")
+CHART_MODULES = (
+    "charts",
+    "chart_events",
+    "chart_style",
+    "chart_text",
+    "incident_charts",
+    "aligned",
+    "world_map",
+    "figure_export",
+    "geo",
+    "precision",
+    "export",
+)
 # (pattern of a path relative to the repository, domain); the first that matches wins.
 DOMAIN_RULES = (
     ("src/indicators/cli/*", None),  # the command line's own messages stay English
-    ("app_pages/upload.py", "analysts"),
-    ("app_pages/history.py", "analysts"),
-    ("app_pages/signin.py", "analysts"),
-    ("app_pages/_auth.py", "analysts"),
-    ("app_pages/_preview.py", "analysts"),
-    ("app_pages/_upload_jobs.py", "analysts"),
+    *((f"app_pages/{name}.py", "analysts") for name in ANALYST_PAGES),
+    *((f"app_pages/{name}.py", "pages_data") for name in ("incidents", "events", "claim", "brief")),
     ("app.py", "pages"),
     ("app_pages/*", "pages"),
     ("src/indicators/present/labels.py", "labels"),
     ("src/indicators/present/methods.py", "methods"),
+    *((f"src/indicators/present/{name}.py", "charts") for name in CHART_MODULES),
     ("src/indicators/present/*", "present"),
     ("src/indicators/query/*", "present"),
     ("src/indicators/i18n.py", "present"),
