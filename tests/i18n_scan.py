@@ -29,7 +29,7 @@ ENGLISH_WORDS = frozenset(
     they we you your our can cannot could would should will may might must shown show shows
     here been being do does did done any some such then also about because while since until
     file files country countries rank ranks score scores source sources year years data chart
-    table download page sign none""".split()
+    table download page sign none""".split()  # noqa: SIM905
 )
 PROPER_NAMES = (
     "Freedom House",
