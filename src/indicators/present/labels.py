@@ -92,7 +92,7 @@ def _vocabulary_words(words: str, first: str | None = None) -> str:
     context tried first; as they are when no vocabulary knows them (an analyst's own value)."""
     if language() == DEFAULT:
         return words
-    contexts = ([f"vocab/{first}"] if first else []) + list(VOCABULARY_CONTEXTS)
+    contexts = [*([f"vocab/{first}"] if first else []), *VOCABULARY_CONTEXTS, "labels/values"]
     for context in contexts:
         found = p_(context, words)
         if found != words:
@@ -389,7 +389,7 @@ def _vocabulary_messages() -> list[tuple[str, str, str]]:
         (_words(value), f"vocab/{name}", f"{name}: {value} ({description})")
         for name, described in values.items()
         for value, description in described.items()
-        if value not in _labels("values")
+        if _labels("values").get(value) != _words(value)  # else translated as labels/values
     ]
 
 
