@@ -5,23 +5,31 @@ One place for every label the app, the exports and the brief show: indices, meas
 kinds (from their value), statutes (from ``data/reference/statutes*.csv`` titles and the legal
 codes' names), regions (by name) and countries (with the names a reader would type). Every
 function is pure: the same key gives the same text for filters, legends, tables and files.
+
+Every label is in the reader's language (:func:`indicators.i18n.language`): label tables and
+vocabulary values through the ``labels`` catalogs (one context per table, see
+:func:`catalog_messages`), statute titles and region names from the reference tables' own
+columns (``title_ru``/``title_kk``, ``name_ru``/``name_kk``), countries from Babel's locale
+data. English is the source and comes out as written in the tables.
 """
 
 from __future__ import annotations
 
 import gettext
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pycountry
 
+from indicators.i18n import DEFAULT, _, language, p_
 from indicators.paths import embedded_data_dir
 from indicators.sources.countries import load_alias_tables, resolve
 from indicators.sources.reference import Reference, load_reference, parse_iso
 from indicators.tables.values import is_missing
+from indicators.tables.vocab import VOCABULARIES, vocabulary
 
 LABEL_TABLES = (
     "indices",
@@ -36,6 +44,17 @@ SEPARATOR = " · "  # between a country's name and the other names it is found b
 MAX_OTHER_NAMES = 5
 _CODE_LIKE = re.compile(r"[A-Z][A-Z0-9_]{1,5}")  # alias-table codes (KAZ, USA1), not names
 _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
+STATUTE_CATEGORIES = "statute_categories"  # the vocabulary of statutes.csv's category column
+VOCABULARY_CONTEXTS = tuple(f"vocab/{n}" for n in (*VOCABULARIES, STATUTE_CATEGORIES))
+STATUTE_CODES = "labels/statute_codes"  # context of the legal codes' short names
+# The reference columns a language's titles and names are read from, best first.
+TITLE_COLUMNS = {
+    "en": ("title_en",),
+    "ru": ("title_ru", "title_en"),
+    "kk": ("title_kk", "title_ru", "title_en"),
+}
+NAME_COLUMNS = {"en": ("name_en",), "ru": ("name_ru", "name_en"), "kk": ("name_kk", "name_en")}
+ALPHA2_EXTRA = {"XKX": "XK"}  # user-assigned codes whose territory Babel's locale data names
 
 
 def load_labels(name: str, folder: Path | None = None) -> dict[str, str]:
@@ -57,53 +76,76 @@ def _labels(name: str) -> dict[str, str]:
     return load_labels(name)
 
 
-def humanize(text: object) -> str:
-    """A stored value in words: 'case_dropped' -> 'Case dropped' (capitals kept: 'NGO')."""
-    if is_missing(text):
-        return ""
+def _label(name: str, key: object) -> str | None:
+    """The label of ``key`` in one label table, in the reader's language (None: not listed)."""
+    label, context = _labels(name).get(str(key)), f"labels/{name}"
+    return p_(context, label) if label else None
+
+
+def _words(text: object) -> str:
     words = re.sub(r"\s+", " ", str(text).replace("_", " ")).strip()
     return words[:1].upper() + words[1:]
+
+
+def _vocabulary_words(words: str, first: str | None = None) -> str:
+    """``words`` (a value in words) as a vocabulary's catalog translates them, ``first``'s
+    context tried first; as they are when no vocabulary knows them (an analyst's own value)."""
+    if language() == DEFAULT:
+        return words
+    contexts = [*([f"vocab/{first}"] if first else []), *VOCABULARY_CONTEXTS, "labels/values"]
+    for context in contexts:
+        found = p_(context, words)
+        if found != words:
+            return found
+    return words
+
+
+def humanize(text: object) -> str:
+    """A stored value in words: 'case_dropped' -> 'Case dropped' (capitals kept: 'NGO'); in
+    another language, the vocabularies' translation of those words where they have one."""
+    return "" if is_missing(text) else _vocabulary_words(_words(text))
 
 
 def index_label(key: object) -> str:
     """An index's name ('rsf_wpfi' -> 'RSF World Press Freedom Index'); an analyst's index
     without a label keeps the name it was given."""
-    return "" if is_missing(key) else _labels("indices").get(str(key), str(key))
+    return "" if is_missing(key) else _label("indices", key) or str(key)
 
 
 def measure_label(key: object) -> str:
     """A ranking measure with its scale: 'rank' -> 'Rank (1 = freest)'."""
-    return "" if is_missing(key) else _labels("measures").get(str(key), humanize(key))
+    return "" if is_missing(key) else _label("measures", key) or humanize(key)
 
 
 def column_label(key: object) -> str:
     """A column's header: 'n_ranked' -> 'Number ranked'; an unlisted column in words."""
-    return "" if is_missing(key) else _labels("columns").get(str(key), humanize(key))
+    return "" if is_missing(key) else _label("columns", key) or humanize(key)
 
 
 def index_phrase(key: object) -> str:
     """An index as a sentence names it: 'rsf_wpfi' -> "RSF's World Press Freedom Index"."""
     if is_missing(key):
         return ""
-    return _labels("index_phrases").get(str(key)) or index_label(key)
+    return _label("index_phrases", key) or index_label(key)
 
 
 def method_label(key: object) -> str:
     """A scoring method (era) in words: 'rsf_2022' -> 'RSF 2022- method'."""
-    return "" if is_missing(key) else _labels("methods").get(str(key), humanize(key))
+    return "" if is_missing(key) else _label("methods", key) or humanize(key)
 
 
-def value_label(value: object) -> str:
+def value_label(value: object, vocabulary_name: str | None = None) -> str:
     """A vocabulary value (incident type, target type, statute category ...) in words:
-    'case_dropped' -> 'Case dropped', 'insult_defamation' -> 'Insult and defamation'."""
+    'case_dropped' -> 'Case dropped', 'insult_defamation' -> 'Insult and defamation'
+    (``vocabulary_name``: the vocabulary whose translation is tried first)."""
     if is_missing(value):
         return ""
-    return _labels("values").get(str(value)) or humanize(value)
+    return _label("values", value) or _vocabulary_words(_words(value), vocabulary_name)
 
 
 def event_kind_label(kind: object) -> str:
     """An event kind in words: 'law change' -> 'Law change'."""
-    return value_label(kind)
+    return value_label(kind, "event_kinds")
 
 
 def region_short_label(code: object, fallback: object = None) -> str:
@@ -111,7 +153,7 @@ def region_short_label(code: object, fallback: object = None) -> str:
     'Almaty reg.'); without one, ``fallback``, else the full label."""
     if is_missing(code):
         return ""
-    short = _labels("region_short").get(str(code))
+    short = _label("region_short", code)
     if short:
         return short
     return str(fallback) if not is_missing(fallback) else region_label(code)
@@ -136,17 +178,35 @@ def _code_names(ref: Reference) -> dict[tuple[str, str], str]:
     return out
 
 
-@lru_cache(maxsize=4)
+def _in_language(row: Mapping[Hashable, object], columns: dict[str, tuple[str, ...]]) -> str:
+    """The first non-empty of a row's columns for the reader's language ('' when none is)."""
+    for column in columns.get(language(), columns[DEFAULT]):
+        text = str(row.get(column) or "").strip()
+        if text:
+            return text
+    return ""
+
+
 def statute_labels(ref: Reference | None = None) -> dict[str, str]:
     """Labels by statute key: 'Criminal Code art. 274: dissemination of knowingly false
-    information' (a past code keeps its year: 'Criminal Code (1997) art. 129: ...')."""
+    information' (a past code keeps its year: 'Criminal Code (1997) art. 129: ...'); in
+    Russian and Kazakh with the title of ``title_ru``/``title_kk``."""
+    return _statute_labels(ref, language())
+
+
+@lru_cache(maxsize=8)
+def _statute_labels(ref: Reference | None, lang: str) -> dict[str, str]:
     ref = ref or load_reference()
     codes = _code_names(ref)
     out: dict[str, str] = {}
     for row in ref.statutes.to_dict("records"):
         code = codes.get((str(row["country"]), str(row["code"])), str(row["code"]))
-        title = str(row["title_en"]).strip()
-        out[str(row["key"])] = f"{code} art. {row['article']}" + (f": {title}" if title else "")
+        title = _in_language(row, TITLE_COLUMNS)
+        if lang != DEFAULT:  # "Уголовный кодекс, ст. 274: распространение ..."
+            code, title = p_(STATUTE_CODES, code), title[:1].lower() + title[1:]
+        values = {"code": code, "article": row["article"], "title": title}
+        text = _("{code} art. {article}: {title}") if title else _("{code} art. {article}")
+        out[str(row["key"])] = text.format(**values)
     return out
 
 
@@ -155,18 +215,23 @@ def statute_label(key: object, ref: Reference | None = None) -> str:
     return "" if is_missing(key) else statute_labels(ref).get(str(key), str(key))
 
 
-@lru_cache(maxsize=4)
 def region_labels(ref: Reference | None = None) -> dict[str, str]:
-    """Labels by region code: 'KZ-75' -> 'Almaty (city)', 'KZ-YUZ' -> '... Region (until 2018)'."""
+    """Labels by region code: 'KZ-75' -> 'Almaty (city)', 'KZ-YUZ' -> '... Region (until 2018)';
+    in Russian and Kazakh from ``name_ru``/``name_kk``: 'Алматы (город)'."""
+    return _region_labels(ref, language())
+
+
+@lru_cache(maxsize=8)
+def _region_labels(ref: Reference | None, lang: str) -> dict[str, str]:
     ref = ref or load_reference()
     out: dict[str, str] = {}
     for row in ref.regions.to_dict("records"):
-        label = str(row["name_en"]) or str(row["code"])
+        label = _in_language(row, NAME_COLUMNS) or str(row["code"])
         if row["kind"] == "city":
-            label += " (city)"
+            label = _("{name} (city)").format(name=label)
         ended = parse_iso(str(row["valid_to"]))
         if ended is not None:
-            label += f" (until {ended.year})"
+            label = _("{name} (until {year})").format(name=label, year=ended.year)
         out[str(row["code"])] = label
     return out
 
@@ -193,12 +258,10 @@ def _other_names() -> dict[str, list[str]]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _russian() -> gettext.NullTranslations:
-    try:
-        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"])
-    except OSError:
-        return gettext.NullTranslations()
+@lru_cache(maxsize=4)
+def _pycountry_names(domain: str, lang: str) -> gettext.NullTranslations:
+    """pycountry's translations of country names (``iso3166-1``; ``iso3166-3``: former ones)."""
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang], fallback=True)
 
 
 def _iso_names(iso3: str) -> list[str]:
@@ -206,17 +269,54 @@ def _iso_names(iso3: str) -> list[str]:
     if country is None:
         return []
     names = [str(getattr(country, a, "") or "") for a in ("common_name", "name")]
-    names += [_russian().gettext(n) for n in names if n]
+    names += [_pycountry_names("iso3166-1", "ru").gettext(n) for n in names if n]
     return [n for n in names if n]
+
+
+@lru_cache(maxsize=4)
+def _territories(lang: str) -> Mapping[str, str]:
+    """Babel's names of territories (countries) by ISO alpha-2 code, in ``lang``."""
+    import babel
+
+    return dict(babel.Locale(lang).territories)
+
+
+@lru_cache(maxsize=1024)
+def _local_country_name(iso3: str, lang: str) -> str | None:
+    country = pycountry.countries.get(alpha_3=iso3)
+    alpha2 = country.alpha_2 if country is not None else ALPHA2_EXTRA.get(iso3)
+    if alpha2 and _territories(lang).get(alpha2):
+        return _territories(lang)[alpha2]
+    former = pycountry.historic_countries.get(alpha_3=iso3) if country is None else None
+    if former is not None:
+        local = _pycountry_names("iso3166-3", lang).gettext(former.name)
+        return local if local != former.name else None
+    return None
+
+
+def country_name(iso3: object, name: object = None) -> str:
+    """A country's name in the reader's language: 'KAZ' -> 'Kazakhstan' / 'Казахстан' /
+    'Қазақстан' (Babel's locale data by the ISO alpha-2 code); an entity without an ISO code
+    keeps ``name`` (or its English name)."""
+    if is_missing(iso3):
+        return "" if is_missing(name) else str(name)
+    code = str(iso3)
+    given = str(name) if not is_missing(name) and str(name) and str(name) != code else None
+    english = given or _entity_name(code) or code
+    if language() == DEFAULT:
+        return english
+    return _local_country_name(code, language()) or english
 
 
 def country_option_label(iso3: str, name: str) -> str:
     """A country as the picker lists it, with what a reader would type to find it:
-    'Kazakhstan (KAZ) · Kazakstan · Qazaqstan · Қазақстан · Казахстан'."""
-    shown = name if name and name != iso3 else (_entity_name(iso3) or iso3)
+    'Kazakhstan (KAZ) · Kazakstan · Qazaqstan · Қазақстан · Казахстан'; in Russian and Kazakh
+    led by the reader's name, the English name kept for typing: 'Казахстан (KAZ) · Kazakhstan'."""
+    english = name if name and name != iso3 else (_entity_name(iso3) or iso3)
+    shown = country_name(iso3, english)
     seen = [f"{shown} ({iso3})".casefold()]
     others: list[str] = []
-    for other in [*_iso_names(iso3), *_other_names().get(iso3, [])]:
+    for other in [english, *_iso_names(iso3), *_other_names().get(iso3, [])]:
         folded = other.casefold()  # a name inside one already listed is found by typing it
         if not any(folded in s for s in seen) and len(others) < MAX_OTHER_NAMES:
             others.append(other)
@@ -253,7 +353,8 @@ def readable(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd
 
 def _cells(column: pd.Series) -> pd.Series:
     if pd.api.types.is_bool_dtype(column.dtype):
-        return column.map(lambda v: "" if is_missing(v) else ("Yes" if v else "No")).astype(object)
+        yes, no = _("Yes"), _("No")
+        return column.map(lambda v: "" if is_missing(v) else (yes if v else no)).astype(object)
     if not column.isna().any():
         return column
     return column.map(_cell).astype(object)
@@ -268,10 +369,31 @@ def _cell(value: object) -> object:
 
 
 def catalog_messages() -> list[tuple[str, str, str]]:
-    """Every label of the label tables, in the context of its table, for the catalogs
-    (``scripts/update_catalogs.py``)."""
-    return [
+    """Every label of the label tables, in the context of its table, then every vocabulary value
+    without one (``vocab/incident_types`` ...) and the legal codes' short names, for the
+    catalogs (``scripts/update_catalogs.py``)."""
+    tables = [
         (label, f"labels/{name}", f"data/labels/{name}*.csv: {key}")
         for name in LABEL_TABLES
         for key, label in _labels(name).items()
     ]
+    return tables + _vocabulary_messages() + _code_messages()
+
+
+def _vocabulary_messages() -> list[tuple[str, str, str]]:
+    """Vocabulary values, each in its vocabulary's context (those of ``values.csv`` are there)."""
+    values = {n: vocabulary(n).descriptions for n in VOCABULARIES}
+    categories = load_reference().statutes["category"].astype(str)
+    values[STATUTE_CATEGORIES] = {c: "statutes*.csv category" for c in categories if c}
+    return [
+        (_words(value), f"vocab/{name}", f"{name}: {value} ({description})")
+        for name, described in values.items()
+        for value, description in described.items()
+        if _labels("values").get(value) != _words(value)  # else translated as labels/values
+    ]
+
+
+def _code_messages() -> list[tuple[str, str, str]]:
+    where = "data/reference/statute_codes*.csv"
+    names = _code_names(load_reference())
+    return [(n, STATUTE_CODES, f"{where}: {c} {code}") for (c, code), n in names.items()]

@@ -59,7 +59,9 @@ def with_methods(readme: str, text: str | None = None) -> str:
 
 
 def section(heading: str) -> str:
-    """The body of one ``###`` section of the methods text, without its heading."""
+    """The body of one ``###`` section of the methods text, without its heading, in English
+    (``heading`` is the English one); :func:`localized` shows it in the reader's language, the
+    units of a section being those of the whole text: ``localized(section(heading))``."""
     text = methods_text()
     found = re.search(rf"^### {re.escape(heading)}\n(.*?)(?=^#{{2,3}} |\Z)", text, re.S | re.M)
     if found is None:
@@ -91,6 +93,17 @@ def localized(text: str | None = None) -> str:
     """The methods text (or a section of it) in the reader's language, unit by unit."""
     source = methods_text() if text is None else text
     return "\n\n".join(_(unit) for unit in blocks(source)) + "\n"
+
+
+def localized_section(heading: str) -> str:
+    """One section's body (by its English heading) in the reader's language."""
+    return localized(section(heading))
+
+
+def localized_heading(heading: str) -> str:
+    """A section's heading (given in English) in the reader's language, without ``###``."""
+    unit = f"### {heading}"  # a unit of the catalog, as blocks() cuts it
+    return _(unit).removeprefix("### ")
 
 
 def catalog_messages() -> list[tuple[str, None, str]]:
