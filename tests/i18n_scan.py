@@ -42,7 +42,18 @@ PROPER_NAMES = (
     "U.S. Press Freedom Tracker",
 )
 _WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]+(?:'[a-z]+)?(?![A-Za-z])")
-_SKIP_KEYS = {"id", "formId", "key", "type", "icon", "url", "pageScriptHash", "data"}
+_SKIP_KEYS = {
+    "id",
+    "formId",
+    "key",
+    "type",
+    "icon",
+    "url",
+    "pageScriptHash",
+    "data",
+    "deferredFileId",  # a download's random id: hex letters are no words
+    "src",  # an iframe's data: URL (the brief's preview)
+}
 _FIGURE_TEXT = ("title", "text", "name", "legendgrouptitle")
 
 

@@ -17,6 +17,7 @@ from indicators.i18n import (
     language,
     msg,
     n_,
+    p_,
     number,
     parse_language,
     place,
@@ -133,6 +134,12 @@ def test_a_message_is_english_text_that_keeps_its_template() -> None:
     assert isinstance(again, Msg) and again == m and again.template == m.template
     assert tr(m) == m  # English: as made
     assert tr("data the source wrote") == "data the source wrote"
+
+
+def test_empty_text_stays_empty_in_every_language() -> None:
+    for lang in LANGUAGES:
+        with using(lang):
+            assert (_(""), tr(""), p_("labels/columns", "")) == ("", "", "")
 
 
 def test_a_translation_with_a_broken_placeholder_falls_back_to_english(

@@ -102,7 +102,7 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 def _(message: str) -> str:
     """``message`` in the reader's language (the English text when it has no translation)."""
-    if _language.get() == DEFAULT:
+    if _language.get() == DEFAULT or not message:  # gettext("") is the catalog's header
         return message
     return translations(_language.get()).gettext(message)
 
@@ -116,7 +116,7 @@ def n_(singular: str, plural: str, n: int) -> str:
 
 def p_(context: str, message: str) -> str:
     """``message`` translated in ``context`` (the same English word can need two translations)."""
-    if _language.get() == DEFAULT:
+    if _language.get() == DEFAULT or not message:
         return message
     found = translations(_language.get()).gettext(f"{context}{_CONTEXT_SEP}{message}")
     return message if _CONTEXT_SEP in found else found
