@@ -10,6 +10,7 @@ import streamlit as st
 
 from app_pages import _url
 from app_pages._common import country_picker, guarded, plain, table
+from indicators.i18n import _
 from indicators.present.labels import index_label, readable
 from indicators.present.sentences import describe_claim
 from indicators.present.tables_in_words import claim_table
@@ -22,19 +23,19 @@ DEFAULT_INDEX = "rsf_wpfi"
 def page() -> None:
     """Answer a ranking claim from the stored data."""
     iso3 = country_picker()
-    st.title("Check a claim")
+    st.title(_("Check a claim"))
     st.write(
-        "Articles often cite a rank without the edition. Enter it to see which editions match."
+        _("Articles often cite a rank without the edition. Enter it to see which editions match.")
     )
     rankings = table("rankings")
     a, b, c = st.columns(3)
-    rank = _url.number("Rank", "claim_rank", default=158, low=1, high=300, container=a)
+    rank = _url.number(_("Rank"), "claim_rank", default=158, low=1, high=300, container=a)
     of = _url.number(
-        "Of (number ranked; 0 = any)", "claim_of", default=180, low=0, high=300, container=b
+        _("Of (number ranked; 0 = any)"), "claim_of", default=180, low=0, high=300, container=b
     )
     indexes = sorted(str(i) for i in rankings["index"].unique()) or [DEFAULT_INDEX]
     index = _url.selectbox(
-        "Index",
+        _("Index"),
         indexes,
         "claim_index",
         default=DEFAULT_INDEX,
@@ -49,7 +50,7 @@ def page() -> None:
         st.dataframe(readable(claim_table(result.matches)), hide_index=True)
     elif not result.same_rank_other_total.empty:
         st.dataframe(readable(claim_table(result.same_rank_other_total)), hide_index=True)
-    plain("Editions are named by the year RSF published them; each covers the year before.")
+    plain(_("Editions are named by the year RSF published them; each covers the year before."))
 
 
 guarded(page)

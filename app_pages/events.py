@@ -2,7 +2,8 @@
 
 The kinds shown live in the URL (``?kinds=election&kinds=law+change``; no parameter while every
 kind is shown, an empty one when none is). Dates are shown at their precision ('1995',
-'Jan 2022', a range where the event has an end) and sources as citations in text.
+'Jan 2022', a range where the event has an end) and sources as citations in text. The events
+table has titles and descriptions in English only: in another language they are marked so.
 """
 
 from __future__ import annotations
@@ -20,13 +21,29 @@ from app_pages._common import (
     table,
     text_column,
 )
+from indicators.i18n import _, language
 from indicators.present.charts import events_timeline
-from indicators.present.labels import event_kind_label, readable
+from indicators.present.labels import column_label, event_kind_label, readable
 from indicators.present.sentences import source_line
 from indicators.present.tables_in_words import EVENT_SHOWN, event_table
 from indicators.text import one_line
 
 ON_PAGE = EVENT_SHOWN[: EVENT_SHOWN.index("date_iso")]  # the page shows no ISO dates
+IN_ENGLISH = ("title", "description")  # the data's own text, which it gives only in English
+ENGLISH_MARK = " [EN]"
+
+
+def marked_english(listed: pd.DataFrame) -> pd.DataFrame:
+    """The events' titles and descriptions marked as English when the page is in another
+    language (blank cells stay blank)."""
+    if language() == "en":
+        return listed
+    marked = {c: listed[c].map(_mark) for c in IN_ENGLISH if c in listed}
+    return listed.assign(**marked)
+
+
+def _mark(text: object) -> object:
+    return text + ENGLISH_MARK if isinstance(text, str) and text.strip() else text
 
 
 def _timeline(events: pd.DataFrame) -> go.Figure:
@@ -46,12 +63,12 @@ def _timeline(events: pd.DataFrame) -> go.Figure:
 def page() -> None:
     """Render the events timeline."""
     iso3 = country_picker()
-    st.title("Events")
+    st.title(_("Events"))
     events = table("events")
     events = events[events["country"] == iso3].sort_values("date")
     kinds = sorted(events["kind"].unique())
     shown = _url.multiselect(
-        "Kinds of event",
+        _("Kinds of event"),
         kinds,
         "kinds",
         default=kinds,
@@ -64,19 +81,20 @@ def page() -> None:
     chart(
         _timeline(events.assign(kind=listed["kind"])),
         "events-timeline",
-        title=one_line(f"Events in {name}"),
-        subtitle="Elections, unrest, law changes and visits that help read the charts",
+        title=one_line(_("Events in {country}").format(country=name)),
+        subtitle=_("Elections, unrest, law changes and visits that help read the charts"),
         source=source_line(events["source_name"]),
         data=listed,
         shown=EVENT_SHOWN,
     )
-    st.caption("The same events appear as markers on every time chart.")
+    st.caption(_("The same events appear as markers on every time chart."))
+    when, where = column_label("date"), column_label("source_url")
     st.dataframe(
-        readable(listed[ON_PAGE]),
+        readable(marked_english(listed[ON_PAGE])),
         hide_index=True,
         column_config={
-            "Date": st.column_config.TextColumn("Date", width="medium"),  # ranges in full
-            "Source address": text_column("Source address"),
+            when: st.column_config.TextColumn(when, width="medium"),  # ranges in full
+            where: text_column(where),
         },
     )
 
