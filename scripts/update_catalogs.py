@@ -64,6 +64,7 @@ DOMAIN_RULES = (
     ("src/indicators/present/*", "present"),
     ("src/indicators/query/*", "present"),
     ("src/indicators/i18n.py", "present"),
+    ("src/indicators/accounts/signin_web.py", "analysts"),  # the sign-in form's words
     ("src/indicators/*", "problems"),
 )
 # domain -> "module:function" returning the data's messages (see Message)
