@@ -21,7 +21,8 @@ from indicators.accounts.auth import (
     default_session_store,
     is_analyst_oidc,
 )
-from indicators.accounts.signin_web import SESSION_COOKIE, SIGNIN_PATH
+from indicators.accounts.signin_web import LANG_PARAM, SESSION_COOKIE, SIGNIN_PATH
+from indicators.i18n import DEFAULT, _, language
 
 
 def session_cookie() -> str | None:
@@ -70,7 +71,7 @@ def require_analyst() -> str:
     """Stop the page unless an analyst is signed in; return the analyst's name."""
     name = current_analyst()
     if name is None:
-        st.error("Only signed-in analysts can change the data.")
+        st.error(_("Only signed-in analysts can change the data."))
         st.stop()
     return str(name)
 
@@ -87,8 +88,13 @@ def sign_out() -> None:
 
 
 def signin_url(next_path: str = "/") -> str:
-    """The sign-in route, returning to ``next_path`` afterwards."""
-    return f"{SIGNIN_PATH}?next={quote(next_path, safe='/')}"
+    """The sign-in route, returning to ``next_path`` afterwards; in a language other than
+    English, the form is in that language and the page it returns to too (``?lang=``)."""
+    lang = language()
+    if lang == DEFAULT:
+        return f"{SIGNIN_PATH}?next={quote(next_path, safe='/')}"
+    back = f"{next_path}{'&' if '?' in next_path else '?'}{LANG_PARAM}={lang}"
+    return f"{SIGNIN_PATH}?next={quote(back, safe='/')}&{LANG_PARAM}={lang}"
 
 
 # Looks like Streamlit's primary button (inline styles are allowed by the CSP; no script).
@@ -107,19 +113,19 @@ def signin_link(label: str, next_path: str) -> None:
 
 
 def _sign_in_to_continue(next_path: str) -> None:
-    st.title("Sign in to continue")
-    st.write("This page is for analysts who maintain the data. Everyone can read the dashboard.")
-    signin_link("Sign in", next_path)
-    if oidc_configured() and st.button("Sign in with your organisation's account", key="oidc"):
+    st.title(_("Sign in to continue"))
+    st.write(_("This page is for analysts who maintain the data. Everyone can read the dashboard."))
+    signin_link(_("Sign in"), next_path)
+    if oidc_configured() and st.button(_("Sign in with your organisation's account"), key="oidc"):
         st.login()
 
 
 def signed_in_page() -> None:
     """What a signed-in analyst sees at /signin: who is signed in, and a way to sign out."""
     name = require_analyst()
-    st.title("Signed in")
-    plain(f"You are signed in as {name}.")
-    if st.button("Sign out", key="signout-page", type="primary"):
+    st.title(_("Signed in"))
+    plain(_("You are signed in as {name}.").format(name=name))
+    if st.button(_("Sign out"), key="signout-page", type="primary"):
         sign_out()
         st.rerun()
 

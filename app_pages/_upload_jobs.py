@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages._common import location, store
+from indicators.i18n import _, tr
 from indicators.pipeline.prepare_worker import Preview, PreviewJob, read_columns
 from indicators.problems import ValidationFailed
 from indicators.sources.reading import MAX_FILE_BYTES, SourceFile, too_big
@@ -45,7 +46,7 @@ def columns(source: SourceFile) -> list[str]:
     """A file's column names (read in a worker, once per file content)."""
     known: dict[str, list[str]] = st.session_state.setdefault(COLUMNS, {})
     if source.sha256 not in known:
-        with st.spinner("Reading the file's columns..."):
+        with st.spinner(_("Reading the file's columns...")):
             known[source.sha256] = read_columns(source)
     return known[source.sha256]
 
@@ -90,10 +91,10 @@ def wait_for(job: PreviewJob) -> Preview | ValidationFailed:
     result = job.wait(0)
     if result is not None:
         return result
-    bar = st.progress(0.0, text="Starting")
+    bar = st.progress(0.0, text=_("Starting"))
     while (result := job.wait(0.25)) is None:
         progress = job.poll()
-        bar.progress(min(max(progress.fraction, 0.0), 1.0), text=escape_markdown(progress.text))
+        bar.progress(min(max(progress.fraction, 0.0), 1.0), text=escape_markdown(tr(progress.text)))
     bar.empty()
     return result
 
@@ -104,13 +105,13 @@ def stale_notice(seen_base: int | None) -> str:
     s = store()
     head = s.head()
     if head is None or head == seen_base:
-        return (
+        return _(
             "The preview was prepared again just before your click, so nothing was stored. "
             "Check the preview below and commit again if it is still what you want."
         )
     when = s.version(head).created_at
-    return (
-        f"The data changed since your preview: version {head} was stored at {when}. "
-        "Nothing was stored. The preview below is against version "
-        f"{head}; check it and commit again if it is still what you want."
-    )
+    return _(
+        "The data changed since your preview: version {head} was stored at {when}. "
+        "Nothing was stored. The preview below is against version {head}; check it and "
+        "commit again if it is still what you want."
+    ).format(head=head, when=when)

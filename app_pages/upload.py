@@ -14,19 +14,27 @@ import streamlit as st
 
 from app_pages import _upload_jobs as jobs
 from app_pages._auth import record_profile_saved
-from app_pages._common import analyst_name, download, guarded, plain, store, today
-from app_pages._preview import show_detected, show_preview
+from app_pages._common import analyst_name, guarded, plain, store, today
+from app_pages._preview import (
+    field_label,
+    show_detected,
+    show_preview,
+    show_problems,
+    shown_error,
+    table_name,
+)
 from indicators.accounts.profiles import Profile, load_profiles, save_profile
+from indicators.i18n import _, number, tr
 from indicators.pipeline.commit import commit_fetch
 from indicators.pipeline.extract import IngestOptions, given_edition
 from indicators.pipeline.fetch import fetch_and_prepare, prepare_fetched
 from indicators.pipeline.prepare import Prepared
 from indicators.pipeline.prepare_worker import Preview, PreviewGone, failed_files, preview_of
-from indicators.problems import Problem, ValidationFailed, problem_count, problems_frame
+from indicators.problems import ValidationFailed
 from indicators.sources.column_aliases import COLUMN_ALIASES
 from indicators.sources.generic.events import EVENT_ALIASES
 from indicators.sources.generic.incidents import INCIDENT_ALIASES
-from indicators.sources.reading import MAX_FILE_BYTES, SourceFile, mebibytes
+from indicators.sources.reading import MAX_FILE_BYTES, SourceFile
 from indicators.sources.registry import ParseOptions
 from indicators.sources.rsf.fetch import parse_editions, resolve_base
 from indicators.store import StaleVersion
@@ -39,37 +47,54 @@ FIELDS = {
     "events": list(EVENT_ALIASES),
 }
 KINDS = ["(detect)", "rankings", "incidents", "events"]
+NONE, NOT_IN_FILE = "(none)", "(not in file)"  # option values (tests pick them); shown translated
 Fetched = tuple[Prepared, str, list[int]]  # a fetched change, the address, the editions
+
+
+def _shown_as(labels: dict[str, str]) -> Callable[[str], str]:
+    """A selectbox's ``format_func``: the options' labels, translated now (in this run's
+    language; Streamlit may call it outside the run), the other options as they are."""
+    return lambda option: labels.get(option, option)
 
 
 def _mapping_form(sources: list[SourceFile], user: str) -> ParseOptions:
     """Column mapping by hand (optional), from a saved profile or chosen here."""
     root = store().root
     profiles = load_profiles(root)
-    with st.expander("Map columns by hand (when detection is unsure)"):
-        chosen = st.selectbox("Use a saved profile", ["(none)", *profiles], key="profile")
+    with st.expander(_("Map columns by hand (when detection is unsure)")):
+        chosen = st.selectbox(
+            _("Use a saved profile"),
+            [NONE, *profiles],
+            key="profile",
+            format_func=_shown_as({NONE: _("(none)")}),
+        )
         base = profiles.get(chosen)
         kind = st.selectbox(
-            "The files hold",
+            _("The files hold"),
             KINDS,
             index=0 if base is None else KINDS.index(base.kind),
             key="map_kind",
+            format_func=_shown_as(
+                {k: _("(detect)") if k == KINDS[0] else table_name(k) for k in KINDS}
+            ),
         )
         country = st.text_input(
-            "Country of every row (for one-country files)",
+            _("Country of every row (for one-country files)"),
             value=(base.country or "") if base else "",
             key="map_country",
         )
         edition = st.text_input(
-            "Edition of every row (for a file that holds one edition and has no edition column)",
+            _("Edition of every row (for a file that holds one edition and has no edition column)"),
             key="map_year",
-            help="e.g. 2024, or 2011-12 for an edition spanning two years",
+            help=_("e.g. 2024, or 2011-12 for an edition spanning two years"),
         )
         mapping: dict[str, str] = dict(base.mapping) if base else {}
         if kind != "(detect)" and sources:
             st.caption(
-                "The columns of the first file; of a workbook, those of the sheet that is "
-                "read (the one holding the largest table)."
+                _(
+                    "The columns of the first file; of a workbook, those of the sheet that is "
+                    "read (the one holding the largest table)."
+                )
             )
             _pick_columns(kind, jobs.columns(sources[0]), mapping)
             _save_profile_form(root, user, kind, mapping, country)
@@ -82,16 +107,18 @@ def _mapping_form(sources: list[SourceFile], user: str) -> ParseOptions:
 
 
 def _pick_columns(kind: str, columns: list[str], mapping: dict[str, str]) -> None:
+    shown = _shown_as({NOT_IN_FILE: _("(not in file)")})
     for field in FIELDS[kind]:
         current = mapping.get(field)
-        options = ["(not in file)", *columns]
+        options = [NOT_IN_FILE, *columns]
         pick = st.selectbox(
-            field,
+            field_label(field),
             options,
             key=f"map_field_{field}",
             index=options.index(current) if current in options else 0,
+            format_func=shown,
         )
-        if pick != "(not in file)":
+        if pick != NOT_IN_FILE:
             mapping[field] = pick
         else:
             mapping.pop(field, None)
@@ -100,16 +127,16 @@ def _pick_columns(kind: str, columns: list[str], mapping: dict[str, str]) -> Non
 def _save_profile_form(
     root: Any, user: str, kind: str, mapping: dict[str, str], country: str
 ) -> None:
-    name = st.text_input("Save this mapping as", key="profile_name")
-    if st.button("Save profile", key="save_profile") and name:
+    name = st.text_input(_("Save this mapping as"), key="profile_name")
+    if st.button(_("Save profile"), key="save_profile") and name:
         analyst_name()  # every write checks the analyst again
         try:
             save_profile(root, Profile(name, kind, mapping, country or None))
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(shown_error(exc))
             return
         record_profile_saved(name, {"kind": kind})
-        st.success("Profile saved.")
+        st.success(_("Profile saved."))
 
 
 def _commit_form(
@@ -131,8 +158,10 @@ def _commit_form(
     seen = st.session_state.get(seen_key)
     st.session_state[seen_key] = shown
     show_preview(preview)
-    message = st.text_input("Commit message (what is this change?)", key=f"message_{key}")
-    if not st.button("Commit", type="primary", key=f"commit_{key}", disabled=not message.strip()):
+    message = st.text_input(_("Commit message (what is this change?)"), key=f"message_{key}")
+    if not st.button(
+        _("Commit"), type="primary", key=f"commit_{key}", disabled=not message.strip()
+    ):
         return None
     analyst_name()  # every write checks the analyst again
     try:
@@ -151,25 +180,25 @@ def _commit_form(
 
 def _update_from_rsf(user: str) -> None:
     """Fetch editions from RSF's published address, then the same preview and commit."""
-    with st.expander("Update from RSF (download editions from the publisher)"):
+    with st.expander(_("Update from RSF (download editions from the publisher)")):
         text = st.text_input(
-            "Editions",
+            _("Editions"),
             value=str(today().year),
             key="rsf_editions",
-            help="e.g. 2026, 2025-2026 or 2019,2021-2022",
+            help=_("e.g. 2026, 2025-2026 or 2019,2021-2022"),
         )
-        if st.button("Update from RSF", key="rsf_fetch"):
+        if st.button(_("Update from RSF"), key="rsf_fetch"):
             try:
                 years, base = parse_editions(text, today()), resolve_base()
                 prepared, fetched = fetch_and_prepare(store(), years, base=base)
                 st.session_state["_fetched"] = (prepared, base, years)
                 for line in fetched:
-                    plain(line)
+                    plain(tr(line))
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(shown_error(exc))
             except ValidationFailed as exc:
                 st.session_state.pop("_fetched", None)
-                _problems(exc.problems)
+                show_problems(exc.problems)
         pinned: Fetched | None = st.session_state.get("_fetched")
         if pinned is not None:
             _rsf_commit(pinned, user)
@@ -198,20 +227,20 @@ def _rsf_commit(pinned: Fetched, user: str) -> None:
     version = _commit_form(preview, "rsf", " ".join(preview.files), store_it, again)
     if version is not None:
         st.session_state.pop("_fetched", None)
-        st.success(f"Stored as version {version.number}. Every page now shows it.")
+        st.success(_stored(version.number))
 
 
 def _upload(sources: list[SourceFile], options: ParseOptions) -> None:
     key = jobs.key_of(sources, options)
     done = jobs.committed(key)
     if done is not None:
-        st.success(f"Stored as version {done}. Every page now shows it.")
+        st.success(_stored(done))
         return
     job = jobs.job_for(sources, options, _country())
     result = jobs.wait_for(job)
     if isinstance(result, ValidationFailed):
         show_detected(failed_files(sources, result.problems))
-        _problems(result.problems)
+        show_problems(result.problems)
         return
     show_detected(result.detected)
     version = _commit_form(
@@ -224,41 +253,46 @@ def _upload(sources: list[SourceFile], options: ParseOptions) -> None:
     if version is not None:
         job.close()
         st.session_state[jobs.DONE] = (key, version.number)
-        st.success(f"Stored as version {version.number}. Every page now shows it.")
+        st.success(_stored(version.number))
 
 
 def page() -> None:
     """Render the upload workflow."""
-    st.title("Upload data")
+    st.title(_("Upload data"))
     user = analyst_name()
     st.caption(
-        f"Signed in as {escape_markdown(user)}. Files are checked and previewed; nothing is "
-        "stored until you commit."
+        _(
+            "Signed in as {user}. Files are checked and previewed; nothing is stored until "
+            "you commit."
+        ).format(user=escape_markdown(user))
     )
     _update_from_rsf(user)
     files = st.file_uploader(
-        f"CSV or XLSX files (up to {mebibytes(MAX_FILE_BYTES)} each)",
+        _("CSV or XLSX files (up to {size} MiB each)").format(size=_mib(MAX_FILE_BYTES)),
         type=["csv", "xlsx"],
         accept_multiple_files=True,
         key="uploads",
-        help=f"The box below writes the same limit as {MAX_FILE_BYTES // 2**20}MB: Streamlit's MB "
-        "are MiB (1,048,576 bytes).",
+        help=_(
+            "The box below writes the same limit as {mb}MB: Streamlit's MB are MiB ({bytes} bytes)."
+        ).format(mb=MAX_FILE_BYTES // 2**20, bytes=number(1_048_576)),
     )
     try:
         sources = jobs.sources(files or [])
     except ValidationFailed as exc:
-        _problems(exc.problems)
+        show_problems(exc.problems)
         return
     try:
         options = _mapping_form(sources, user)  # before the files too: one parse with them
     except ValueError as exc:  # an edition that is not a year: said, nothing parsed
-        st.error(str(exc))
+        st.error(shown_error(exc))
         return
     if not sources:
         jobs.drop_job()
         st.info(
-            "Drop one or several files: RSF editions, Freedom House workbooks, your own "
-            "ranking, incident or event files."
+            _(
+                "Drop one or several files: RSF editions, Freedom House workbooks, your own "
+                "ranking, incident or event files."
+            )
         )
         return
     _upload(sources, options)
@@ -268,17 +302,13 @@ def _country() -> str:
     return str(st.session_state.get("_country", "KAZ"))
 
 
-def _problems(problems: list[Problem]) -> None:
-    st.error(
-        f"{problem_count(problems):,} problem(s) found. Nothing was stored. "
-        "Fix the file and upload it again."
-    )
-    frame = problems_frame(problems)
-    st.dataframe(frame, hide_index=True)
-    download(frame, "problems.csv", "Download the problems (CSV)")
-    plain("Each problem names the file, the row (as a spreadsheet numbers it) and the column.")
-    if len(frame) < problem_count(problems):
-        st.caption("The first 1,000 problems are listed; the others are counted by kind.")
+def _mib(size: int) -> str:
+    """A size in MiB in the reader's locale, as ``mebibytes`` writes it ("100", "200.3")."""
+    return number(size / 2**20, 0 if size % 2**20 == 0 else 1)
+
+
+def _stored(stored: int) -> str:
+    return _("Stored as version {number}. Every page now shows it.").format(number=stored)
 
 
 guarded(page)

@@ -40,12 +40,14 @@ from starlette.routing import BaseRoute, Route
 from indicators.accounts import auth
 from indicators.accounts import users as accounts
 from indicators.accounts.sessions import SessionStore
+from indicators.i18n import DEFAULT, _, parse_language, tr, using
 
 SESSION_COOKIE = "indicators_session"
 DEVICE_COOKIE = "indicators_device"
 CSRF_COOKIE = "indicators_csrf"
 SIGNIN_PATH = "/account/signin"
 SIGNOUT_PATH = "/account/signout"
+LANG_PARAM = "lang"  # ?lang=ru / ?lang=kk: the form's language (only a known code is used)
 SECURE_ENV = "INDICATORS_COOKIE_SECURE"
 MAX_FORM_BYTES = 16 * 1024
 DEVICE_MAX_AGE = 180 * 24 * 3600
@@ -112,11 +114,28 @@ def _cookie(
     )
 
 
-def _page(body: str, status: int = 200, headers: Mapping[str, str] | None = None) -> HTMLResponse:
+def _text(message: str) -> str:
+    """Our own words in an element's content (escaped: a translation is not HTML)."""
+    return html.escape(message, quote=False)
+
+
+def _with_lang(path: str, lang: str) -> str:
+    """A path of these routes in the form's language (English: the path as it is)."""
+    return path if lang == DEFAULT else f"{path}?{LANG_PARAM}={lang}"
+
+
+def _page(
+    body: str,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+    lang: str = DEFAULT,
+) -> HTMLResponse:
+    with using(lang) as code:
+        title = _text(_("Sign in: press-freedom indicators"))
     document = (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{code}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<link rel="icon" href="/favicon.png"><title>Sign in: press-freedom indicators</title>'
+        f'<link rel="icon" href="/favicon.png"><title>{title}</title>'
         f"<style>{STYLE}</style></head><body>{body}</body></html>"
     )
     response = HTMLResponse(document, status_code=status, headers=dict(headers or {}))
@@ -125,32 +144,60 @@ def _page(body: str, status: int = 200, headers: Mapping[str, str] | None = None
     return response
 
 
-def _form(csrf: str, next_path: str, message: str = "", name: str = "") -> str:
+def _lang_field(lang: str) -> str:
+    """The form's language, sent back with it (nothing for English, as before)."""
+    if lang == DEFAULT:
+        return ""
+    return f'<input type="hidden" name="{LANG_PARAM}" value="{html.escape(lang)}">'
+
+
+def _form(csrf: str, next_path: str, message: str = "", name: str = "", lang: str = DEFAULT) -> str:
     typed = f' value="{html.escape(name[:64])}"' if name else ""
-    note = f'<p class="msg" role="alert">{html.escape(message)}</p>' if message else ""
+    with using(lang):
+        note = f'<p class="msg" role="alert">{html.escape(tr(message))}</p>' if message else ""
+        word = _text(_("dashboard"))
+        dashboard = f'<a href="{_with_lang("/", lang)}">{word}</a>'
+        intro = _text(
+            _(
+                "Only analysts who maintain the data need to sign in. "
+                "Everyone can read the {dashboard}."
+            )
+        ).format(dashboard=dashboard)
+        sign_in, label_name, label_password = (
+            _text(_("Sign in")),
+            _text(_("Name")),
+            _text(_("Password")),
+        )
     return (
-        "<h1>Sign in</h1><p>Only analysts who maintain the data need to sign in. "
-        'Everyone can read the <a href="/">dashboard</a>.</p>'
+        f"<h1>{sign_in}</h1><p>{intro}</p>"
         f'{note}<form method="post" action="{SIGNIN_PATH}">'
         f'<input type="hidden" name="csrf" value="{html.escape(csrf)}">'
-        f'<input type="hidden" name="next" value="{html.escape(next_path)}">'
-        '<label for="name">Name</label>'
+        f'<input type="hidden" name="next" value="{html.escape(next_path)}">{_lang_field(lang)}'
+        f'<label for="name">{label_name}</label>'
         '<input id="name" name="name" autocomplete="username" required maxlength="64"'
         f"{typed}{'' if name else ' autofocus'}>"
-        '<label for="password">Password</label>'
+        f'<label for="password">{label_password}</label>'
         '<input id="password" name="password" type="password" autocomplete="current-password"'
-        ' required maxlength="1024"><button type="submit">Sign in</button></form>'
+        f' required maxlength="1024"><button type="submit">{sign_in}</button></form>'
     )
 
 
-def _signed_in(csrf: str, name: str, next_path: str) -> str:
+def _signed_in(csrf: str, name: str, next_path: str, lang: str = DEFAULT) -> str:
+    with using(lang):
+        title, go_on, sign_out = _("Signed in"), _("Continue to the dashboard"), _("Sign out")
+        who = _text(_("You are signed in as {name}.")).format(name=html.escape(name))
     return (
-        f"<h1>Signed in</h1><p>You are signed in as {html.escape(name)}.</p>"
-        f'<p><a href="{html.escape(next_path)}">Continue to the dashboard</a></p>'
+        f"<h1>{_text(title)}</h1><p>{who}</p>"
+        f'<p><a href="{html.escape(next_path)}">{_text(go_on)}</a></p>'
         f'<form method="post" action="{SIGNOUT_PATH}">'
-        f'<input type="hidden" name="csrf" value="{html.escape(csrf)}">'
-        '<button type="submit">Sign out</button></form>'
+        f'<input type="hidden" name="csrf" value="{html.escape(csrf)}">{_lang_field(lang)}'
+        f'<button type="submit">{_text(sign_out)}</button></form>'
     )
+
+
+def _notice(title: str, text: str) -> str:
+    """A short page body: a heading and one paragraph of our own words (translated)."""
+    return f"<h1>{_text(title)}</h1><p>{_text(text)}</p>"
 
 
 def _csrf_token(request: Request) -> str:
@@ -221,21 +268,26 @@ class SignIn:
         """GET: the sign-in form, or who is signed in with a sign-out button."""
         csrf = _csrf_token(request)
         next_path = safe_next(request.query_params.get("next"))
+        lang = parse_language(request.query_params.get(LANG_PARAM))
         session = await run_in_threadpool(self.current, request)
-        body = _signed_in(csrf, session.user, next_path) if session else _form(csrf, next_path)
-        response = _page(body)
+        if session:
+            body = _signed_in(csrf, session.user, next_path, lang)
+        else:
+            body = _form(csrf, next_path, lang=lang)
+        response = _page(body, lang=lang)
         _cookie(response, request, self.config, CSRF_COOKIE, csrf, max_age=CSRF_MAX_AGE)
         return response
 
     async def submit(self, request: Request) -> Response:
         """POST: check the password; a fresh session cookie and back to ``next`` on success."""
         form = await _read_form(request)
+        lang = parse_language((form or {}).get(LANG_PARAM) or request.query_params.get(LANG_PARAM))
         if form is None or not _csrf_ok(request, form):
-            return _page(
-                "<h1>Sign in</h1><p>This form has expired or came from another site. "
-                f'<a href="{SIGNIN_PATH}">Open the sign-in page again</a>.</p>',
-                status=403,
-            )
+            with using(lang):
+                title, again = _text(_("Sign in")), _text(_("Open the sign-in page again"))
+                link = f'<a href="{_with_lang(SIGNIN_PATH, lang)}">{again}</a>'
+                said = _text(_("This form has expired or came from another site. {link}."))
+            return _page(f"<h1>{title}</h1><p>{said.format(link=link)}</p>", status=403, lang=lang)
         name, password = form.get("name", ""), form.get("password", "")
         next_path = safe_next(form.get("next"))
         if self._verifying is None:
@@ -243,8 +295,8 @@ class SignIn:
         async with self._verifying:
             result = await run_in_threadpool(self._authenticate, request, name, password)
         if not result.ok or result.user is None:
-            return await run_in_threadpool(self._refused, request, result, name, next_path)
-        return await run_in_threadpool(self._signed_in, request, result.user, next_path)
+            return await run_in_threadpool(self._refused, request, result, name, next_path, lang)
+        return await run_in_threadpool(self._signed_in, request, result.user, next_path, lang)
 
     def _authenticate(self, request: Request, name: str, password: str) -> auth.AuthResult:
         secret = self.sessions.secret()
@@ -254,7 +306,7 @@ class SignIn:
         )
 
     def _refused(
-        self, request: Request, result: auth.AuthResult, name: str, next_path: str
+        self, request: Request, result: auth.AuthResult, name: str, next_path: str, lang: str
     ) -> Response:
         details = {**self._typed_name(name), "client": _client(request)}
         headers: dict[str, str] = {}
@@ -265,8 +317,8 @@ class SignIn:
             headers["Retry-After"] = str(max(1, math.ceil(wait)))
         else:
             self._record("signin.failed", "(visitor)", details)
-        body = _form(_csrf_token(request), next_path, result.reason, name)
-        return _page(body, status=429 if result.throttled else 401, headers=headers)
+        body = _form(_csrf_token(request), next_path, result.reason, name, lang)
+        return _page(body, status=429 if result.throttled else 401, headers=headers, lang=lang)
 
     def _typed_name(self, name: str) -> dict[str, str]:
         """How the audit names a failed sign-in: an account's name, or (for anything else,
@@ -277,18 +329,24 @@ class SignIn:
         mac = hmac.new(self.sessions.secret(), b"audit-name:" + name[:256].encode(), "sha256")
         return {"name": NO_SUCH_ACCOUNT, "name_digest": mac.hexdigest()[:16]}
 
-    def _signed_in(self, request: Request, user: auth.User, next_path: str) -> Response:
+    def _signed_in(
+        self, request: Request, user: auth.User, next_path: str, lang: str = DEFAULT
+    ) -> Response:
         previous = request.cookies.get(SESSION_COOKIE)
         if previous:
             self.sessions.revoke(previous)
         session = self.sessions.issue(user)
         if not self._record("signin", user.name, {"client": _client(request), "via": "form"}):
             self.sessions.revoke(session.token)
-            return _page(
-                "<h1>Sign in</h1><p>Signing in is not possible now: the audit log cannot be "
-                "written. Please tell the server's operator.</p>",
-                status=503,
-            )
+            with using(lang):
+                body = _notice(
+                    _("Sign in"),
+                    _(
+                        "Signing in is not possible now: the audit log cannot be written. "
+                        "Please tell the server's operator."
+                    ),
+                )
+            return _page(body, status=503, lang=lang)
         response = RedirectResponse(next_path, status_code=303)
         max_age = int((session.absolute_expires_at - session.created_at).total_seconds())
         _cookie(response, request, self.config, SESSION_COOKIE, session.token, max_age=max_age)
@@ -299,15 +357,18 @@ class SignIn:
     async def sign_out(self, request: Request) -> Response:
         """POST: end the session of this browser and clear its cookie."""
         form = await _read_form(request)
+        lang = parse_language((form or {}).get(LANG_PARAM) or request.query_params.get(LANG_PARAM))
         if form is None or not _csrf_ok(request, form):
-            return _page("<h1>Sign out</h1><p>This form has expired.</p>", status=403)
+            with using(lang):
+                body = _notice(_("Sign out"), _("This form has expired."))
+            return _page(body, status=403, lang=lang)
         session = await run_in_threadpool(self.current, request)
         if session is not None:
             await run_in_threadpool(self.sessions.revoke, session.token)
             await run_in_threadpool(
                 self._record, "signout", session.user, {"client": _client(request), "via": "form"}
             )
-        response = RedirectResponse("/", status_code=303)
+        response = RedirectResponse(_with_lang("/", lang), status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
         return response
 
