@@ -42,6 +42,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
     )
     from indicators.present.brief_html import make_html
     from indicators.present.brief_pdf import RenderError, html_to_pdf
+    from indicators.present.labels import index_label
+    from indicators.present.sentences import rank_phrase
 
     started = time.perf_counter()
     store = store_from_args(args)
@@ -57,10 +59,11 @@ def cmd_brief(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     atomic_write(Path(args.out), data)  # whole or not at all
-    f = brief.figures
+    h = brief.headline  # said in English whatever the brief's language
     print(
         f"wrote {args.out} ({fmt.upper()}, {len(data):,} bytes): {brief.country}, "
-        f"{f.rank_phrase} in {f.index} {f.edition}; {brief.version.line}; "
+        f"{rank_phrase(h.rank, h.n_ranked)} in {index_label(h.index)} {h.edition}; "
+        f"{brief.version.line}; "
         f"made in {time.perf_counter() - started:.1f} s"
     )
     return 0

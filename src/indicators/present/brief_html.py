@@ -246,7 +246,8 @@ def _chart(brief: Brief, svg: str) -> str:
 
 def _words(brief: Brief) -> str:
     paragraphs = "".join(f"<p>{_e(s)}</p>" for s in brief.sentences)
-    return f'<section class="words"><h2>{_t(_("In plain words"))}</h2>{paragraphs}</section>'
+    heading = _t(_("In plain words"))
+    return f'<section class="words"><h2>{heading}</h2>{paragraphs}</section>'
 
 
 def _changes(changes: tuple[Change, ...]) -> str:
@@ -286,7 +287,7 @@ def _incident_summary(part: Incidents) -> str:
 
 
 def _incidents(part: Incidents, country: str) -> str:
-    title = f"<h2>{_t(_('Incidents by statute, in the loaded sources'))}</h2>"
+    title = "<h2>" + _t(_("Incidents by statute, in the loaded sources")) + "</h2>"
     if not part.loaded:
         return f'<section class="incidents">{title}<p class="none">{_e(part.note)}</p></section>'
     rows = "".join(
@@ -297,10 +298,8 @@ def _incidents(part: Incidents, country: str) -> str:
     if not rows:
         none = _t(_("No loaded incident names a statute applied to the target."))
         rows = f'<tr><td colspan="3">{none}</td></tr>'
-    heads = (
-        f"<th>{_t(_('Statute applied to the target'))}</th>"
-        f'<th class="n">{_t(_("Cases"))}</th><th class="n">{_t(_("Years"))}</th>'
-    )
+    statute, cases, years = _("Statute applied to the target"), _("Cases"), _("Years")
+    heads = f'<th>{_t(statute)}</th><th class="n">{_t(cases)}</th><th class="n">{_t(years)}</th>'
     return (
         f'<section class="incidents">{title}<table><thead><tr>{heads}</tr></thead>'
         f"<tbody>{rows}</tbody></table>{_changes(part.changes)}"
@@ -320,7 +319,8 @@ def _citation(c: Citation) -> str:
 
 def _sources(brief: Brief) -> str:
     items = "".join(_citation(c) for c in brief.sources)
-    return f'<section class="sources"><h2>{_t(_("Sources"))}</h2><ol>{items}</ol></section>'
+    heading = _t(_("Sources"))
+    return f'<section class="sources"><h2>{heading}</h2><ol>{items}</ol></section>'
 
 
 def _footer(brief: Brief, made_at: datetime) -> str:
@@ -328,10 +328,11 @@ def _footer(brief: Brief, made_at: datetime) -> str:
     command = f"indicators brief --country {brief.iso3} --edition {brief.figures.edition}"
     if language() != "en":
         command += f" --lang {language()}"
+    made = _("Made {when}").format(when=when)
+    remake = _("Remake: {command}").format(command=command)
     return (
         f"<footer><span>{_e(brief.version.line)}</span>"
-        f'<span class="made">{_e(_("Made {when}").format(when=when))}</span>'
-        f"<span>{_e(_('Remake: {command}').format(command=command))}</span></footer>"
+        f'<span class="made">{_e(made)}</span><span>{_e(remake)}</span></footer>'
     )
 
 
@@ -347,7 +348,7 @@ def document(brief: Brief, svg: str, made_at: datetime) -> str:
     )
     body = "".join(
         [
-            f'<header><p class="kicker">{_t(_("Press-freedom brief for funders"))}</p>',
+            '<header><p class="kicker">' + _t(_("Press-freedom brief for funders")) + "</p>",
             f"<h1>{_e(brief.country)}</h1>",
             f'<p class="sub">{_e(sub)}</p></header>',
             _figures(brief),

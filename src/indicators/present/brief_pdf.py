@@ -32,7 +32,7 @@ CHROMIUM_ENV = "INDICATORS_CHROMIUM"
 NOWHERE = "http://127.0.0.1:9"  # the discard port: nothing listens, every request fails
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 TIMEOUT_S = 120
-ZOOMS = (1, 0.95, 0.9, 0.85, 0.8)  # the print sizes tried, until the brief fits one page
+ZOOMS = (1, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7)  # print sizes tried until the brief fits one page
 SMALLEST = ZOOMS[-1]
 OFFLINE_FLAGS = (
     "--headless",
@@ -72,9 +72,8 @@ def find_chromium() -> str:
     if named:
         if Path(named).is_file() and os.access(named, os.X_OK):
             return named
-        raise RenderError(
-            msg("{setting} is not an executable file", setting=f"{CHROMIUM_ENV}={named!r}")
-        )
+        setting = f"{CHROMIUM_ENV}={named!r}"
+        raise RenderError(msg("{setting} is not an executable file", setting=setting))
     for name in ("chromium", "chromium-browser"):
         found = shutil.which(name)
         if found:
