@@ -1,21 +1,20 @@
 """The one-page country brief for funders: what it says, gathered from the stored tables.
 
 Pure data (no rendering, no streamlit): :func:`gather` takes the canonical tables and returns a
-:class:`Brief`, which :mod:`indicators.present.brief_html` turns into the document that the app and the
-``indicators brief`` command both hand out. Everything in it traces to a stored row:
+:class:`Brief`, which :mod:`indicators.present.brief_html` turns into the document that the app
+and the ``indicators brief`` command both hand out. Everything in it traces to a stored row:
 
 * the headline figures of one RSF edition (the latest by default): rank as published, position,
   score on its method's scale, and the change since the previous edition;
 * the position series up to that edition (the chart) and the events inside its periods;
 * incidents by statute, counted in the loaded sources only, with the sample caveat, and the
   month-on-month and year-on-year changes under the low-baseline rule
-  (:mod:`indicators.query.trend`); where no incident source covers the country there is no
-  count at all (as on the Overview);
+  (:mod:`indicators.query.trend`); no count at all where no incident source covers the country;
 * the Overview's plain sentences (:mod:`indicators.present.sentences`), with their caveats;
 * the sources as citations (publisher, title, date, web address as text; a local path never);
 * the data version (store version number and the date it was stored).
 
-Synthetic benchmark rows never enter a brief: it is a document that leaves the app.
+In the run's language (:func:`indicators.i18n.using`). Synthetic rows never enter a brief.
 """
 
 from __future__ import annotations
@@ -26,38 +25,46 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from indicators.present.charts import ERA_LABELS, era_breaks, within_period
+from indicators.i18n import N_, Msg, _, format_date, language, msg, n_, tr
+from indicators.present.charts import ERA_LABELS, era_breaks, era_label, within_period
 from indicators.present.labels import index_label, statute_labels
 from indicators.present.rank_moves import rank_move_words
 from indicators.present.sentences import (
+    decimal,
     incident_sentence,
     no_incidents_sentence,
+    places_moved,
     rank_phrase,
     summary_sentences,
 )
 from indicators.query.aggregate import IncidentFilter, filter_incidents, incident_counts
 from indicators.query.overview import Headline, headline, incident_summary
-from indicators.query.trend import LOW_BASELINE, TOO_FEW, Change, incident_changes
+from indicators.query.trend import LOW_BASELINE, TOO_FEW, Change, count_text, incident_changes
 from indicators.query.views import rankings_view
 from indicators.sources.countries import resolve
 from indicators.store import Store
 from indicators.tables.values import is_missing
 
 INDEX = "rsf_wpfi"
-PUBLISHERS = {INDEX: "Reporters Without Borders (RSF)"}
+PUBLISHERS = {INDEX: N_("Reporters Without Borders (RSF)")}  # shown with _()
 MAX_STATUTES = 10  # rows of the statute table that fit on the page
 MAX_SOURCES = 16  # citations that fit beside it
-SAMPLE_CAVEAT = (
+SAMPLE_CAVEAT = msg(  # a message: shown in the reader's language with tr()
     "These count the cases in the loaded sources, not all that happened (a change may be a "
     "change in reporting). An incident under two statutes counts under each. A change is "
     "called in ACLED's bands (large increase above 25% more, moderate increase 10% to 25% more, "
-    f"large decrease above 25% fewer, else limited change); fewer than {LOW_BASELINE} cases in "
-    f"either period is {TOO_FEW}."
+    "large decrease above 25% fewer, else limited change); fewer than {n} cases in "
+    "either period is {too_few}.",
+    n=LOW_BASELINE,
+    too_few=TOO_FEW,
 )
 
 
 class BriefUnavailable(ValueError):
-    """No brief can be made for what was asked; the message says why, in the reader's terms."""
+    """No brief can be made for what was asked; ``reason()`` says why in the reader's terms."""
+
+    def reason(self) -> str:
+        return tr(self.args[0]) if self.args else ""
 
 
 @dataclass(frozen=True)
@@ -71,9 +78,11 @@ class DataVersion:
     def line(self) -> str:
         """'Data version 3 (stored 2026-12-01)'."""
         if self.number is None:
-            return "Data version: empty store"
-        when = f" (stored {self.stored})" if self.stored else ""
-        return f"Data version {self.number}{when}"
+            return _("Data version: empty store")
+        if not self.stored:
+            return _("Data version {number}").format(number=self.number)
+        when = self.stored if language() == "en" else format_date(date.fromisoformat(self.stored))
+        return _("Data version {number} (stored {date})").format(number=self.number, date=when)
 
 
 def data_version(store: Store, number: int | None = None) -> DataVersion:
@@ -103,17 +112,19 @@ class Figures:
     @property
     def headline(self) -> str:
         """'149th of 180 in RSF World Press Freedom Index 2026 (covering 2025)'."""
-        return f"{self.rank_phrase} in {self.index} {self.edition} (covering {self.period_label})"
+        return _("{rank} in {index} {edition} (covering {period})").format(
+            rank=self.rank_phrase, index=self.index, edition=self.edition, period=self.period_label
+        )
 
     @property
     def change_words(self) -> str:
         """'8 places down (141st of 180 in 2025)' or '' without a previous edition."""
         if self.rank_change is None or self.previous_edition is None:
             return ""
-        places = abs(self.rank_change)
-        way = "up" if self.rank_change > 0 else "down"
-        moved = "same place" if places == 0 else f"{places} place{'s' * (places != 1)} {way}"
-        return f"{moved} ({self.previous_rank_phrase} in {self.previous_edition})"
+        moved = _("same place") if self.rank_change == 0 else places_moved(self.rank_change)
+        return _("{moved} ({rank} in {edition})").format(
+            moved=moved, rank=self.previous_rank_phrase, edition=self.previous_edition
+        )
 
 
 @dataclass(frozen=True)
@@ -175,6 +186,11 @@ def _years(values: pd.Series) -> str:
     return str(low) if low == high else f"{low}-{high}"
 
 
+def _unavailable(why: str, **values: object) -> BriefUnavailable:
+    """Why no brief can be made, as a message (shown in the reader's language by ``reason``)."""
+    return BriefUnavailable(Msg(why, {"index": index_label(INDEX), **values}))
+
+
 def _edition_rows(rankings: pd.DataFrame, iso3: str, edition: str | None) -> pd.DataFrame:
     """The country's ranked editions up to the chosen one (raises in the reader's terms)."""
     rows = rankings[
@@ -186,8 +202,8 @@ def _edition_rows(rankings: pd.DataFrame, iso3: str, edition: str | None) -> pd.
     if rows.empty:
         entity = resolve(iso3)
         name = f"{entity.name} ({iso3})" if entity is not None else iso3
-        raise BriefUnavailable(
-            f"no {index_label(INDEX)} ranking is stored for {name}, and a brief is built on it"
+        raise _unavailable(
+            N_("no {index} ranking is stored for {name}, and a brief is built on it"), name=name
         )
     if edition is None:
         return rows
@@ -197,10 +213,11 @@ def _edition_rows(rankings: pd.DataFrame, iso3: str, edition: str | None) -> pd.
         hit = rows.index[rows["edition_year"].astype(str) == wanted]
     if hit.empty:
         name = str(rows["country"].iloc[-1])
-        raise BriefUnavailable(
-            f"{index_label(INDEX)} has no edition {wanted!r} for {name} in this store; "
-            f"stored editions: {', '.join(rows['edition'].astype(str))}"
+        stored = ", ".join(rows["edition"].astype(str))
+        why = N_(
+            "{index} has no edition {wanted!r} for {name} in this store; stored editions: {all}"
         )
+        raise _unavailable(why, wanted=wanted, name=name, all=stored)
     return rows.iloc[: int(hit[0]) + 1]
 
 
@@ -216,12 +233,16 @@ def _figures(rows: pd.DataFrame, h: Headline) -> Figures:
     last = rows.iloc[-1]
     prev = rows.iloc[-2] if len(rows) > 1 else None
     score = None if is_missing(last["score"]) else float(last["score"])
-    way = "higher" if last["score_direction"] != "lower_is_freer" else "lower"
-    era = ERA_LABELS.get(str(last["methodology"]), str(last["methodology"]))
-    scale = f"{way} = freer, {era}"
+    method = str(last["methodology"])
+    era = era_label(method) if method in ERA_LABELS else method
+    higher = last["score_direction"] != "lower_is_freer"
+    scale = _("higher = freer, {method}") if higher else _("lower = freer, {method}")
+    scale = scale.format(method=era)
     printed = last["score_as_printed"]
     if score is not None and not is_missing(printed) and float(printed) != score:
-        scale += f"; printed by RSF as {float(printed):g}, lower = freer"
+        scale += _("; printed by RSF as {score}, lower = freer").format(
+            score=decimal(float(printed))
+        )
     return Figures(
         index=index_label(INDEX),
         edition=h.edition,
@@ -265,7 +286,7 @@ def _incidents(
         with_statute=int(targeted["incident_id"].nunique()),
         by_statute=tuple(table[:MAX_STATUTES]),
         more_statutes=max(0, len(table) - MAX_STATUTES),
-        note=SAMPLE_CAVEAT,
+        note=tr(SAMPLE_CAVEAT),
         changes=tuple(incident_changes(rows, today)),
     )
 
@@ -283,12 +304,19 @@ def _ranking_citations(rows: pd.DataFrame) -> list[Citation]:
     """The chosen edition and the one its change is measured from (the chart's caption names
     the whole series)."""
     out = []
-    for _, row in rows.iloc[::-1].head(2).iterrows():
+    for _i, row in rows.iloc[::-1].head(2).iterrows():
         text = "" if is_missing(row["citation"]) else str(row["citation"])
         url = next((web_address(p) for p in text.split(", ") if web_address(p)), "")
         title = text.split(", http")[0].removeprefix("RSF ").strip() or index_label(INDEX)
-        out.append(Citation(PUBLISHERS[INDEX], title, f"covering {row['period_label']}", url or ""))
+        covering = _("covering {period}").format(period=row["period_label"])
+        out.append(Citation(_(PUBLISHERS[INDEX]), title, covering, url or ""))
     return out
+
+
+def _records(what: str, n: int) -> str:  # '3 incidents', '1 event'
+    if what == "incident":
+        return n_("{n} incident", "{n} incidents", n).format(n=count_text(n))
+    return n_("{n} event", "{n} events", n).format(n=count_text(n))
 
 
 def _grouped_citations(parts: list[tuple[pd.DataFrame, str]]) -> list[Citation]:
@@ -303,9 +331,10 @@ def _grouped_citations(parts: list[tuple[pd.DataFrame, str]]) -> list[Citation]:
         urls = sorted({u for _, g in groups for u in map(web_address, g["source_url"]) if u})
         url = urls[0] if len(urls) == 1 else ""
         if len(urls) > 1:
-            url = f"{len(urls)} pages at {', '.join(sorted({urlsplit(u).netloc for u in urls}))}"
-        counts = [(what, g[f"{what}_id"].nunique()) for what, g in groups]
-        title = ", ".join(f"{n} {what}{'s' * (n != 1)}" for what, n in counts)
+            hosts = ", ".join(sorted({urlsplit(u).netloc for u in urls}))
+            url = n_("{n} page at {hosts}", "{n} pages at {hosts}", len(urls))
+            url = url.format(n=count_text(len(urls)), hosts=hosts)
+        title = ", ".join(_records(what, int(g[f"{what}_id"].nunique())) for what, g in groups)
         dates = pd.concat([pd.to_datetime(g["date"], errors="coerce") for _, g in groups])
         out.append(Citation(name, title, _years(dates.dt.year), url))
     return out
@@ -335,12 +364,12 @@ def gather(
     sources += _grouped_citations([(real, "incident"), (charted, "event")])
     if len(sources) > MAX_SOURCES:  # the page has room for so many; say what is left out
         rest = len(sources) - MAX_SOURCES + 1
+        commands = f"indicators events --country {iso3}; indicators incidents --country {iso3}"
         more = Citation(
-            f"{rest} more sources",
-            "of the incidents and events above",
+            n_("{n} more source", "{n} more sources", rest).format(n=count_text(rest)),
+            _("of the incidents and events above"),
             "",
-            f"listed in full by: indicators events --country {iso3}; indicators incidents "
-            f"--country {iso3}",
+            _("listed in full by: {commands}").format(commands=commands),
         )
         sources = [*sources[: MAX_SOURCES - 1], more]
     changes = tuple(
@@ -366,12 +395,6 @@ def gather(
 
 def brief_for(store: Store, iso3: str, edition: str | None, today: date) -> Brief:
     """The brief of one country and edition from the store's current version."""
-    return gather(
-        store.table("rankings"),
-        store.table("incidents"),
-        store.table("events"),
-        iso3,
-        edition,
-        version=data_version(store),
-        today=today,
-    )
+    rankings, incidents, events = (store.table(n) for n in ("rankings", "incidents", "events"))
+    version = data_version(store)
+    return gather(rankings, incidents, events, iso3, edition, version=version, today=today)

@@ -18,11 +18,13 @@ from xml.etree import ElementTree
 
 import plotly.graph_objects as go
 
+from indicators.i18n import _, language, n_, number
 from indicators.present.brief import INDEX, PUBLISHERS, Brief, Citation, Incidents
 from indicators.present.brief_pdf import chart_svg
 from indicators.present.charts import position_chart
 from indicators.present.precision import shown_date
-from indicators.query.trend import Change, Comparison
+from indicators.present.sentences import decimal, ordinal
+from indicators.query.trend import Change, Comparison, count_text, kind_words
 from indicators.text import one_line
 
 # The chart is drawn this wide, as tall as charts.position_chart makes it (its event band is
@@ -32,6 +34,8 @@ EVENT_TITLE_CHARS = 48  # events are listed under the chart with their titles cu
 MADE_AT = re.compile(r'<span class="made">[^<]*</span>')
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
 _FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "object", "embed", "image", "use", "a"}
+ENGLISH_MARK = "[EN]"  # after data the sources give only in English, in another language
+_LATIN, _CYRILLIC = re.compile(r"[A-Za-z]"), re.compile(r"[\u0400-\u04FF]")
 _OUTSIDE = re.compile(r"url\(\s*(?![\"']?#)|@import", re.IGNORECASE)
 STYLE = """
 @page { size: A4 portrait; margin: 10mm 12mm 9mm; }
@@ -146,6 +150,21 @@ def _steady_ids(svg: str) -> str:
     return re.sub(rf'((?:id="|#)[A-Za-z-]*){uid}', r"\1brief", svg)
 
 
+def _t(message: str) -> str:
+    """Our own words (a translated message) as HTML text: markup characters escaped; values
+    are escaped with :func:`_e` before they are put in."""
+    return html.escape(message, quote=False)
+
+
+def _data(text: object) -> str:
+    """Data the sources give in English, marked as such when the reader reads another language
+    (a name or title in Latin letters and no Cyrillic one)."""
+    words = one_line(text)
+    if language() == "en" or not _LATIN.search(words) or _CYRILLIC.search(words):
+        return words
+    return f"{words} {ENGLISH_MARK}"
+
+
 def _figure_box(label: str, value: str, note: str) -> str:
     return (
         f'<div class="fig"><span class="label">{_e(label)}</span>'
@@ -153,59 +172,82 @@ def _figure_box(label: str, value: str, note: str) -> str:
     )
 
 
+def _signed(change: float) -> str:
+    """'+1.5', '−2.0' (a true minus sign), the number in the reader's locale."""
+    return (f"{change:+.1f}"[0] + number(abs(change), 1)).replace("-", "\u2212")
+
+
 def _figures(brief: Brief) -> str:
     f = brief.figures
+    freest = _("as published by RSF; {first} = freest").format(first=ordinal(1))
+    share = _("of 100: the share of the other ranked countries that did worse")
+    score = _("n/a") if f.score is None else decimal(f.score)
     boxes = [
-        _figure_box("Rank", f.rank_phrase, "as published by RSF; 1st = freest"),
-        _figure_box(
-            "Position",
-            f"{f.position:.1f}",
-            "of 100: the share of the other ranked countries that did worse",
-        ),
-        _figure_box("Score", "n/a" if f.score is None else f"{f.score:g}", f.score_scale),
+        _figure_box(_("Rank"), f.rank_phrase, freest),
+        _figure_box(_("Position"), number(f.position, 1), share),
+        _figure_box(_("Score"), score, f.score_scale),
     ]
     if f.previous_edition is not None and f.position_change is not None:
-        value = f"{f.position_change:+.1f}".replace("-", "\u2212")
-        note = f"position points; {f.change_words}"
-        boxes.append(_figure_box(f"Change since {f.previous_edition}", value, note))
+        note = _("position points; {change}").format(change=f.change_words)
+        label = _("Change since {edition}").format(edition=f.previous_edition)
+        boxes.append(_figure_box(label, _signed(f.position_change), note))
     else:
-        boxes.append(_figure_box("Change", "n/a", "no earlier edition is stored"))
+        boxes.append(_figure_box(_("Change"), _("n/a"), _("no earlier edition is stored")))
     return f'<section class="figures">{"".join(boxes)}</section>'
+
+
+def _chart_notes(brief: Brief) -> str:
+    """The method breaks and the events marked, for the chart's caption (data escaped)."""
+    changes = ", ".join(brief.method_changes)
+    breaks = ""
+    if changes:
+        breaks = " " + _t(
+            _("Dashed lines mark RSF's method changes ({editions}): the line breaks there.")
+        ).format(editions=_e(changes))
+    listed = "; ".join(
+        f"{_e(shown_date(e['date'], e['date_precision'], e.get('date_end')))} "
+        f"{_e(_data(short(e['title'], EVENT_TITLE_CHARS)))}"
+        for e in brief.events.to_dict("records")
+    )
+    if not listed:
+        return breaks
+    end = "" if listed.endswith("\u2026") else "."
+    return breaks + " " + _t(_("Events marked: {events}")).format(events=listed) + end
 
 
 def _chart(brief: Brief, svg: str) -> str:
     view = brief.view
-    first, last = view["edition"].iloc[0], view["edition"].iloc[-1]
-    changes = ", ".join(brief.method_changes)
-    breaks = (
-        f" Dashed lines mark RSF's method changes ({_e(changes)}): the line breaks there."
-        if changes
-        else ""
+    first, last = _e(view["edition"].iloc[0]), _e(view["edition"].iloc[-1])
+    heading = _t(_("Position over time, editions {first} to {last}"))
+    explained = _(
+        "Each point is an edition, drawn at the middle of the period it covers. Position = "
+        "share of the other ranked countries that did worse (100 = freest), so editions "
+        "ranking different numbers of countries compare."
     )
-    listed = "; ".join(
-        f"{_e(shown_date(e['date'], e['date_precision'], e.get('date_end')))} "
-        f"{_e(short(e['title'], EVENT_TITLE_CHARS))}"
-        for e in brief.events.to_dict("records")
+    source = n_(
+        "Source: {publisher}, {index}, {n} edition, {first} to {last}.",
+        "Source: {publisher}, {index}, {n} editions, {first} to {last}.",
+        len(view),
     )
-    events = ""
-    if listed:
-        events = f" Events marked: {listed}" + ("" if listed.endswith("\u2026") else ".")
+    source = _t(source).format(
+        publisher=_e(_(PUBLISHERS[INDEX])),
+        index=_e(brief.figures.index.removeprefix("RSF ")),
+        n=count_text(len(view)),
+        first=first,
+        last=last,
+    )
     return (
         '<section class="chart">'
-        f"<h2>Position over time, editions {_e(first)} to {_e(last)}</h2>{safe_svg(svg)}"
-        '<p class="caption">Each point is an edition, drawn at the middle of the period it '
-        "covers. Position = share of the other ranked countries that did worse (100 = freest), "
-        f"so editions ranking different numbers of countries compare.{breaks}{events} Source: "
-        f"{_e(PUBLISHERS[INDEX])}, {_e(brief.figures.index.removeprefix('RSF '))}, "
-        f"{len(view)} editions, "
-        f"{_e(first)} to {_e(last)}.</p>"
+        f"<h2>{heading.format(first=first, last=last)}</h2>{safe_svg(svg)}"
+        f'<p class="caption">{_t(explained)}{_chart_notes(brief)} {source}</p>'
         "</section>"
     )
 
 
 def _words(brief: Brief) -> str:
     paragraphs = "".join(f"<p>{_e(s)}</p>" for s in brief.sentences)
-    return f'<section class="words"><h2>In plain words</h2>{paragraphs}</section>'
+    heading = _t(_("In plain words"))
+    return f'<section class="words"><h2>{heading}</h2>{paragraphs}</section>'
 
 
 def _changes(changes: tuple[Change, ...]) -> str:
@@ -215,42 +257,58 @@ def _changes(changes: tuple[Change, ...]) -> str:
     if not changes:
         return ""
     rows = "".join(
-        f"<tr><td>{_e(c.kind.capitalize())}</td>"
+        f"<tr><td>{_e(kind_words(c.kind))}</td>"
         f"<td>{_e(c.counts if isinstance(c, Comparison) else '')}</td><td>{_e(c.change)}</td></tr>"
         for c in changes
     )
-    return (
-        '<table class="changes"><thead><tr><th>Change</th><th>Cases</th><th>In words</th></tr>'
-        f"</thead><tbody>{rows}</tbody></table>"
-    )
+    heads = "".join(f"<th>{_t(h)}</th>" for h in (_("Change"), _("Cases"), _("In words")))
+    return f'<table class="changes"><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+def _incident_summary(part: Incidents) -> str:
+    """'41 incidents in the loaded sources (2015-2025); 30 of them name a statute ...'."""
+    more = ""
+    if part.more_statutes:
+        more = " " + n_(
+            "{n} more statute is not listed.", "{n} more statutes are not listed.",
+            part.more_statutes,
+        ).format(n=count_text(part.more_statutes))  # fmt: skip
+    total = n_(
+        "{n} incident in the loaded sources ({years}); ",
+        "{n} incidents in the loaded sources ({years}); ",
+        part.total,
+    ).format(n=count_text(part.total), years=part.years)
+    named = n_(
+        "{n} of them names a statute applied to the journalist, blogger or outlet.",
+        "{n} of them name a statute applied to the journalist, blogger or outlet.",
+        part.with_statute,
+    ).format(n=count_text(part.with_statute))
+    return _e(total + named + more)
 
 
 def _incidents(part: Incidents, country: str) -> str:
-    title = "<h2>Incidents by statute, in the loaded sources</h2>"
+    title = "<h2>" + _t(_("Incidents by statute, in the loaded sources")) + "</h2>"
     if not part.loaded:
         return f'<section class="incidents">{title}<p class="none">{_e(part.note)}</p></section>'
     rows = "".join(
-        f'<tr><td>{_e(r.label)}</td><td class="n">{r.incidents}</td>'
+        f'<tr><td>{_e(r.label)}</td><td class="n">{_e(count_text(r.incidents))}</td>'
         f'<td class="n">{_e(r.years)}</td></tr>'
         for r in part.by_statute
     )
-    more = f" {part.more_statutes} more statutes are not listed." if part.more_statutes else ""
     if not rows:
-        rows = '<tr><td colspan="3">No loaded incident names a statute applied to the target.</td></tr>'
-    summary = (
-        f"{part.total} incidents in the loaded sources ({_e(part.years)}); {part.with_statute} "
-        "of them name a statute applied to the journalist, blogger or outlet."
-    )
+        none = _t(_("No loaded incident names a statute applied to the target."))
+        rows = f'<tr><td colspan="3">{none}</td></tr>'
+    statute, cases, years = _("Statute applied to the target"), _("Cases"), _("Years")
+    heads = f'<th>{_t(statute)}</th><th class="n">{_t(cases)}</th><th class="n">{_t(years)}</th>'
     return (
-        f'<section class="incidents">{title}<table><thead><tr><th>Statute applied to the target'
-        '</th><th class="n">Cases</th><th class="n">Years</th></tr></thead>'
+        f'<section class="incidents">{title}<table><thead><tr>{heads}</tr></thead>'
         f"<tbody>{rows}</tbody></table>{_changes(part.changes)}"
-        f'<p class="caveat">{summary}{more} {_e(part.note)}</p></section>'
+        f'<p class="caveat">{_incident_summary(part)} {_e(part.note)}</p></section>'
     )
 
 
 def _citation(c: Citation) -> str:
-    parts = [_e(c.publisher), f"<i>{_e(c.title)}</i>"]
+    parts = [_e(_data(c.publisher)), f"<i>{_e(_data(c.title))}</i>"]
     if c.date:
         parts.append(_e(c.date))
     text = ", ".join(parts) + "."
@@ -261,29 +319,38 @@ def _citation(c: Citation) -> str:
 
 def _sources(brief: Brief) -> str:
     items = "".join(_citation(c) for c in brief.sources)
-    return f'<section class="sources"><h2>Sources</h2><ol>{items}</ol></section>'
+    heading = _t(_("Sources"))
+    return f'<section class="sources"><h2>{heading}</h2><ol>{items}</ol></section>'
 
 
 def _footer(brief: Brief, made_at: datetime) -> str:
     when = made_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     command = f"indicators brief --country {brief.iso3} --edition {brief.figures.edition}"
+    if language() != "en":
+        command += f" --lang {language()}"
+    made = _("Made {when}").format(when=when)
+    remake = _("Remake: {command}").format(command=command)
     return (
         f"<footer><span>{_e(brief.version.line)}</span>"
-        f'<span class="made">Made {_e(when)}</span>'
-        f"<span>Remake: {_e(command)}</span></footer>"
+        f'<span class="made">{_e(made)}</span><span>{_e(remake)}</span></footer>'
     )
 
 
 def document(brief: Brief, svg: str, made_at: datetime) -> str:
-    """The brief's HTML: one A4 page, no script, no external reference, data escaped."""
+    """The brief's HTML, in the language of the run: one A4 page, no script, no external
+    reference, data escaped."""
     f = brief.figures
-    title = f"Press-freedom brief: {brief.country}, {f.index} {f.edition}"
+    title = _("Press-freedom brief: {country}, {index} {edition}").format(
+        country=brief.country, index=f.index, edition=f.edition
+    )
+    sub = _("{index} {edition}, covering {period}: {rank}").format(
+        index=f.index, edition=f.edition, period=f.period_label, rank=f.rank_phrase
+    )
     body = "".join(
         [
-            '<header><p class="kicker">Press-freedom brief for funders</p>',
+            '<header><p class="kicker">' + _t(_("Press-freedom brief for funders")) + "</p>",
             f"<h1>{_e(brief.country)}</h1>",
-            f'<p class="sub">{_e(f.index)} {_e(f.edition)}, covering {_e(f.period_label)}: '
-            f"{_e(f.rank_phrase)}</p></header>",
+            f'<p class="sub">{_e(sub)}</p></header>',
             _figures(brief),
             _chart(brief, svg),
             '<div class="lower"><div>',
@@ -296,7 +363,7 @@ def document(brief: Brief, svg: str, made_at: datetime) -> str:
         ]
     )
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{language()}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{STYLE}</style></head>"

@@ -26,11 +26,13 @@ from urllib.parse import urlsplit
 import plotly
 import plotly.graph_objects as go
 
+from indicators.i18n import msg, tr
+
 CHROMIUM_ENV = "INDICATORS_CHROMIUM"
 NOWHERE = "http://127.0.0.1:9"  # the discard port: nothing listens, every request fails
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 TIMEOUT_S = 120
-ZOOMS = (1, 0.95, 0.9, 0.85, 0.8)  # the print sizes tried, until the brief fits one page
+ZOOMS = (1, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7)  # print sizes tried until the brief fits one page
 SMALLEST = ZOOMS[-1]
 OFFLINE_FLAGS = (
     "--headless",
@@ -56,7 +58,12 @@ OFFLINE_FLAGS = (
 
 
 class RenderError(RuntimeError):
-    """The brief could not be rendered (no Chromium, or Chromium failed); says what to do."""
+    """The brief could not be rendered (no Chromium, or Chromium failed); says what to do (in
+    English as ``str(exc)``, in the reader's language as ``exc.reason()``)."""
+
+    def reason(self) -> str:
+        """What went wrong, in the reader's language."""
+        return tr(self.args[0]) if self.args else ""
 
 
 def find_chromium() -> str:
@@ -65,14 +72,18 @@ def find_chromium() -> str:
     if named:
         if Path(named).is_file() and os.access(named, os.X_OK):
             return named
-        raise RenderError(f"{CHROMIUM_ENV}={named!r} is not an executable file")
+        setting = f"{CHROMIUM_ENV}={named!r}"
+        raise RenderError(msg("{setting} is not an executable file", setting=setting))
     for name in ("chromium", "chromium-browser"):
         found = shutil.which(name)
         if found:
             return found
     raise RenderError(
-        "Chromium is needed to draw the chart and print the PDF, and none was found: install "
-        f"Debian's package (apt-get install chromium) or set {CHROMIUM_ENV} to its path"
+        msg(
+            "Chromium is needed to draw the chart and print the PDF, and none was found: "
+            "install Debian's package (apt-get install chromium) or set {setting} to its path",
+            setting=CHROMIUM_ENV,
+        )
     )
 
 
@@ -123,7 +134,9 @@ def chart_svg(fig: go.Figure, width: int, height: int, *, proxy: str = NOWHERE) 
     running (Streamlit's script thread, Playwright's tests).
     """
     if not PLOTLY_JS.is_file():
-        raise RenderError(f"plotly.js is missing from the plotly package ({PLOTLY_JS})")
+        raise RenderError(
+            msg("plotly.js is missing from the plotly package ({path})", path=str(PLOTLY_JS))
+        )
     chromium = find_chromium()
     with (
         tempfile.TemporaryDirectory(prefix="indicators-chart-") as tmp,
@@ -134,7 +147,9 @@ def chart_svg(fig: go.Figure, width: int, height: int, *, proxy: str = NOWHERE) 
         try:
             data = job.result(timeout=TIMEOUT_S + 30)
         except Exception as exc:  # kaleido's and choreographer's own errors, timeouts
-            raise RenderError(f"the chart could not be drawn: {exc}") from exc
+            raise RenderError(
+                msg("the chart could not be drawn: {error}", error=str(exc) or repr(exc))
+            ) from exc
     return data.decode("utf-8")
 
 
@@ -187,14 +202,13 @@ def _print(html: str, proxy: str) -> bytes:
                 stdin=subprocess.DEVNULL,
             )
         except subprocess.TimeoutExpired as exc:
-            raise RenderError(f"Chromium did not print the PDF within {TIMEOUT_S} s") from exc
+            raise RenderError(
+                msg("Chromium did not print the PDF within {seconds} s", seconds=TIMEOUT_S)
+            ) from exc
         if not out.is_file() or out.stat().st_size == 0:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
-            raise RenderError(
-                f"Chromium did not print the PDF (exit {done.returncode}"
-                + (f": {detail[0]}" if detail else "")
-                + ")"
-            )
+            said = f"{done.returncode}" + (f": {detail[0]}" if detail else "")
+            raise RenderError(msg("Chromium did not print the PDF (exit {said})", said=said))
         return out.read_bytes()
 
 
@@ -221,4 +235,4 @@ def html_to_png(html: str, path: Path, *, width: int = 794, height: int = 1123) 
             stdin=subprocess.DEVNULL,
         )
     if not path.is_file():
-        raise RenderError("Chromium did not take the screenshot")
+        raise RenderError(msg("Chromium did not take the screenshot"))

@@ -10,36 +10,46 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators.i18n import _, n_, place
 from indicators.present.chart_style import GREY, LAYOUT, PALETTE
 from indicators.present.methods import section
-from indicators.present.sentences import ordinal
+from indicators.present.sentences import decimal, ordinal
 from indicators.query.explain import CannotExplain, RankSplit, explain_rank
+from indicators.query.trend import count_text
 from indicators.text import plotly_text
-
-
-def _places(n: int) -> str:
-    return f"{n} place" if n == 1 else f"{n} places"
 
 
 def _moved(n: int) -> str:
     """'up 3 places', 'down 1 place', 'not at all'."""
     if n == 0:
-        return "not at all"
-    return f"{'up' if n > 0 else 'down'} {_places(abs(n))}"
+        return _("not at all")
+    if n > 0:
+        return n_("up {n} place", "up {n} places", n).format(n=count_text(n))
+    return n_("down {n} place", "down {n} places", -n).format(n=count_text(-n))
+
+
+def _verb(c: int) -> str:
+    """'kept its rank', 'rose 3 places', 'fell 1 place'."""
+    if c == 0:
+        return _("kept its rank")
+    if c > 0:
+        return n_("rose {n} place", "rose {n} places", c).format(n=count_text(c))
+    return n_("fell {n} place", "fell {n} places", -c).format(n=count_text(-c))
 
 
 def headline(split: RankSplit) -> str:
     """'Kazakhstan fell 8 places in 2026 (141st to 149th of 180)'."""
-    c = split.change
-    verb = "kept its rank" if c == 0 else f"{'rose' if c > 0 else 'fell'} {_places(abs(c))}"
-    of = (
-        f"of {split.n_ranked}"
-        if split.n_ranked == split.n_ranked_against
-        else f"of {split.n_ranked_against}, then of {split.n_ranked}"
-    )
-    return (
-        f"{split.country} {verb} in {split.edition} "
-        f"({ordinal(split.rank_against)} to {ordinal(split.rank)} {of})"
+    before, after = ordinal(split.rank_against), ordinal(split.rank)
+    if split.n_ranked == split.n_ranked_against:
+        ranks = _("{before} to {after} of {total}").format(
+            before=before, after=after, total=split.n_ranked
+        )
+    else:
+        ranks = _("{before} to {after} of {total_before}, then of {total}").format(
+            before=before, after=after, total_before=split.n_ranked_against, total=split.n_ranked
+        )
+    return _("{country} {moved} in {edition} ({ranks})").format(
+        country=split.country, moved=_verb(split.change), edition=split.edition, ranks=ranks
     )
 
 
@@ -48,17 +58,21 @@ def parts(split: RankSplit) -> str:
     c, own, others = split.change, split.own, split.others
     same_way = all(part == 0 or (part > 0) == (c > 0) for part in (own, others))
     if c != 0 and same_way:
-        return f"its own score explains {abs(own)}, other countries' changes {abs(others)}"
-    return (
-        f"its own score change alone would have moved it {_moved(own)}; other countries' "
-        f"changes{_ranked_note(split)} moved it {_moved(others)}"
-    )
+        return _("its own score explains {own}, other countries' changes {others}").format(
+            own=count_text(abs(own)), others=count_text(abs(others))
+        )
+    return _(
+        "its own score change alone would have moved it {own}; other countries' "
+        "changes{note} moved it {others}"
+    ).format(own=_moved(own), note=_ranked_note(split), others=_moved(others))
 
 
 def _ranked_note(split: RankSplit) -> str:
     if split.n_ranked == split.n_ranked_against:
         return ""
-    return f" (and the number ranked, {split.n_ranked_against} to {split.n_ranked})"
+    return _(" (and the number ranked, {before} to {after})").format(
+        before=split.n_ranked_against, after=split.n_ranked
+    )
 
 
 def rank_move_sentence(split: RankSplit) -> str:
@@ -72,8 +86,8 @@ METHOD = section("Why a rank moved")  # the methods text's own words, one copy
 def rank_move_figure(split: RankSplit) -> go.Figure:
     """A small waterfall: the earlier rank, the places the country's own score explains, the
     places the others' changes explain, and the new rank (1 at the top, as a rank is read)."""
-    own_label = "Own score"
-    others_label = "Others"
+    own_label = _("Own score")
+    others_label = _("Others")
     steps = [
         (str(split.against), "absolute", split.rank_against),
         (own_label, "relative", -split.own),  # places gained move the rank up (a smaller number)
@@ -81,10 +95,14 @@ def rank_move_figure(split: RankSplit) -> go.Figure:
         (str(split.edition), "total", split.rank),
     ]
     hover = [
-        f"{ordinal(split.rank_against)} of {split.n_ranked_against}",
-        f"{_moved(split.own)} (its score {split.score_against:g} to {split.score:g})",
+        place(split.rank_against, split.n_ranked_against),
+        _("{moved} (its score {before} to {after})").format(
+            moved=_moved(split.own),
+            before=decimal(split.score_against),
+            after=decimal(split.score),
+        ),
         f"{_moved(split.others)}",
-        f"{ordinal(split.rank)} of {split.n_ranked}",
+        place(split.rank, split.n_ranked),
     ]
     fig = go.Figure(
         go.Waterfall(
@@ -109,7 +127,7 @@ def rank_move_figure(split: RankSplit) -> go.Figure:
         height=260,
         showlegend=False,
         yaxis={
-            "title": {"text": "Rank (1 = freest)"},
+            "title": {"text": _("Rank (1 = freest)")},
             "range": [high + pad, max(0.5, low - pad)],
             "tickformat": "d",
         },
@@ -120,16 +138,17 @@ def rank_move_figure(split: RankSplit) -> go.Figure:
 def split_or_reason(
     rankings: pd.DataFrame, iso3: str, edition: str | None = None
 ) -> RankSplit | str:
-    """The split for ``edition`` against the edition before, or why it cannot be made."""
+    """The split for ``edition`` against the edition before, or why it cannot be made (in the
+    reader's language)."""
     try:
         return explain_rank(rankings, iso3, edition=edition)
     except CannotExplain as exc:
-        return str(exc)
+        return exc.reason()
 
 
 def rank_move_words(rankings: pd.DataFrame, iso3: str, edition: str | None = None) -> str:
     """The sentence for ``edition`` against the edition before, or why it cannot be said."""
     split = split_or_reason(rankings, iso3, edition)
     if isinstance(split, str):
-        return f"Why the rank moved cannot be split here: {split}."
+        return _("Why the rank moved cannot be split here: {reason}.").format(reason=split)
     return rank_move_sentence(split)

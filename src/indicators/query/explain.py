@@ -26,13 +26,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from indicators.i18n import Msg, msg, tr
 from indicators.pipeline.derive import entry_keys
 
 DEFAULT_INDEX = "rsf_wpfi"
 
 
 class CannotExplain(ValueError):
-    """The split cannot be made honestly; the message says why in a reader's words."""
+    """The split cannot be made honestly; the message says why in a reader's words (in
+    English as ``str(exc)``, in the reader's language as :meth:`reason`)."""
+
+    def reason(self) -> str:
+        """Why, in the reader's language."""
+        return tr(self.args[0]) if self.args else ""
 
 
 @dataclass(frozen=True)
@@ -104,30 +110,49 @@ def _pick_editions(
     known = editions["edition"].astype(str).tolist()
     for asked in (edition, against):
         if asked is not None and asked not in known:
-            raise CannotExplain(f"there is no edition {asked}; the editions are {', '.join(known)}")
+            raise CannotExplain(
+                msg(
+                    "there is no edition {asked}; the editions are {editions}",
+                    asked=asked,
+                    editions=", ".join(known),
+                )
+            )
     with_country = editions[editions["edition"].isin(holding)]
     if with_country.empty:
-        raise CannotExplain("the country is not ranked in any stored edition")
+        raise CannotExplain(msg("the country is not ranked in any stored edition"))
     new = editions[editions["edition"] == (edition or with_country["edition"].iloc[-1])].iloc[0]
     if against is None:
         before = editions[editions["edition_year"] < new["edition_year"]]
         if before.empty:
-            raise CannotExplain(f"{new['edition']} is the first stored edition: nothing before it")
+            raise CannotExplain(
+                msg(
+                    "{edition} is the first stored edition: nothing before it",
+                    edition=str(new["edition"]),
+                )
+            )
         old = before.iloc[-1]
     else:
         old = editions[editions["edition"] == against].iloc[0]
     if old["edition_year"] >= new["edition_year"]:
-        raise CannotExplain(f"edition {old['edition']} is not before edition {new['edition']}")
+        raise CannotExplain(
+            msg(
+                "edition {old} is not before edition {new}",
+                old=str(old["edition"]),
+                new=str(new["edition"]),
+            )
+        )
     return new, old
 
 
-def _method_refusal(new: pd.Series, old: pd.Series) -> str | None:
+def _method_refusal(new: pd.Series, old: pd.Series) -> Msg | None:
     if new["methodology"] == old["methodology"]:
         return None
-    return (
-        f"the index changed its method between {old['edition']} and {new['edition']}: the "
-        "scores are on different scales, so a new score cannot be placed among the old ones "
-        "(the ranks are shown with a break)"
+    return msg(
+        "the index changed its method between {old} and {new}: the scores are on different "
+        "scales, so a new score cannot be placed among the old ones (the ranks are shown with "
+        "a break)",
+        old=str(old["edition"]),
+        new=str(new["edition"]),
     )
 
 
@@ -186,9 +211,14 @@ def _complete(editions: pd.DataFrame, edition: str) -> None:
     row = editions[editions["edition"] == edition].iloc[0]
     if row["rows"] < row["n_ranked"]:
         raise CannotExplain(
-            f"the store holds {row['rows']} of the {row['n_ranked']} countries ranked in "
-            f"{edition}: placing a score among the others needs them all (ingest the "
-            "publisher's whole edition, for example with indicators fetch rsf)"
+            msg(
+                "the store holds {rows} of the {n_ranked} countries ranked in {edition}: "
+                "placing a score among the others needs them all (ingest the publisher's whole "
+                "edition, for example with indicators fetch rsf)",
+                rows=int(row["rows"]),
+                n_ranked=int(row["n_ranked"]),
+                edition=str(edition),
+            )
         )
 
 
@@ -201,7 +231,7 @@ class _Ranked:
 def _ranked(rankings: pd.DataFrame, index: str) -> _Ranked:
     rows = rankings[(rankings["index"] == index) & rankings["rank"].notna()].copy()
     if rows.empty:
-        raise CannotExplain(f"no ranks of the index {index} are stored")
+        raise CannotExplain(msg("no ranks of the index {index} are stored", index=str(index)))
     rows["entry"] = entry_keys(rows).to_numpy()
     rows["edition"] = rows["edition"].astype(str)
     return _Ranked(rows, _editions(rows))
@@ -230,12 +260,14 @@ def _split(ranked: _Ranked, index: str, iso3: str, new: pd.Series, old: pd.Serie
     for edition in (new["edition"], old["edition"]):
         holds = (ranked.rows["edition"] == edition) & (ranked.rows["iso3"] == iso3)
         if not holds.any():
-            raise CannotExplain(f"the country is not ranked in edition {edition}")
+            raise CannotExplain(
+                msg("the country is not ranked in edition {edition}", edition=str(edition))
+            )
     _complete(ranked.editions, old["edition"])
     pairs = _pair_frame(ranked, new, old)
     if iso3 not in pairs.index:
         raise CannotExplain(
-            "a score is missing in one of the two editions: ranks alone cannot be split"
+            msg("a score is missing in one of the two editions: ranks alone cannot be split")
         )
     return _record_split(index, iso3, new, old, pairs.loc[pairs.index == iso3].iloc[0])
 

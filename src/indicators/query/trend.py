@@ -44,40 +44,93 @@ from datetime import date
 
 import pandas as pd
 
+from indicators.i18n import N_, Msg, _, format_date, language, msg, number, tr
 from indicators.query.aggregate import incident_counts
 
 LOW_BASELINE = 10  # fewer cases than this in either period: too few to call a trend
 LARGE = 25  # per cent: more than this up is a large increase, more than this down a large decrease
 MODERATE = 10  # per cent: from this up to LARGE is a moderate increase
 
-LARGE_INCREASE = "large increase"
-MODERATE_INCREASE = "moderate increase"
-LIMITED = "limited change"
-LARGE_DECREASE = "large decrease"
+# The bands and kinds are kept in English (code compares them) and translated where shown.
+LARGE_INCREASE = N_("large increase")
+MODERATE_INCREASE = N_("moderate increase")
+LIMITED = N_("limited change")
+LARGE_DECREASE = N_("large decrease")
 LEVELS = (LARGE_INCREASE, MODERATE_INCREASE, LIMITED, LARGE_DECREASE)
 
-TOO_FEW = f"{LIMITED}: too few cases to call a trend"
+TOO_FEW = N_("limited change: too few cases to call a trend")
 
-MONTH_ON_MONTH = "month on month"
-YEAR_ON_YEAR = "year on year"
+MONTH_ON_MONTH = N_("month on month")
+YEAR_ON_YEAR = N_("year on year")
 
-RULE = (
+# RULE and TILE_HELP are messages (:class:`indicators.i18n.Msg`): the English text, shown in
+# the reader's language with ``tr(RULE)``.
+RULE = msg(
     "How a change is called: the latest month that is over against the month before, and its "
     "year against the year before (a year not over, or not over in the data, by its months so "
     "far against the same months of the year before). More than 25% more is a large increase, "
     "10% to 25% more a moderate increase, from 25% fewer to 9% more limited change, more than "
     "25% fewer a large decrease (the bands of ACLED's Trendfinder, on whole percentages). "
-    f"Fewer than {LOW_BASELINE} cases in either period is {TOO_FEW}. No change is called good "
+    "Fewer than {n} cases in either period is {too_few}. No change is called good "
     "or bad: these are the cases in the loaded sources, and a change may be a change in "
-    "reporting."
+    "reporting.",
+    n=LOW_BASELINE,
+    too_few=TOO_FEW,
 )
 # The Overview's incident tile's help text (app_pages/overview.py may show this constant).
-TILE_HELP = (
+TILE_HELP = msg(
     "Distinct incidents in the sources loaded here, not all that happened. The change is year "
     "on year, in ACLED's bands (large increase above 25% more, moderate increase 10% to 25% "
-    f"more, large decrease above 25% fewer, else limited change); fewer than {LOW_BASELINE} "
-    "cases in either period is limited change: too few cases to call a trend."
+    "more, large decrease above 25% fewer, else limited change); fewer than {n} "
+    "cases in either period is limited change: too few cases to call a trend.",
+    n=LOW_BASELINE,
 )
+
+
+def count_text(n: int) -> str:
+    """A count of cases as a sentence writes it: '1999' in English (as always), '1 999' in
+    Russian and Kazakh (Babel's grouping)."""
+    return str(n) if language() == "en" else number(n)
+
+
+def kind_words(kind: str) -> str:
+    """'Month on month', 'Year on year' in the reader's language, capitalised."""
+    words = _(kind)
+    return words[:1].upper() + words[1:]
+
+
+class Period(Msg):
+    """A period of a comparison: its English words ('April 2025', 'January to April 2025',
+    '2025'), a ``str`` as before, that are written in the reader's language where shown
+    (``tr(period)``, :meth:`translated`): 'апрель 2025', 'январь 2025 – апрель 2025'."""
+
+    year: int
+    first: int  # month, 0 for a whole year
+    last: int
+
+    def __new__(cls, year: int, first: int = 0, last: int = 0) -> Period:
+        if not first:
+            english = str(year)
+        elif first == last:
+            english = f"{calendar.month_name[first]} {year}"
+        else:
+            english = f"{calendar.month_name[first]} to {calendar.month_name[last]} {year}"
+        self = str.__new__(cls, english)
+        self.template, self.params = english, {}
+        self.year, self.first, self.last = year, first, last
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Period, (self.year, self.first, self.last))
+
+    def translated(self) -> str:
+        if language() == "en" or not self.first:
+            return str(self)
+        start = format_date(date(self.year, self.first, 1), "month")
+        if self.first == self.last:
+            return start
+        end = format_date(date(self.year, self.last, 1), "month")
+        return _("{start} to {end}").format(start=start, end=end)
 
 
 def too_few(this: int, last: int) -> bool:
@@ -132,20 +185,26 @@ class Comparison:
     @property
     def counts(self) -> str:
         """'12 in 2025 against 10 in 2024'."""
-        return f"{self.this} in {self.period} against {self.last} in {self.compared_with}"
+        return _("{this} in {period} against {last} in {compared_with}").format(
+            this=count_text(self.this),
+            period=tr(self.period),
+            last=count_text(self.last),
+            compared_with=tr(self.compared_with),
+        )
 
     @property
     def change(self) -> str:
         """'moderate increase: 20% more', 'limited change: too few cases to call a trend'."""
         if self.percent is None:
-            return TOO_FEW
+            return _(TOO_FEW)
         if self.this == self.last:
-            how = "the same number"
+            how = _("the same number")
         elif self.percent == 0:
-            how = f"less than 1% {'more' if self.this > self.last else 'fewer'}"
+            how = _("less than 1% more") if self.this > self.last else _("less than 1% fewer")
         else:
-            how = f"{abs(self.percent)}% {'more' if self.percent > 0 else 'fewer'}"
-        return f"{self.level}: {how}"
+            words = _("{percent}% more") if self.percent > 0 else _("{percent}% fewer")
+            how = words.format(percent=abs(self.percent))
+        return _("{level}: {how}").format(level=_(self.level), how=how)
 
     @property
     def words(self) -> str:
@@ -155,7 +214,8 @@ class Comparison:
     @property
     def sentence(self) -> str:
         """'Year on year, limited change: ... (4 in 2025 against 6 in 2024).' and the note."""
-        return f"{self.kind.capitalize()}, {self.words}." + (f" {self.note}" if self.note else "")
+        said = _("{kind}, {words}.").format(kind=kind_words(self.kind), words=self.words)
+        return said + (f" {tr(self.note)}" if self.note else "")
 
 
 @dataclass(frozen=True)
@@ -168,7 +228,7 @@ class NoComparison:
     @property
     def change(self) -> str:
         """'no comparison: 2019 is outside the years counted here (from 2020)'."""
-        return f"no comparison: {self.reason}"
+        return _("no comparison: {reason}").format(reason=tr(self.reason))
 
     @property
     def words(self) -> str:
@@ -176,15 +236,15 @@ class NoComparison:
 
     @property
     def sentence(self) -> str:
-        return f"{self.kind.capitalize()}, {self.words}."
+        return _("{kind}, {words}.").format(kind=kind_words(self.kind), words=self.words)
 
 
 Change = Comparison | NoComparison
 
 
-def month_label(month: str) -> str:
-    """'2025-04' -> 'April 2025'."""
-    return f"{calendar.month_name[int(month[5:7])]} {month[:4]}"
+def month_label(month: str) -> Period:
+    """'2025-04' -> 'April 2025' (a :class:`Period`, shown in the reader's language)."""
+    return Period(int(month[:4]), int(month[5:7]), int(month[5:7]))
 
 
 def _month_before(month: str) -> str:
@@ -192,9 +252,11 @@ def _month_before(month: str) -> str:
     return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
 
 
-def _outside(period: str, start: date) -> str:
+def _outside(period: str, start: date) -> Msg:
     """Why a period is not compared with: no count is given for a time not counted."""
-    return f"{period} is outside the years counted here (from {start.year})"
+    return msg(
+        "{period} is outside the years counted here (from {year})", period=period, year=start.year
+    )
 
 
 def latest_month_over(monthly: Mapping[str, int], today: date) -> str | None:
@@ -209,7 +271,7 @@ def month_on_month(monthly: Mapping[str, int], today: date, start: date | None =
     dated to the month or day; ``start``: the first day chosen, if the choice begins later)."""
     latest = latest_month_over(monthly, today)
     if latest is None:
-        return NoComparison(MONTH_ON_MONTH, "no case is dated to a month that is over")
+        return NoComparison(MONTH_ON_MONTH, msg("no case is dated to a month that is over"))
     before = _month_before(latest)
     if start is not None and before < start.isoformat()[:7]:
         return NoComparison(MONTH_ON_MONTH, _outside(month_label(before), start))
@@ -222,10 +284,9 @@ def month_on_month(monthly: Mapping[str, int], today: date, start: date | None =
     )
 
 
-def _so_far(year: int, last_month: int) -> str:
+def _so_far(year: int, last_month: int) -> Period:
     """'January to April 2025', 'January 2025'."""
-    end = calendar.month_name[last_month]
-    return f"January {year}" if last_month == 1 else f"January to {end} {year}"
+    return Period(year, 1, last_month)
 
 
 def _months_total(monthly: Mapping[str, int], year: int, last_month: int) -> int:
@@ -248,7 +309,7 @@ def year_on_year(
     years = [y for y, n in yearly.items() if n > 0 and y < today.year]
     years += [int(latest[:4])] if latest is not None else []
     if not years:
-        return NoComparison(YEAR_ON_YEAR, "no case is dated in a year that has a month over")
+        return NoComparison(YEAR_ON_YEAR, msg("no case is dated in a year that has a month over"))
     year = max(years)
     if start is not None and year - 1 < start.year:
         return NoComparison(YEAR_ON_YEAR, _outside(str(year - 1), start))
@@ -256,11 +317,18 @@ def year_on_year(
         this, last = int(yearly.get(year, 0)), int(yearly.get(year - 1, 0))
         return Comparison(YEAR_ON_YEAR, str(year), this, str(year - 1), last)
     last_month = int(latest[5:])
-    why = f"{year} is not over" if year == today.year else f"{year} is not over in the data"
-    note = (
-        f"{why} (its latest case dated to a month is from {month_label(latest)}), so its "
-        f"months so far are compared with the same months of {year - 1}; cases dated only to "
-        "the year are left out of this comparison."
+    why = (
+        msg("{year} is not over", year=year)
+        if year == today.year
+        else msg("{year} is not over in the data", year=year)
+    )
+    note = msg(
+        "{why} (its latest case dated to a month is from {month}), so its months so far are "
+        "compared with the same months of {before}; cases dated only to the year are left out "
+        "of this comparison.",
+        why=why,
+        month=month_label(latest),
+        before=year - 1,
     )
     return Comparison(
         YEAR_ON_YEAR,
