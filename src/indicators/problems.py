@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from indicators.i18n import msg
+
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "fix"]
 MAX_VALUE_CHARS = 80
 MAX_LISTED = 1_000  # problems listed one by one; the rest are counted by kind
@@ -58,7 +60,9 @@ class Problem:
     @property
     def text(self) -> str:
         """The problem as shown in a table: a summary line says how many it stands for."""
-        return f"and {self.omitted:,} more: {self.problem}" if self.omitted else self.problem
+        if self.omitted:
+            return msg("and {n:,} more: {problem}", n=self.omitted, problem=self.problem)
+        return self.problem
 
     def as_line(self) -> str:
         """Render the problem as one readable line."""
@@ -140,8 +144,9 @@ class ProblemList(list[Problem]):
         others = sum(n for _, n in kinds[MAX_KINDS:])
         if others:
             files = {file for (file, _, _, _), _ in kinds[MAX_KINDS:]}
-            where = files.pop() if len(files) == 1 else "(several files)"
-            lines.append(Problem(where, "problems of other kinds", omitted=others))
+            where = files.pop() if len(files) == 1 else msg("(several files)")
+            lines.append(Problem(where, msg("problems of other kinds"), omitted=others))
+
         return [*self, *lines]
 
 
