@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from functools import reduce
 
 import pandas as pd
 
@@ -24,6 +25,12 @@ PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "fix"]
 MAX_VALUE_CHARS = 80
 MAX_LISTED = 1_000  # problems listed one by one; the rest are counted by kind
 MAX_KINDS = 50  # kinds of unlisted problems named; beyond them one line counts the others
+
+
+def either(words: Iterable[str]) -> str:
+    """``"a or b or c"`` as a message, "or" translated where it is shown (the words are data)."""
+    items = [str(w) for w in words]
+    return reduce(lambda a, b: msg("{a} or {b}", a=a, b=b), items) if items else ""
 
 
 def _clip(value: object) -> str:
