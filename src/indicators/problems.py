@@ -19,7 +19,7 @@ from functools import reduce
 
 import pandas as pd
 
-from indicators.i18n import msg
+from indicators.i18n import Msg, msg, tr
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "fix"]
 MAX_VALUE_CHARS = 80
@@ -181,8 +181,19 @@ def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
     """Return problems as a table with the columns file, row, column, value, problem, fix.
 
     A summary line of unlisted problems says in its problem column how many it stands for.
+    The words (problem, fix, and a summary line's file) are in the reader's language (the
+    command line's, English, is the text itself); the values are the file's own.
     """
-    rows = [{**asdict(p), "problem": p.text} for p in problems]
+    rows = [
+        {
+            **asdict(p),
+            "file": tr(p.file) if isinstance(p.file, Msg) else p.file,
+            "problem": tr(p.text),
+            "fix": tr(p.fix) if p.fix else "",
+        }
+        for p in problems
+    ]
+
     frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
     frame["row"] = frame["row"].astype("Int64")
     return frame

@@ -56,9 +56,13 @@ def given_edition(text: str) -> str:
     edition = text.strip()
     if not looks_like_years(pd.Series([edition])):
         raise ValueError(
-            f"the edition {text!r} is not a year: write it as 2024 (or 2011-12 for one "
-            "spanning two years), 1900 to next year"
+            msg(
+                "the edition {text!r} is not a year: write it as 2024 (or 2011-12 for one "
+                "spanning two years), 1900 to next year",
+                text=text,
+            )
         )
+
     return edition
 
 

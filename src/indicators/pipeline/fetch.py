@@ -91,8 +91,14 @@ def fetch_and_prepare(
     if not result.ok:
         raise ValidationFailed(result.problems)
     prepared = prepare_fetched(store, result.sources)
-    lines = [
-        f"{file_name(s.year)}: {s.message} ({s.size:,} bytes, SHA-256 {s.sha256[:16]}…)"
+    lines: list[str] = [
+        msg(
+            "{file}: {status} ({size:,} bytes, SHA-256 {sha256}…)",
+            file=file_name(s.year),
+            status=s.message,
+            size=s.size,
+            sha256=s.sha256[:16],
+        )
         for s in result.statuses
     ]
     return prepared, lines
