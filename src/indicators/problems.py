@@ -15,13 +15,22 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from functools import reduce
 
 import pandas as pd
+
+from indicators.i18n import Msg, msg, tr
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "fix"]
 MAX_VALUE_CHARS = 80
 MAX_LISTED = 1_000  # problems listed one by one; the rest are counted by kind
 MAX_KINDS = 50  # kinds of unlisted problems named; beyond them one line counts the others
+
+
+def either(words: Iterable[str]) -> str:
+    """``"a or b or c"`` as a message, "or" translated where it is shown (the words are data)."""
+    items = [str(w) for w in words]
+    return reduce(lambda a, b: msg("{a} or {b}", a=a, b=b), items) if items else ""
 
 
 def _clip(value: object) -> str:
@@ -58,7 +67,9 @@ class Problem:
     @property
     def text(self) -> str:
         """The problem as shown in a table: a summary line says how many it stands for."""
-        return f"and {self.omitted:,} more: {self.problem}" if self.omitted else self.problem
+        if self.omitted:
+            return msg("and {n:,} more: {problem}", n=self.omitted, problem=self.problem)
+        return self.problem
 
     def as_line(self) -> str:
         """Render the problem as one readable line."""
@@ -140,8 +151,9 @@ class ProblemList(list[Problem]):
         others = sum(n for _, n in kinds[MAX_KINDS:])
         if others:
             files = {file for (file, _, _, _), _ in kinds[MAX_KINDS:]}
-            where = files.pop() if len(files) == 1 else "(several files)"
-            lines.append(Problem(where, "problems of other kinds", omitted=others))
+            where = files.pop() if len(files) == 1 else msg("(several files)")
+            lines.append(Problem(where, msg("problems of other kinds"), omitted=others))
+
         return [*self, *lines]
 
 
@@ -169,8 +181,19 @@ def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
     """Return problems as a table with the columns file, row, column, value, problem, fix.
 
     A summary line of unlisted problems says in its problem column how many it stands for.
+    The words (problem, fix, and a summary line's file) are in the reader's language (the
+    command line's, English, is the text itself); the values are the file's own.
     """
-    rows = [{**asdict(p), "problem": p.text} for p in problems]
+    rows = [
+        {
+            **asdict(p),
+            "file": tr(p.file) if isinstance(p.file, Msg) else p.file,
+            "problem": tr(p.text),
+            "fix": tr(p.fix) if p.fix else "",
+        }
+        for p in problems
+    ]
+
     frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
     frame["row"] = frame["row"].astype("Int64")
     return frame

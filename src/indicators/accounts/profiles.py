@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from indicators.i18n import msg
 from indicators.store.atomic import atomic_write
 
 _NAME = re.compile(r"^[\w .-]{1,60}$")
@@ -35,7 +36,7 @@ def _folder(store_root: Path) -> Path:
 def _path(store_root: Path, name: str) -> Path:
     if not _NAME.match(name) or name.strip(" .") != name.strip():
         raise ValueError(
-            "a profile name may use letters, digits, spaces, '.', '-' and '_' (at most 60)"
+            msg("a profile name may use letters, digits, spaces, '.', '-' and '_' (at most 60)")
         )
     return _folder(store_root) / f"{name.strip()}.json"
 

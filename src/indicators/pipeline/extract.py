@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from indicators.i18n import N_, Msg, msg
 from indicators.pipeline.derive import derive_rankings
 from indicators.pipeline.validate import check_plausible, validate_table
 from indicators.problems import Problem, ValidationFailed
@@ -30,6 +31,8 @@ from indicators.sources.workbook_parse import parse_sheets
 from indicators.tables.registry import TABLES
 
 GIVEN_EDITION = "edition (given)"  # the column --year adds to a one-edition file
+# The kinds of table a file holds, as "holds the same {kind}" names them (translated there).
+KINDS = (N_("rankings"), N_("incidents"), N_("events"))
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,13 @@ def given_edition(text: str) -> str:
     edition = text.strip()
     if not looks_like_years(pd.Series([edition])):
         raise ValueError(
-            f"the edition {text!r} is not a year: write it as 2024 (or 2011-12 for one "
-            "spanning two years), 1900 to next year"
+            msg(
+                "the edition {text!r} is not a year: write it as 2024 (or 2011-12 for one "
+                "spanning two years), 1900 to next year",
+                text=text,
+            )
         )
+
     return edition
 
 
@@ -67,11 +74,14 @@ def _with_edition(table: TextTable, year: str) -> TextTable:
             [
                 Problem(
                     table.source.name,
-                    f"the edition was given ({year}), but the file has an edition column",
+                    msg(
+                        "the edition was given ({year}), but the file has an edition column",
+                        year=year,
+                    ),
                     1,
                     own[0],
                     own[0],
-                    fix="leave the edition out: the column gives each row's edition",
+                    fix=msg("leave the edition out: the column gives each row's edition"),
                 )
             ]
         )
@@ -126,12 +136,19 @@ def _check_reserved(source: SourceFile, parsed: Parsed) -> None:
                 [
                     Problem(
                         source.name,
-                        f"the index id '{index}' belongs to a publisher's series; a "
-                        f"{parsed.adapter} file cannot write into it",
+                        msg(
+                            "the index id '{index}' belongs to a publisher's series; a "
+                            "{adapter} file cannot write into it",
+                            index=str(index),
+                            adapter=parsed.adapter,
+                        ),
                         None,
                         "index",
                         str(index),
-                        fix="give your series its own index id (e.g. my_rsf_copy), or ingest the publisher's file",
+                        fix=msg(
+                            "give your series its own index id (e.g. my_rsf_copy), or ingest "
+                            "the publisher's file"
+                        ),
                     )
                 ]
             )
@@ -202,8 +219,13 @@ def _check_overlaps(items: list[tuple[SourceFile, Parsed]]) -> None:
                 problems.append(
                     Problem(
                         src.name,
-                        f"holds the same {p.kind} ({', '.join(map(str, batch))}) as {seen[k]}",
-                        fix="ingest only one of the two files",
+                        msg(
+                            "holds the same {kind} ({batch}) as {other}",
+                            kind=Msg(p.kind),
+                            batch=", ".join(map(str, batch)),
+                            other=seen[k],
+                        ),
+                        fix=msg("ingest only one of the two files"),
                     )
                 )
             seen[k] = src.name

@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Sequence
 from datetime import date
 
+from indicators.i18n import msg
 from indicators.pipeline.extract import parse_file
 from indicators.pipeline.prepare import Prepared, prepare
 from indicators.problems import Problem, ValidationFailed
@@ -28,16 +29,20 @@ def check_edition(year: int, source: SourceFile, today: date) -> None:
     parsed = parse_file(source, ParseOptions(adapter=RSF_ADAPTER, today=today))
     years = {int(y) for y in parsed.frame["edition_year"].dropna().unique()}
     if years != {year}:
-        found = ", ".join(str(y) for y in sorted(years)) or "none"
+        found = ", ".join(str(y) for y in sorted(years)) or msg("none")
         raise ValidationFailed(
             [
                 Problem(
                     source.name,
-                    f"the file at this address holds edition {found}, not {year}",
+                    msg(
+                        "the file at this address holds edition {found}, not {year}",
+                        found=found,
+                        year=year,
+                    ),
                     None,
                     "Year (N)",
                     found,
-                    fix="check the address (--base)",
+                    fix=msg("check the address (--base)"),
                 )
             ]
         )
@@ -86,8 +91,14 @@ def fetch_and_prepare(
     if not result.ok:
         raise ValidationFailed(result.problems)
     prepared = prepare_fetched(store, result.sources)
-    lines = [
-        f"{file_name(s.year)}: {s.message} ({s.size:,} bytes, SHA-256 {s.sha256[:16]}…)"
+    lines: list[str] = [
+        msg(
+            "{file}: {status} ({size:,} bytes, SHA-256 {sha256}…)",
+            file=file_name(s.year),
+            status=s.message,
+            size=s.size,
+            sha256=s.sha256[:16],
+        )
         for s in result.statuses
     ]
     return prepared, lines

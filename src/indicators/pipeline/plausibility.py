@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from indicators.i18n import N_, Msg, msg
 from indicators.problems import Problem, ProblemList
 from indicators.sources.numbers_read import column_read_as
 
@@ -38,22 +39,34 @@ from indicators.sources.numbers_read import column_read_as
 # (2011-12), so the era range is -20 to 150. FIW totals go down to -4 (Add Q, see
 # sources/freedom_house/adapter.py; the file's lowest is -3).
 SCORE_RANGES: dict[tuple[str, str], tuple[float, float, str]] = {
-    ("rsf_wpfi", "rsf_2002_2012"): (-20.0, 150.0, "RSF 2002-2012 points"),
-    ("rsf_wpfi", "rsf_2013_2021"): (0.0, 100.0, "RSF 2013-2021 scores"),
-    ("rsf_wpfi", "rsf_2022"): (0.0, 100.0, "RSF 2022 method scores"),
-    ("fh_fiw", "fh_fiw_2013"): (-4.0, 100.0, "Freedom in the World totals"),
-    ("fh_fiw_d1", "fh_fiw_d1"): (0.0, 4.0, "Freedom in the World D1"),
-    ("fh_fotn", "fh_fotn"): (0.0, 100.0, "Freedom on the Net totals"),
-    ("fh_fotp", "fh_fotp"): (0.0, 100.0, "Freedom of the Press scores"),
+    ("rsf_wpfi", "rsf_2002_2012"): (-20.0, 150.0, N_("RSF 2002-2012 points")),
+    ("rsf_wpfi", "rsf_2013_2021"): (0.0, 100.0, N_("RSF 2013-2021 scores")),
+    ("rsf_wpfi", "rsf_2022"): (0.0, 100.0, N_("RSF 2022 method scores")),
+    ("fh_fiw", "fh_fiw_2013"): (-4.0, 100.0, N_("Freedom in the World totals")),
+    ("fh_fiw_d1", "fh_fiw_d1"): (0.0, 4.0, N_("Freedom in the World D1")),
+    ("fh_fotn", "fh_fotn"): (0.0, 100.0, N_("Freedom on the Net totals")),
+    ("fh_fotp", "fh_fotp"): (0.0, 100.0, N_("Freedom of the Press scores")),
 }
 SCALES = tuple(10**k for k in range(1, 10))  # a decimal comma dropped before 1 to 9 decimals
 EDITION = ["index", "edition"]
-FIX_DECIMALS = (
+FIX_DECIMALS = N_(
     "the file lost its decimal separators (re-saved by another tool?): use the publisher's "
     "own file, or re-save it keeping the decimal commas (35,33)"
 )
-FIX_ORDER = "check this row's score and rank against the publisher's own table"
-FIX_RANGE = "check the score against the publisher's own table and the index's scale"
+FIX_ORDER = N_("check this row's score and rank against the publisher's own table")
+# A score outside its index's range, and a score out of rank order: without, then with the rank.
+OUTSIDE = (
+    N_("{column} {value} is outside the range of {label} ({lo} to {hi})"),
+    N_("{column} {value} at {rank_column} {rank} is outside the range of {label} ({lo} to {hi})"),
+)
+OUT_OF_ORDER = (
+    N_("{column} {value} breaks the rank order (the ranks around it score {around})"),
+    N_(
+        "{column} {value} at {rank_column} {rank} breaks the rank order (the ranks around it "
+        "score {around})"
+    ),
+)
+FIX_RANGE = N_("check the score against the publisher's own table and the index's scale")
 
 
 def implausible_rows(frame: pd.DataFrame, file: str | None) -> ProblemList:
@@ -221,16 +234,27 @@ def _problem(ed: _Edition, row: pd.Series, kept: pd.DataFrame, outside: bool) ->
     worse = kept[kept["rank"] > float(rank)]["good"] if ranked else kept["good"].iloc[:0]
     upper = better.min() / ed.sign if len(better) else None  # the neighbours' scores
     lower = worse.max() / ed.sign if len(worse) else None
-    at = f" at {ed.rank_column} {int(rank)}" if ranked else ""
+    facts: dict[str, object] = {"column": ed.score_column, "value": _num(value)}
+    if ranked:
+        facts |= {"rank_column": ed.rank_column, "rank": int(rank)}
     if outside:
-        what = f"{ed.score_column} {_num(value)}{at} is outside the range of {ed.label} ({_num(ed.lo)} to {_num(ed.hi)})"
+        facts |= {"label": Msg(ed.label), "lo": _num(ed.lo), "hi": _num(ed.hi)}
+        what = Msg(OUTSIDE[ranked], facts)
     else:
-        around = " and ".join(_num(v) for v in (upper, lower) if v is not None)
-        what = f"{ed.score_column} {_num(value)}{at} breaks the rank order (the ranks around it score {around})"
+        around = [_num(v) for v in (upper, lower) if v is not None]
+        facts["around"] = (
+            msg("{a} and {b}", a=around[0], b=around[1]) if len(around) == 2 else "".join(around)
+        )
+        what = Msg(OUT_OF_ORDER[ranked], facts)
     expected = _lost_decimals(ed, value, upper, lower)
     if expected is not None:
-        what = f"decimal commas lost: {_num(value)} where {_num(expected)} is expected. {what}"
-    fix = FIX_DECIMALS if expected is not None else FIX_RANGE if outside else FIX_ORDER
+        what = msg(
+            "decimal commas lost: {value} where {expected} is expected. {what}",
+            value=_num(value),
+            expected=_num(expected),
+            what=what,
+        )
+    fix = Msg(FIX_DECIMALS if expected is not None else FIX_RANGE if outside else FIX_ORDER)
     return Problem(ed.file, what, int(row["source_row"]), ed.score_column, _num(value), fix)
 
 

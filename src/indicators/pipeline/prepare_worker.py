@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from indicators.i18n import msg
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.reading import SourceFile
 from indicators.sources.registry import ParseOptions
@@ -325,8 +326,11 @@ def _worker_died(sources: list[SourceFile]) -> Problem:
     names = ", ".join(s.name for s in sources)
     return Problem(
         names,
-        "reading these files stopped before the end (they need more memory than the server gives)",
-        fix="split the files into smaller ones, or ingest them with the command line",
+        msg(
+            "reading these files stopped before the end (they need more memory than the "
+            "server gives)"
+        ),
+        fix=msg("split the files into smaller ones, or ingest them with the command line"),
     )
 
 

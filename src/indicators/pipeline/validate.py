@@ -16,6 +16,7 @@ from functools import cache
 import pandas as pd
 import pandera.pandas as pa
 
+from indicators.i18n import msg
 from indicators.pipeline.plausibility import implausible_rows
 from indicators.problems import MAX_LISTED, Problem, ProblemList, ValidationFailed
 from indicators.sources.base import Parsed
@@ -91,7 +92,11 @@ def _schema_problems(cases: pd.DataFrame, frame: pd.DataFrame, file: str | None)
         column = case.column if isinstance(case.column, str) else None
         value = "" if is_missing(case.failure_case) else str(case.failure_case)
         problems.add(
-            where or "(several files)", f"fails the check {case.check}", row, column, value
+            where or msg("(several files)"),
+            msg("fails the check {check}", check=str(case.check)),
+            row,
+            column,
+            value,
         )
     rest = cases.iloc[MAX_LISTED:]
     if len(rest):  # counted by column and check, without a Python object per failure
@@ -100,8 +105,8 @@ def _schema_problems(cases: pd.DataFrame, frame: pd.DataFrame, file: str | None)
             column, check = (str(part) for part in key)  # type: ignore[attr-defined]
             problems.append(
                 Problem(
-                    file or "(several files)",
-                    f"fails the check {check}",
+                    file or msg("(several files)"),
+                    msg("fails the check {check}", check=check),
                     None,
                     column,
                     omitted=int(n),

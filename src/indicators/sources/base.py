@@ -10,6 +10,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from indicators.i18n import Msg, msg
 from indicators.problems import Problem
 from indicators.sources.countries import CountryIndex, default_index
 from indicators.sources.numbers_read import remember_numbers
@@ -111,11 +112,11 @@ def parse_numbers(
             problems.append(
                 Problem(
                     table.source.name,
-                    "must be a whole number",
+                    msg("must be a whole number"),
                     table.row_number(int(i)),
                     label or column,
                     raw[i],
-                    fix="ranks are whole numbers: 1, 2, 3 ...",
+                    fix=msg("ranks are whole numbers: 1, 2, 3 ..."),
                 )
             )
         bad = bad | frac
@@ -124,11 +125,11 @@ def parse_numbers(
             problems.append(
                 Problem(
                     table.source.name,
-                    "is far too large for this column",
+                    msg("is far too large for this column"),
                     table.row_number(int(i)),
                     label or column,
                     raw[i],
-                    fix="check the cell: ranks and counts are small whole numbers",
+                    fix=msg("check the cell: ranks and counts are small whole numbers"),
                 )
             )
         bad = bad | huge
@@ -136,11 +137,11 @@ def parse_numbers(
         problems.append(
             Problem(
                 table.source.name,
-                "is not a number",
+                msg("is not a number"),
                 table.row_number(int(i)),
                 label or column,
                 raw[i],
-                fix="write a plain number such as 42 or 42.5",
+                fix=msg("write a plain number such as 42 or 42.5"),
             )
         )
     out = values.where(~bad)
@@ -169,12 +170,14 @@ def resolve_countries(
             problems.append(
                 Problem(
                     table.source.name,
-                    "unknown country",
+                    msg("unknown country"),
                     table.row_number(pos),
                     label or column,
                     value,
-                    fix="use an ISO3 code (e.g. KAZ) or an English or Russian name; variants can be added "
-                    "to data/countries/aliases.csv",
+                    fix=msg(
+                        "use an ISO3 code (e.g. KAZ) or an English or Russian name; variants can "
+                        "be added to data/countries/aliases.csv"
+                    ),
                 )
             )
             rows.append((None, None, None, value))
@@ -188,19 +191,24 @@ def resolve_countries(
 def missing_columns_problem(
     file: str, kind: str, expected: Iterable[str], found: Iterable[str]
 ) -> Problem:
-    """A problem that lists what columns were expected and (the first 40 of) what the file has."""
+    """A problem that lists what columns were expected and (the first 40 of) what the file has.
+
+    ``kind`` is a message (marked with ``N_`` where it is written), translated where shown."""
     columns = [repr(c) for c in found]
-    shown = ", ".join(columns[:40]) + (
-        f" and {len(columns) - 40} more" if len(columns) > 40 else ""
-    )
+    shown: str = ", ".join(columns[:40])
+    if len(columns) > 40:
+        shown = msg("{columns} and {n} more", columns=shown, n=len(columns) - 40)
     return Problem(
         file,
-        f"the file does not have the columns {kind} files need: expected "
-        + ", ".join(expected)
-        + "; found "
-        + shown,
+        msg(
+            "the file does not have the columns {kind} files need: expected {expected}; "
+            "found {found}",
+            kind=Msg(kind),
+            expected=", ".join(expected),
+            found=shown,
+        ),
         1,
-        fix="rename the columns, or give an explicit column mapping",
+        fix=msg("rename the columns, or give an explicit column mapping"),
     )
 
 

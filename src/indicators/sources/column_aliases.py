@@ -21,7 +21,9 @@ from datetime import date
 
 import pandas as pd
 
+from indicators.i18n import Msg, msg
 from indicators.problems import Problem
+from indicators.sources.column_messages import NO_COLUMN, RENAME
 from indicators.sources.countries import CountryIndex
 
 Aliases = Mapping[str, tuple[str, ...]]
@@ -300,14 +302,22 @@ def _apply_mapping(
             c for c in columns if header_key(c) == header_key(column)
         ]
         if key not in aliases:
-            message = f"the column mapping names an unknown field '{wanted}'; the fields are: "
-            fix = "use one of the field names listed, e.g. rank=<the column holding ranks>"
-            message += ", ".join(aliases)
+            message = msg(
+                "the column mapping names an unknown field '{field}'; the fields are: {fields}",
+                field=wanted,
+                fields=", ".join(aliases),
+            )
+            fix = msg("use one of the field names listed, e.g. rank=<the column holding ranks>")
             choice.problems.append(_header_problem(file, message, None, wanted, fix))
         elif len(found) != 1:
-            message = f"the column mapping says {key} is in column '{column}', but the file has "
-            message += f"no such column; its columns are: {listed}"
-            fix = "copy the column name exactly as it is written in the header row"
+            message = msg(
+                "the column mapping says {field} is in column '{column}', but the file has "
+                "no such column; its columns are: {columns}",
+                field=key,
+                column=column,
+                columns=listed,
+            )
+            fix = msg("copy the column name exactly as it is written in the header row")
             choice.problems.append(_header_problem(file, message, str(column), str(column), fix))
         else:
             choice.columns[key] = found[0]
@@ -332,10 +342,17 @@ def choose_columns(
             choice.columns[name] = free[0]
             continue
         choice.unsure[name] = free
-        message = f"several columns could be the {name}: " + ", ".join(repr(c) for c in free)
+        columns = ", ".join(repr(c) for c in free)
+        message = msg(
+            "several columns could be the {field}: {columns}", field=name, columns=columns
+        )
         fitting = [c for c in free if FIELD_TESTS.get(name, _any)(frame[c])]
-        example = f"e.g. {name}={fitting[0]!r}" if fitting else f"{name}=COLUMN"
-        fix = f"say which one with a column mapping, {example}, or rename the others"
+        example = (
+            msg("e.g. {example}", example=f"{name}={fitting[0]!r}") if fitting else f"{name}=COLUMN"
+        )
+        fix = msg(
+            "say which one with a column mapping, {example}, or rename the others", example=example
+        )
         choice.problems.append(_header_problem(file, message, free[0], ", ".join(free), fix))
     return choice
 
@@ -365,10 +382,8 @@ def missing_field(
         if fit:
             likely.append((fit, str(c)))
     likely.sort(key=lambda pair: fields.index(pair[0]))  # a rank before a score
-    hint = "; columns that look like it: " + ", ".join(repr(c) for _, c in likely) if likely else ""
     example = f"{likely[0][0]}={likely[0][1]!r}" if likely else f"{fields[0]}='your column'"
-    message = f"no column holds {what} (expected a name such as {expected}); found {found}{hint}"
-    fix = f"rename the column, or give a column mapping, e.g. {example}"
-    if "year" in fields:
-        fix += "; for a file that holds one edition, give it with --year (Upload: Edition)"
+    facts = {"what": Msg(what), "expected": expected, "found": found, "example": example}
+    facts["likely"] = ", ".join(repr(c) for _, c in likely)
+    message, fix = Msg(NO_COLUMN[bool(likely)], facts), Msg(RENAME["year" in fields], facts)
     return _header_problem(file, message, None, "", fix)

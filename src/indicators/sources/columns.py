@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from indicators.i18n import msg
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.countries import name_key
 from indicators.sources.reading import TextTable
@@ -32,11 +33,15 @@ def match_columns(
             problems.append(
                 Problem(
                     table.source.name,
-                    f"the mapping names column {column!r} for "
-                    f"'{field}', but the file has no such column",
+                    msg(
+                        "the mapping names column {column!r} for "
+                        "'{field}', but the file has no such column",
+                        column=column,
+                        field=field,
+                    ),
                     1,
                     column,
-                    fix="the columns are: " + ", ".join(map(repr, columns)),
+                    fix=msg("the columns are: {columns}", columns=", ".join(map(repr, columns))),
                 )
             )
         found[field] = column

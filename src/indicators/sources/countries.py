@@ -27,7 +27,9 @@ from pathlib import Path
 import pandas as pd
 import pycountry
 
+from indicators.i18n import N_, Msg, msg
 from indicators.paths import embedded_data_dir
+from indicators.problems import either
 from indicators.tables.values import name_key
 
 
@@ -178,7 +180,7 @@ def load_row_labels(folder: Path) -> dict[str, RowLabel]:
     return out
 
 
-UNKNOWN_FIX = (
+UNKNOWN_FIX = N_(
     "use an ISO3 code (e.g. KAZ) or an English or Russian name, or add it to "
     "data/countries/aliases.csv (alias,iso3,kind,display_name,note,source)"
 )
@@ -209,14 +211,20 @@ def _shown(text: str, limit: int = 60) -> str:
 
 def _from_place(rule: RowLabel, value: str, place: str, index: CountryIndex) -> Resolved:
     """The country a row-dependent label means, read from the row's place (never guessed)."""
-    which = " or ".join(rule.candidates)
+    which = either(rule.candidates)
     label, shown = _shown(value), _shown(place)
     if not place:
         return Resolved(
             value,
             None,
-            f"the country {label!r} names {which} and the row gives no place",
-            f"write the place of death in the row, or write {which} as its country",
+            msg(
+                "the country {label!r} names {which} and the row gives no place",
+                label=label,
+                which=which,
+            ),
+            msg(
+                "write the place of death in the row, or write {which} as its country", which=which
+            ),
         )
     folded = name_key(place)
     exact = rule.places.get(folded)
@@ -230,13 +238,32 @@ def _from_place(rule: RowLabel, value: str, place: str, index: CountryIndex) -> 
         }
     )
     if len(found) != 1:
-        said = "names places in " + " and ".join(sorted(found)) if found else "is not listed"
+        problem = (
+            msg(
+                "the country {label!r} names {which}, and the place {shown!r} names places in {codes}",
+                label=label,
+                which=which,
+                shown=shown,
+                codes=" and ".join(sorted(found)),
+            )
+            if found
+            else msg(
+                "the country {label!r} names {which}, and the place {shown!r} is not listed",
+                label=label,
+                which=which,
+                shown=shown,
+            )
+        )
         return Resolved(
             value,
             None,
-            f"the country {label!r} names {which}, and the place {shown!r} {said}",
-            f"add the place {shown!r} with its country ({which}) to "
-            "data/countries/row_dependent/places.csv, or write the country as a code",
+            problem,
+            msg(
+                "add the place {shown!r} with its country ({which}) to "
+                "data/countries/row_dependent/places.csv, or write the country as a code",
+                shown=shown,
+                which=which,
+            ),
         )
     iso3 = found.pop()
     entity = index.by_code.get(iso3) or Entity(iso3, iso3, "country")
@@ -277,17 +304,23 @@ def _resolve_one(
         return Resolved(value, None)
     if rule is not None:
         if not has_places:
-            which = " or ".join(rule.candidates)
             return Resolved(
                 value,
                 None,
-                f"the country {_shown(value)!r} names {which}: it is read from the row's place, "
-                "and the file has no place column",
-                "map the place of death column (e.g. --map place=COLUMN), or write the "
-                "country as a code",
+                msg(
+                    "the country {label!r} names {which}: it is read from the row's place, "
+                    "and the file has no place column",
+                    label=_shown(value),
+                    which=either(rule.candidates),
+                ),
+                msg(
+                    "map the place of death column (e.g. --map place=COLUMN), or write the "
+                    "country as a code"
+                ),
             )
         return _from_place(rule, value, place, index)
     entity = index.resolve(value)
     if entity is None:
-        return Resolved(value, None, "unknown country", UNKNOWN_FIX)
+        return Resolved(value, None, msg("unknown country"), Msg(UNKNOWN_FIX))
+
     return Resolved(value, entity)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from indicators.problems import Problem, ValidationFailed
+from indicators.i18n import msg
+from indicators.problems import Problem, ValidationFailed, either
 from indicators.sources.reading import TextTable
 from indicators.sources.registry import (
     ADAPTERS,
@@ -42,15 +43,18 @@ def choose(tables: list[TextTable], options: ParseOptions) -> tuple[Adapter, Tex
 
 def _unknown_kind(first: TextTable, options: ParseOptions) -> Problem:
     kinds = sorted({a.kind for a in ADAPTERS if not options.kind or a.kind == options.kind})
-    fix = "check the header row, say the kind with --kind, or give a column mapping"
+    fix = msg("check the header row, say the kind with --kind, or give a column mapping")
     if options.kind:
-        fix = f"check the header row: the {options.kind} formats are those in the README"
+        fix = msg(
+            "check the header row: the {kind} formats are those in the README", kind=options.kind
+        )
     return Problem(
         first.source.name,
-        "cannot tell what this file holds ("
-        + " or ".join(kinds)
-        + "); its columns are "
-        + ", ".join(repr(c) for c in first.frame.columns[:30]),
+        msg(
+            "cannot tell what this file holds ({kinds}); its columns are {columns}",
+            kinds=either(kinds),
+            columns=", ".join(repr(c) for c in first.frame.columns[:30]),
+        ),
         1,
         fix=fix,
     )

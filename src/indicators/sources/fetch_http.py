@@ -15,6 +15,7 @@ from email.message import Message
 from http.client import HTTPException
 from typing import Protocol
 
+from indicators.i18n import msg
 from indicators.problems import Problem
 from indicators.sources import reading
 from indicators.sources.reading import SourceFile
@@ -83,13 +84,25 @@ def _http_error(year: int, url: str, exc: urllib.error.HTTPError) -> FetchError:
     if exc.code == 404:
         return _fail(
             year,
-            f"RSF has not published edition {year} at {url} (HTTP 404 not found)",
-            fix="check the year and the address (--base); RSF publishes each edition in the spring, around 3 May",
+            msg(
+                "RSF has not published edition {year} at {url} (HTTP 404 not found)",
+                year=year,
+                url=url,
+            ),
+            fix=msg(
+                "check the year and the address (--base); RSF publishes each edition in the "
+                "spring, around 3 May"
+            ),
         )
     return _fail(
         year,
-        f"the server answered HTTP {exc.code} ({exc.reason}) for {url}",
-        fix="try again later; if it persists, check the address (--base)",
+        msg(
+            "the server answered HTTP {code} ({reason}) for {url}",
+            code=exc.code,
+            reason=str(exc.reason),
+            url=url,
+        ),
+        fix=msg("try again later; if it persists, check the address (--base)"),
     )
 
 
@@ -97,21 +110,24 @@ def _network_error(year: int, url: str, reason: object, timeout: float) -> Fetch
     if isinstance(reason, TimeoutError):
         return _fail(
             year,
-            f"no answer from {url} within {timeout:g} s (timed out)",
-            fix="check the network connection and try again, or raise the timeout",
+            msg("no answer from {url} within {timeout:g} s (timed out)", url=url, timeout=timeout),
+            fix=msg("check the network connection and try again, or raise the timeout"),
             network=True,
         )
     if isinstance(reason, ConnectionRefusedError):
         return _fail(
             year,
-            f"the connection to {url} was refused: nothing is listening at that address",
-            fix="check the address (--base) and the network connection",
+            msg(
+                "the connection to {url} was refused: nothing is listening at that address",
+                url=url,
+            ),
+            fix=msg("check the address (--base) and the network connection"),
             network=True,
         )
     return _fail(
         year,
-        f"could not reach {url}: {reason}",
-        fix="check the network connection and the address (--base)",
+        msg("could not reach {url}: {reason}", url=url, reason=str(reason)),
+        fix=msg("check the network connection and the address (--base)"),
         network=True,
     )
 
@@ -130,9 +146,14 @@ def _read_capped(year: int, url: str, response: _Response) -> bytes:
 def _too_large(year: int, url: str, size: int) -> FetchError:
     return _fail(
         year,
-        f"{url} is larger than the {reading.MAX_FILE_BYTES / 1e6:.0f} MB limit "
-        f"(at least {size / 1e6:.1f} MB): it is not an RSF edition file",
-        fix="check the address (--base)",
+        msg(
+            "{url} is larger than the {limit:.0f} MB limit (at least {size:.1f} MB): "
+            "it is not an RSF edition file",
+            url=url,
+            limit=reading.MAX_FILE_BYTES / 1e6,
+            size=size / 1e6,
+        ),
+        fix=msg("check the address (--base)"),
     )
 
 
@@ -141,8 +162,11 @@ def download(year: int, url: str, timeout: float, opener: urllib.request.OpenerD
     if scheme not in ALLOWED_SCHEMES:
         raise _fail(
             year,
-            f"cannot fetch {url}: the address must start with http://, https:// or file://",
-            fix="check --base or $" + BASE_ENV,
+            msg(
+                "cannot fetch {url}: the address must start with http://, https:// or file://",
+                url=url,
+            ),
+            fix=msg("check --base or ${variable}", variable=BASE_ENV),
         )
     try:
         with opener.open(_request(url), timeout=timeout) as response:
@@ -160,14 +184,17 @@ def check_content(year: int, url: str, data: bytes) -> None:
     if not data.strip():
         raise _fail(
             year,
-            f"{url} answered with an empty body instead of a CSV file",
-            fix="try again later; RSF may be updating the file",
+            msg("{url} answered with an empty body instead of a CSV file", url=url),
+            fix=msg("try again later; RSF may be updating the file"),
         )
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype", b"<html")):
         raise _fail(
             year,
-            f"{url} served an HTML web page, not a CSV file (the address may have moved, "
-            "or the site showed an error or consent page)",
-            fix="open the address in a browser to see what it serves; check --base",
+            msg(
+                "{url} served an HTML web page, not a CSV file (the address may have moved, "
+                "or the site showed an error or consent page)",
+                url=url,
+            ),
+            fix=msg("open the address in a browser to see what it serves; check --base"),
         )

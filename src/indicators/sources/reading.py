@@ -19,6 +19,7 @@ import zipfile
 
 import pandas as pd
 
+from indicators.i18n import N_, msg
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.read_limits import (
     MAX_CELL_CHARS,
@@ -80,6 +81,7 @@ __all__ = [
 
 # Texts above this many characters try the pyarrow reader first; smaller ones gain nothing.
 FAST_PATH_MIN_CHARS = 1_000_000
+_RIGHT_FILE = N_("check that the right file was chosen")
 
 
 def read_table(
@@ -95,7 +97,7 @@ def read_table(
         raise ValidationFailed([too_big(source.name, source.size)])
     if blank_text(source.data):
         raise ValidationFailed(
-            [Problem(source.name, "the file is empty", fix="check that the right file was chosen")]
+            [Problem(source.name, msg("the file is empty"), fix=msg(_RIGHT_FILE))]
         )
     if source.data.startswith(ZIP_MAGICS):
         if sheet is None and not header_row:
@@ -105,7 +107,7 @@ def read_table(
     text, encoding = decode(source)
     if blank_text(text):
         raise ValidationFailed(
-            [Problem(source.name, "the file is empty", fix="check that the right file was chosen")]
+            [Problem(source.name, msg("the file is empty"), fix=msg(_RIGHT_FILE))]
         )
     if "\x00" in text:
         row = len(re.findall(r"\r\n|\r|\n", text[: text.index("\x00")])) + 1
@@ -113,9 +115,9 @@ def read_table(
             [
                 Problem(
                     source.name,
-                    "the text contains NUL characters",
+                    msg("the text contains NUL characters"),
                     row,
-                    fix="remove them, or re-export the file as CSV",
+                    fix=msg("remove them, or re-export the file as CSV"),
                 )
             ]
         )
@@ -146,7 +148,7 @@ def tables_of(source: SourceFile, sheets: list[Sheet]) -> list[TextTable]:
     if not tables:
         problems = [p for s in sheets for p in s.problems]
         raise ValidationFailed(
-            problems or [Problem(source.name, "the workbook has no readable sheet")]
+            problems or [Problem(source.name, msg("the workbook has no readable sheet"))]
         )
     return tables
 
@@ -219,7 +221,7 @@ def _parse_pandas(
                 nrows=MAX_ROWS + 1,
             )
         except pd.errors.EmptyDataError as exc:
-            raise ValidationFailed([Problem(name, "the file has no header row")]) from exc
+            raise ValidationFailed([Problem(name, msg("the file has no header row"))]) from exc
         except (pd.errors.ParserError, csv.Error, ValueError) as exc:
             raise ValidationFailed(malformed_lines(name, text, delimiter, str(exc))) from exc
     warned = any(issubclass(w.category, pd.errors.ParserWarning) for w in caught)

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from indicators.i18n import N_, Msg, msg
 from indicators.problems import Problem, ValidationFailed
 
 if TYPE_CHECKING:
@@ -22,22 +23,22 @@ ZIP_MAGICS = (_ZIP_MAGIC, b"PK\x05\x06", b"PK\x07\x08")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Signatures of common non-table files people pick by mistake, and what to call them.
 _MAGIC = (
-    (b"%PDF-", "a PDF document"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"\x1f\x8b", "a gzip-compressed file"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"\xfd7zXZ\x00", "an xz-compressed file"),
-    (b"\x7fELF", "a program (ELF executable)"),
-    (b"{\\rtf", "an RTF document"),
+    (b"%PDF-", N_("a PDF document")),
+    (b"\x89PNG\r\n\x1a\n", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF87a", N_("a GIF image")),
+    (b"GIF89a", N_("a GIF image")),
+    (b"\x1f\x8b", N_("a gzip-compressed file")),
+    (b"7z\xbc\xaf\x27\x1c", N_("a 7-Zip archive")),
+    (b"Rar!\x1a\x07", N_("a RAR archive")),
+    (b"\xfd7zXZ\x00", N_("an xz-compressed file")),
+    (b"\x7fELF", N_("a program (ELF executable)")),
+    (b"{\\rtf", N_("an RTF document")),
 )
 _MARKUP = (
-    (b"<!doctype html", "an HTML web page"),
-    (b"<html", "an HTML web page"),
-    (b"<?xml", "an XML document (perhaps an Excel 2003 XML spreadsheet)"),
+    (b"<!doctype html", N_("an HTML web page")),
+    (b"<html", N_("an HTML web page")),
+    (b"<?xml", N_("an XML document (perhaps an Excel 2003 XML spreadsheet)")),
 )
 # a valid UTF-8 multi-byte sequence (used to spot UTF-8 lines in a file that is not UTF-8)
 _UTF8_SEQUENCE = re.compile(
@@ -100,10 +101,14 @@ def _check_mixed_encodings(source: SourceFile, bad_at: int) -> None:
                 [
                     Problem(
                         source.name,
-                        f"the file mixes text encodings: line {utf8_line} is UTF-8 but line "
-                        f"{other_line} is not",
+                        msg(
+                            "the file mixes text encodings: line {utf8_line} is UTF-8 but line "
+                            "{other_line} is not",
+                            utf8_line=utf8_line,
+                            other_line=other_line,
+                        ),
                         other_line,
-                        fix="save the whole file again in one encoding, preferably CSV UTF-8",
+                        fix=msg("save the whole file again in one encoding, preferably CSV UTF-8"),
                     )
                 ]
             )
@@ -119,10 +124,15 @@ def _strict(source: SourceFile, data: bytes, codec: str, label: str, offset: int
             [
                 Problem(
                     source.name,
-                    f"the file starts with a {label} byte-order mark but byte {exc.start + offset:,} "
-                    f"(line {line}) is not valid {label}",
+                    msg(
+                        "the file starts with a {label} byte-order mark but byte {byte:,} "
+                        "(line {line}) is not valid {label}",
+                        label=label,
+                        byte=exc.start + offset,
+                        line=line,
+                    ),
                     line,
-                    fix="save the file again as CSV UTF-8 from your spreadsheet program",
+                    fix=msg("save the file again as CSV UTF-8 from your spreadsheet program"),
                 )
             ]
         ) from exc
@@ -133,8 +143,8 @@ def _not_a_table(source: SourceFile, what: str) -> ValidationFailed:
         [
             Problem(
                 source.name,
-                f"the file is {what} (binary data), not a CSV or XLSX table",
-                fix="export the data as CSV (UTF-8) or XLSX",
+                msg("the file is {what} (binary data), not a CSV or XLSX table", what=Msg(what)),
+                fix=msg("export the data as CSV (UTF-8) or XLSX"),
             )
         ]
     )
@@ -161,8 +171,8 @@ def check_binary(source: SourceFile) -> None:
                 [
                     Problem(
                         source.name,
-                        f"the file is {what}, not a CSV or XLSX table",
-                        fix="export the data as CSV (UTF-8) or XLSX",
+                        msg("the file is {what}, not a CSV or XLSX table", what=Msg(what)),
+                        fix=msg("export the data as CSV (UTF-8) or XLSX"),
                     )
                 ]
             )
@@ -171,8 +181,8 @@ def check_binary(source: SourceFile) -> None:
             [
                 Problem(
                     source.name,
-                    "this is an old Excel 97-2003 (.xls) or other OLE file, which is not read",
-                    fix="open it in a spreadsheet program and save it as .xlsx or .csv",
+                    msg("this is an old Excel 97-2003 (.xls) or other OLE file, which is not read"),
+                    fix=msg("open it in a spreadsheet program and save it as .xlsx or .csv"),
                 )
             ]
         )
@@ -183,8 +193,10 @@ def check_binary(source: SourceFile) -> None:
             [
                 Problem(
                     source.name,
-                    "the file looks like UTF-16 text without a byte-order mark, which is not read",
-                    fix="save it again as CSV UTF-8 (in Excel: Save As, 'CSV UTF-8')",
+                    msg(
+                        "the file looks like UTF-16 text without a byte-order mark, which is not read"
+                    ),
+                    fix=msg("save it again as CSV UTF-8 (in Excel: Save As, 'CSV UTF-8')"),
                 )
             ]
         )
@@ -193,8 +205,8 @@ def check_binary(source: SourceFile) -> None:
             [
                 Problem(
                     source.name,
-                    "the file contains NUL bytes: it is binary data, not a CSV text file",
-                    fix="export the data as CSV (UTF-8) or XLSX",
+                    msg("the file contains NUL bytes: it is binary data, not a CSV text file"),
+                    fix=msg("export the data as CSV (UTF-8) or XLSX"),
                 )
             ]
         )

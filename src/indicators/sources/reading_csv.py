@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from indicators.i18n import msg
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.read_limits import MAX_COLUMNS, MAX_ROWS
 
@@ -242,9 +243,13 @@ def first_widths(name: str, text: str, delimiter: str, header_row: int) -> list[
                 [
                     Problem(
                         name,
-                        f"row has {width:,} fields, above the limit of {MAX_COLUMNS:,} columns",
+                        msg(
+                            "row has {width:,} fields, above the limit of {limit:,} columns",
+                            width=width,
+                            limit=MAX_COLUMNS,
+                        ),
                         row,
-                        fix="check the delimiter, or split the table into narrower files",
+                        fix=msg("check the delimiter, or split the table into narrower files"),
                     )
                 ]
             )
@@ -274,7 +279,7 @@ def extra_fields(
         header_row=header_row,
         width=width,
         longer_only=True,
-        fix="check for an unquoted delimiter in this row or a missing column name",
+        fix=msg("check for an unquoted delimiter in this row or a missing column name"),
     )
 
 
@@ -304,12 +309,18 @@ def _width_problems(
             else:
                 wrong = len(record) != expected
             if wrong:
-                message = f"row has {len(record)} fields where the header has {expected}"
+                message = msg(
+                    "row has {fields} fields where the header has {expected}",
+                    fields=len(record),
+                    expected=expected,
+                )
                 problems.append(Problem(name, message, rownum, fix=fix))
                 if len(problems) >= 50:
                     break
     except csv.Error as exc:
-        problems.append(Problem(name, f"the file cannot be read as CSV: {exc}"))
+        problems.append(
+            Problem(name, msg("the file cannot be read as CSV: {error}", error=str(exc)))
+        )
     return problems
 
 
@@ -326,10 +337,14 @@ def check_cut_off(name: str, text: str, delimiter: str, width: int) -> None:
             [
                 Problem(
                     name,
-                    f"the last row has {last[1]} fields where the header has {width}: "
-                    "the file seems to be cut off",
+                    msg(
+                        "the last row has {fields} fields where the header has {width}: "
+                        "the file seems to be cut off",
+                        fields=last[1],
+                        width=width,
+                    ),
                     last[0],
-                    fix="check that the whole file was saved or downloaded",
+                    fix=msg("check that the whole file was saved or downloaded"),
                 )
             ]
         )
@@ -346,10 +361,12 @@ def malformed_lines(name: str, text: str, delimiter: str, error: str = "") -> li
         return [
             Problem(
                 name,
-                'the file ends inside a quoted field: a closing quote (") is missing, '
-                "or the file was cut off",
+                msg(
+                    'the file ends inside a quoted field: a closing quote (") is missing, '
+                    "or the file was cut off"
+                ),
                 rownum or None,
-                fix="check the quotes in this row and that the whole file was saved",
+                fix=msg("check the quotes in this row and that the whole file was saved"),
             )
         ]
     problems = _width_problems(
@@ -359,6 +376,6 @@ def malformed_lines(name: str, text: str, delimiter: str, error: str = "") -> li
         header_row=0,
         width=None,
         longer_only=False,
-        fix="check for an unquoted delimiter or a missing field in this row",
+        fix=msg("check for an unquoted delimiter or a missing field in this row"),
     )
-    return problems or [Problem(name, "the file cannot be read as a delimited text table")]
+    return problems or [Problem(name, msg("the file cannot be read as a delimited text table"))]

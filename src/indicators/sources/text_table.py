@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from indicators.i18n import msg
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.read_limits import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ROWS, MIB
 
@@ -45,7 +46,9 @@ class SourceFile:
         """Read a file from disk, refusing files above the size limit before reading them."""
         p = Path(path)
         if not p.is_file():
-            raise ValidationFailed([Problem(str(p.name), "file not found or not a regular file")])
+            raise ValidationFailed(
+                [Problem(str(p.name), msg("file not found or not a regular file"))]
+            )
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ValidationFailed([too_big(p.name, size)])
@@ -101,8 +104,12 @@ def too_big(name: str, size: int) -> Problem:
     """The problem of a file above ``MAX_FILE_BYTES`` (the app and the CLI say the same)."""
     return Problem(
         name,
-        f"file is {mebibytes(size)}, above the {mebibytes(MAX_FILE_BYTES)} limit",
-        fix="split the file into smaller files (for example one per year)",
+        msg(
+            "file is {size}, above the {limit} limit",
+            size=mebibytes(size),
+            limit=mebibytes(MAX_FILE_BYTES),
+        ),
+        fix=msg("split the file into smaller files (for example one per year)"),
     )
 
 
@@ -121,7 +128,13 @@ def check_frame(
     """
     if len(frame) > MAX_ROWS:
         raise ValidationFailed(
-            [Problem(name, f"the file has more than {MAX_ROWS:,} rows", fix="split the file")]
+            [
+                Problem(
+                    name,
+                    msg("the file has more than {rows:,} rows", rows=MAX_ROWS),
+                    fix=msg("split the file"),
+                )
+            ]
         )
     headers = [str(c) for c in frame.columns]
     _check_headers(name, headers)
@@ -143,10 +156,10 @@ def _check_headers(name: str, headers: list[str]) -> None:
             problems.append(
                 Problem(
                     name,
-                    "the same column name appears twice",
+                    msg("the same column name appears twice"),
                     1,
                     clean.strip().lstrip("\ufeff"),
-                    fix="rename or remove one of them",
+                    fix=msg("rename or remove one of them"),
                 )
             )
         seen[key] = i
@@ -155,9 +168,12 @@ def _check_headers(name: str, headers: list[str]) -> None:
         problems.append(
             Problem(
                 name,
-                f"columns {', '.join(map(str, blank))} have no name (only spaces)",
+                msg(
+                    "columns {columns} have no name (only spaces)",
+                    columns=", ".join(map(str, blank)),
+                ),
                 1,
-                fix="give every column a name, or delete the empty columns",
+                fix=msg("give every column a name, or delete the empty columns"),
             )
         )
     if problems:
@@ -203,11 +219,15 @@ def _stripped_cells(name: str, frame: pd.DataFrame, columns: pd.Index) -> pd.Dat
             problems.append(
                 Problem(
                     name,
-                    f"cell is {int(lengths[idx]):,} characters long, above the {MAX_CELL_CHARS:,} limit",
+                    msg(
+                        "cell is {length:,} characters long, above the {limit:,} limit",
+                        length=int(lengths[idx]),
+                        limit=MAX_CELL_CHARS,
+                    ),
                     int(idx) + 2,
                     col,
                     series[idx][:40],
-                    fix="shorten the text or move long descriptions to a separate document",
+                    fix=msg("shorten the text or move long descriptions to a separate document"),
                 )
             )
         frame[col] = series.str.strip()

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from indicators.i18n import N_, msg
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.read_limits import (
     MAX_COLUMNS,
@@ -30,19 +31,27 @@ from indicators.sources.reading_csv import DECIMAL_COMMA, detect_decimal
 from indicators.sources.text_table import SourceFile, TextTable, check_frame
 
 MAX_XLSX_CELLS = 20_000_000  # rows x columns of one sheet, after padding short rows
+_SAVE_AGAIN = N_("save it again from your spreadsheet program, or export CSV")
+
+
+def _refused(
+    source: SourceFile, problem: str, row: int | None = None, fix: str = ""
+) -> ValidationFailed:
+    return ValidationFailed([Problem(source.name, problem, row, fix=fix)])
 
 
 def _damaged(source: SourceFile, exc: BaseException, where: str = "") -> ValidationFailed:
-    place = f" ({where})" if where else ""
-    return ValidationFailed(
-        [
-            Problem(
-                source.name,
-                f"the workbook is damaged and cannot be read{place}: {type(exc).__name__}",
-                fix="save it again from your spreadsheet program, or export CSV",
-            )
-        ]
+    error = type(exc).__name__
+    text = (
+        msg(
+            "the workbook is damaged and cannot be read ({where}): {error}",
+            where=where,
+            error=error,
+        )
+        if where
+        else msg("the workbook is damaged and cannot be read: {error}", error=error)
     )
+    return ValidationFailed([Problem(source.name, text, fix=msg(_SAVE_AGAIN))])
 
 
 def check_zip(source: SourceFile) -> None:
@@ -51,47 +60,35 @@ def check_zip(source: SourceFile) -> None:
         archive = zipfile.ZipFile(io.BytesIO(source.data))
         infos = archive.infolist()
     except Exception as exc:  # BadZipFile, EOFError, NotImplementedError, struct errors ...
-        raise ValidationFailed(
-            [
-                Problem(
-                    source.name,
-                    "the file looks like XLSX but the archive is damaged or truncated",
-                    fix="save the workbook again, or export it as CSV",
-                )
-            ]
+        raise _refused(
+            source,
+            msg("the file looks like XLSX but the archive is damaged or truncated"),
+            fix=msg("save the workbook again, or export it as CSV"),
         ) from exc
     total = sum(i.file_size for i in infos)
     if total > MAX_XLSX_UNCOMPRESSED or total > MAX_XLSX_RATIO * max(source.size, 1):
-        raise ValidationFailed(
-            [
-                Problem(
-                    source.name,
-                    f"the workbook would expand to {total / MIB:,.0f} MiB "
-                    f"({total / max(source.size, 1):,.0f} times its size): refused as a possible zip bomb",
-                    fix="export the data you need as CSV",
-                )
-            ]
+        raise _refused(
+            source,
+            msg(
+                "the workbook would expand to {size:,.0f} MiB ({ratio:,.0f} times its "
+                "size): refused as a possible zip bomb",
+                size=total / MIB,
+                ratio=total / max(source.size, 1),
+            ),
+            fix=msg("export the data you need as CSV"),
         )
     names = {i.filename for i in infos}
     if any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise ValidationFailed(
-            [
-                Problem(
-                    source.name,
-                    "the workbook contains macros (VBA), which are refused",
-                    fix="save it as a plain .xlsx workbook without macros, or export CSV",
-                )
-            ]
+        raise _refused(
+            source,
+            msg("the workbook contains macros (VBA), which are refused"),
+            fix=msg("save it as a plain .xlsx workbook without macros, or export CSV"),
         )
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise ValidationFailed(
-            [
-                Problem(
-                    source.name,
-                    "the file is a ZIP archive but not an XLSX workbook",
-                    fix="upload a .csv or .xlsx file",
-                )
-            ]
+        raise _refused(
+            source,
+            msg("the file is a ZIP archive but not an XLSX workbook"),
+            fix=msg("upload a .csv or .xlsx file"),
         )
 
 
@@ -104,14 +101,10 @@ def _workbook(source: SourceFile) -> Iterator[Any]:
     try:
         wb = load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
-        raise ValidationFailed(
-            [
-                Problem(
-                    source.name,
-                    f"the workbook cannot be opened ({type(exc).__name__})",
-                    fix="save it again from your spreadsheet program, or export CSV",
-                )
-            ]
+        raise _refused(
+            source,
+            msg("the workbook cannot be opened ({error})", error=type(exc).__name__),
+            fix=msg(_SAVE_AGAIN),
         ) from exc
     try:
         yield wb
@@ -161,14 +154,14 @@ def sheet_names(source: SourceFile) -> list[str]:
 
 
 def _too_many_cells(source: SourceFile, title: str) -> ValidationFailed:
-    return ValidationFailed(
-        [
-            Problem(
-                source.name,
-                f"sheet '{title}' holds more than {MAX_XLSX_CELLS:,} cells",
-                fix="delete unused rows and columns, or split the file",
-            )
-        ]
+    return _refused(
+        source,
+        msg(
+            "sheet '{title}' holds more than {cells:,} cells",
+            title=title,
+            cells=MAX_XLSX_CELLS,
+        ),
+        fix=msg("delete unused rows and columns, or split the file"),
     )
 
 
@@ -203,15 +196,15 @@ def _values(source: SourceFile, number: int, cells: list[dict[str, Any]]) -> tup
         return ()
     width = max(c["column"] for c in present)
     if width > MAX_COLUMNS:
-        raise ValidationFailed(
-            [
-                Problem(
-                    source.name,
-                    f"row has {width:,} cells, above the limit of {MAX_COLUMNS:,} columns",
-                    number,
-                    fix="delete the unused columns, or split the table into narrower sheets",
-                )
-            ]
+        raise _refused(
+            source,
+            msg(
+                "row has {width:,} cells, above the limit of {limit:,} columns",
+                width=width,
+                limit=MAX_COLUMNS,
+            ),
+            number,
+            fix=msg("delete the unused columns, or split the table into narrower sheets"),
         )
     row: list[object] = [None] * width
     for c in present:
@@ -236,14 +229,10 @@ def _read_rows(source: SourceFile, ws: Any) -> list[tuple[int, tuple[object, ...
             raise _too_many_cells(source, str(ws.title))
         rows.append((number, row))
         if len(rows) > MAX_ROWS + 20:
-            raise ValidationFailed(
-                [
-                    Problem(
-                        source.name,
-                        f"the sheet has more than {MAX_ROWS:,} rows",
-                        fix="split the file",
-                    )
-                ]
+            raise _refused(
+                source,
+                msg("the sheet has more than {rows:,} rows", rows=MAX_ROWS),
+                fix=msg("split the file"),
             )
     return rows
 
@@ -252,25 +241,29 @@ def _worksheet(source: SourceFile, wb: Any, sheet: str | int | None) -> Any:
     """The sheet asked for (the first when none is named), or a problem naming the sheets."""
     names = list(wb.sheetnames)
     if not names:
-        raise ValidationFailed([Problem(source.name, "the workbook has no sheets")])
+        raise ValidationFailed([Problem(source.name, msg("the workbook has no sheets"))])
     if sheet is None:
         return wb[names[0]]
     if isinstance(sheet, int):
         if not -len(names) <= sheet < len(names):
-            raise ValidationFailed(
-                [
-                    Problem(
-                        source.name,
-                        f"there is no sheet number {sheet + 1}; the sheets are: "
-                        + ", ".join(names),
-                    )
-                ]
+            raise _refused(
+                source,
+                msg(
+                    "there is no sheet number {number}; the sheets are: {sheets}",
+                    number=sheet + 1,
+                    sheets=", ".join(names),
+                ),
             )
         return wb[names[sheet]]
     if sheet in names:
         return wb[sheet]
-    raise ValidationFailed(
-        [Problem(source.name, f"no sheet named '{sheet}'; the sheets are: {', '.join(names)}")]
+    raise _refused(
+        source,
+        msg(
+            "no sheet named '{sheet}'; the sheets are: {sheets}",
+            sheet=sheet,
+            sheets=", ".join(names),
+        ),
     )
 
 
@@ -282,15 +275,16 @@ def _sheet_rows(
     ws = _worksheet(source, wb, sheet)
     title = str(getattr(ws, "title", sheet))
     if not hasattr(ws, "iter_rows"):
-        raise ValidationFailed(
-            [Problem(source.name, f"sheet '{title}' is a chart, not a table of cells")]
+        raise _refused(
+            source,
+            msg("sheet '{title}' is a chart, not a table of cells", title=title),
         )
     try:
         return title, _read_rows(source, ws)
     except ValidationFailed:
         raise
     except Exception as exc:  # damaged sheet XML, bad compressed data, bad cell values
-        raise _damaged(source, exc, f"sheet '{title}'") from exc
+        raise _damaged(source, exc, msg("sheet '{title}'", title=title)) from exc
 
 
 @dataclass(frozen=True)
@@ -350,12 +344,17 @@ def _table(
 ) -> TextTable:
     """A sheet's rows as a table of text cells, the header found below any title rows."""
     if not numbered:
-        raise ValidationFailed([Problem(source.name, f"sheet '{title}' is empty")])
+        raise ValidationFailed([Problem(source.name, msg("sheet '{title}' is empty", title=title))])
     rows = [r for _, r in numbered]
     h = _header_index(rows) if header_row in (None, 0) else header_row
     if not 0 <= h < len(rows):
-        raise ValidationFailed(
-            [Problem(source.name, f"sheet '{title}' has no row {h + 1} to use as the header")]
+        raise _refused(
+            source,
+            msg(
+                "sheet '{title}' has no row {row} to use as the header",
+                title=title,
+                row=h + 1,
+            ),
         )
     width = max(len(r) for r in rows[h:])
     if width * (len(rows) - h) > MAX_XLSX_CELLS:

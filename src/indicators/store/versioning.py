@@ -21,6 +21,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from indicators.i18n import N_, Msg, msg
 from indicators.store.base import (
     TABLES,
     FileRecord,
@@ -65,18 +66,47 @@ def decode_table(name: str, data: bytes) -> pd.DataFrame:
     return normalise_table(name, pd.read_parquet(io.BytesIO(data)))
 
 
+# A carried table that is not there, or damaged (check_carried).
+_CARRIED = {
+    "missing": N_(
+        "version {head}'s {name} table is missing; roll back to an intact version first "
+        "('indicators rollback V'); nothing was stored"
+    ),
+    "damaged": N_(
+        "version {head}'s {name} table is damaged; roll back to an intact version first "
+        "('indicators rollback V'); nothing was stored"
+    ),
+}
+
+
+def _text(error: Exception) -> str:
+    """An error's message as raised (a Msg stays one, to be translated where it is shown)."""
+    first = error.args[0] if len(error.args) == 1 else None
+    return first if isinstance(first, str) else str(error)
+
+
 # -- checks before a read or a commit ---------------------------------------------------------
+
+
 def check_version_number(number: int, head: int | None) -> None:
     """Refuse a version number that was never committed (versions above head are leftovers)."""
     if head is None or not 1 <= number <= head:
-        raise StoreError(f"there is no version {number} (the current version is {head or 'none'})")
+        raise StoreError(
+            msg(
+                "there is no version {number} (the current version is {head})",
+                number=number,
+                head=head,
+            )
+            if head
+            else msg("there is no version {number} (the current version is none)", number=number)
+        )
 
 
 def check_table_names(names: Iterable[str]) -> None:
     """Refuse tables the store does not know, before any lock is taken or byte written."""
     unknown = set(names) - set(TABLES)
     if unknown:
-        raise StoreError(f"unknown tables: {', '.join(sorted(unknown))}")
+        raise StoreError(msg("unknown tables: {tables}", tables=", ".join(sorted(unknown))))
 
 
 def check_base(expected_head: object, head: int | None) -> None:
@@ -87,8 +117,12 @@ def check_base(expected_head: object, head: int | None) -> None:
     """
     if expected_head is not UNSET and expected_head != head:
         raise StaleVersion(
-            f"the store moved from version {expected_head} to {head} while this change was "
-            "prepared; review the preview again against the current data and commit again"
+            msg(
+                "the store moved from version {before} to {head} while this change was "
+                "prepared; review the preview again against the current data and commit again",
+                before=str(expected_head),
+                head=str(head),
+            )
         )
 
 
@@ -142,8 +176,11 @@ def check_previous(
     if set(TABLES) <= set(tables):
         return {}
     raise StoreError(
-        f"{previous}; only a rollback can be stored on top of it: run 'indicators check' and "
-        "'indicators rollback V' to an intact version"
+        msg(
+            "{previous}; only a rollback can be stored on top of it: run 'indicators check' and "
+            "'indicators rollback V' to an intact version",
+            previous=_text(previous),
+        )
     )
 
 
@@ -167,11 +204,8 @@ def check_carried(
     found = checksums(sorted(set(carried.values())))
     for name, wanted in sorted(carried.items()):
         if found.get(wanted) != wanted:
-            what = "missing" if wanted not in found else "damaged"
-            raise StoreError(
-                f"version {head}'s {name} table is {what}; roll back to an intact version "
-                "first ('indicators rollback V'); nothing was stored"
-            )
+            facts = {"head": head, "name": name}
+            raise StoreError(Msg(_CARRIED["missing" if wanted not in found else "damaged"], facts))
 
 
 def timestamp() -> str:
@@ -227,10 +261,14 @@ def restorable(states: Iterable[VersionState], number: int, head: int | None) ->
             return state.version
         if state.number == number:
             raise StoreError(
-                f"version {number} cannot be restored: its manifest is {state.problem}; "
-                "choose another version ('indicators check' names the damaged ones)"
+                msg(
+                    "version {number} cannot be restored: its manifest is {problem}; "
+                    "choose another version ('indicators check' names the damaged ones)",
+                    number=number,
+                    problem=state.problem,
+                )
             )
-    raise StoreError(f"the manifest of version {number} is missing")
+    raise StoreError(msg("the manifest of version {number} is missing", number=number))
 
 
 @dataclass(frozen=True)

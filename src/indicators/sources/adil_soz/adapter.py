@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from indicators.i18n import msg
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions, parse_numbers
 from indicators.sources.reading import TextTable
@@ -117,7 +118,7 @@ def _period(
         problems.append(
             Problem(
                 table.source.name,
-                "not a month (YYYY-MM) or day (YYYY-MM-DD)",
+                msg("not a month (YYYY-MM) or day (YYYY-MM-DD)"),
                 table.row_number(pos),
                 bad,
                 rec[bad],

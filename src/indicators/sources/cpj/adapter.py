@@ -44,6 +44,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from indicators.i18n import N_
 from indicators.paths import embedded_data_dir
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions, missing_columns_problem
@@ -111,7 +112,7 @@ class CpjKilled:
         missing = [c for c in (*REQUIRED, "country") if c not in frame.columns]
         if missing:
             raise ValidationFailed(
-                [missing_columns_problem(table.source.name, "CPJ", missing, frame.columns)]
+                [missing_columns_problem(table.source.name, N_("CPJ"), missing, frame.columns)]
             )
         resolved = resolve_labels(
             frame["country"].tolist(),

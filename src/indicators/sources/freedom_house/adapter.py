@@ -53,6 +53,7 @@ import dataclasses
 
 import pandas as pd
 
+from indicators.i18n import msg
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Adapter, Parsed, ParseOptions
 from indicators.sources.freedom_house.checks import (
@@ -152,11 +153,11 @@ class FreedomInTheWorld:
         d1 = check.numbers(cols["d1"], (0, 4))
         status = check.statuses(cols["status"])
         ct = table.frame[cols["ct"]].str.strip().str.lower()
-        check.flag(~ct.isin(["c", "t"]), cols["ct"], "C/T must be c or t")
+        check.flag(~ct.isin(["c", "t"]), cols["ct"], msg("C/T must be c or t"))
         entities = check.entities(cols["country"], edition, options)
         check.done()
         pr_cl = bad_sum(table, total, ("PR", "CL"))  # if not, the columns are misaligned
-        check.flag(pr_cl, cols["total"], "Total is not PR + CL")
+        check.flag(pr_cl, cols["total"], msg("Total is not PR + CL"))
         check.done()
         guard_direction(table.source.name, total, status, higher_is_freer=True)
         entities.loc[ct == "t", "entity_kind"] = "territory"
@@ -216,11 +217,14 @@ class FreedomOnTheNet:
         status = check.statuses(cols["status"])
         entities = check.entities(cols["country"], edition, options)
         period = edition.map(lambda y: fotn_period(int(y)) if pd.notna(y) else None)
-        unknown = f"coverage period unknown: add the edition to {__name__}.fotn_period"
+        unknown = msg(
+            "coverage period unknown: add the edition to {function}",
+            function=f"{__name__}.fotn_period",
+        )
         check.flag(edition.notna() & period.isna(), cols["edition"], unknown)
         check.done()
-        check.flag(bad_sum(table, total, PARTS), cols["total"], "Total is not A + B + C")
-        bands = "Status does not match Total (F 70-100, PF 40-69, NF 0-39)"
+        check.flag(bad_sum(table, total, PARTS), cols["total"], msg("Total is not A + B + C"))
+        bands = msg("Status does not match Total (F 70-100, PF 40-69, NF 0-39)")
         check.flag(off_band(status, total, FOTN_BANDS), cols["status"], bands)
         check.done()
         guard_direction(table.source.name, total, status, higher_is_freer=True)
@@ -268,8 +272,8 @@ class FreedomOfThePressTidy:
                 [
                     Problem(
                         table.source.name,
-                        "no row has a score: nothing to ingest",
-                        fix="check that this is the file you meant",
+                        msg("no row has a score: nothing to ingest"),
+                        fix=msg("check that this is the file you meant"),
                     )
                 ]
             )
@@ -277,7 +281,8 @@ class FreedomOfThePressTidy:
         years = (1979, options.today.year)
         collected = check.numbers(cols["collected"], years, integer=True)
         reported = check.numbers(cols["reported"], years, integer=True)
-        one_year = "year.reported must be year.collected + 1"
+        one_year = msg("year.reported must be year.collected + 1")
+
         check.flag(reported != collected + 1, cols["reported"], one_year)
         status = check.statuses(cols["status"])
         entities = check.entities(cols["country"], reported, options)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from indicators.i18n import N_, Msg, msg
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import (
     ParseOptions,
@@ -48,7 +49,7 @@ def require_columns(table: TextTable, roles: Roles, label: str) -> dict[str, str
         problem = missing_columns_problem(name, label, expected, table.frame.columns)
         raise ValidationFailed([dataclasses.replace(problem, row=table.first_row - 1)])
     if table.frame.empty:
-        raise ValidationFailed([Problem(name, "the sheet has a header but no rows")])
+        raise ValidationFailed([Problem(name, msg("the sheet has a header but no rows"))])
     return {role: col for role, col in found.items() if col}
 
 
@@ -76,22 +77,24 @@ class Checks:
             self.table, col, decimal=".", problems=self.problems, integer=integer
         )
         lo, hi = span
-        self.flag((values < lo) | (values > hi), col, f"must be from {lo} to {hi}")
+        self.flag(
+            (values < lo) | (values > hi), col, msg("must be from {lo} to {hi}", lo=lo, hi=hi)
+        )
         if required:
-            self.flag(raw.isin(MISSING), col, "is empty")
+            self.flag(raw.isin(MISSING), col, msg("is empty"))
         return values
 
     def statuses(self, col: str) -> pd.Series:
         """Freedom status F, PF or NF; a problem for anything else."""
         status = self.table.frame[col].str.strip()
-        self.flag(~status.isin(STATUSES), col, "status must be F, PF or NF")
+        self.flag(~status.isin(STATUSES), col, msg("status must be F, PF or NF"))
         return status
 
     def entities(self, col: str, edition: pd.Series, options: ParseOptions) -> pd.DataFrame:
         """Resolve countries; a problem when one edition names the same country twice."""
         entities = resolve_countries(self.table, col, options, self.problems)
         keys = pd.DataFrame({"edition": edition, "name": entities["source_code"]})
-        self.flag(keys.duplicated(keep=False), col, "appears twice in one edition")
+        self.flag(keys.duplicated(keep=False), col, msg("appears twice in one edition"))
         return entities
 
     def done(self) -> None:
@@ -123,15 +126,20 @@ def guard_direction(name: str, score: pd.Series, status: pd.Series, higher_is_fr
     not_free = score[status == "NF"].astype(float).median()
     if pd.isna(free) or pd.isna(not_free) or (free > not_free) == higher_is_freer:
         return
-    side = "higher" if higher_is_freer else "lower"
-    fix = "check the file against Freedom House's methodology before ingesting"
-    problem = Problem(
-        name,
-        f"Free entries do not score {side} than Not Free ones (medians "
-        f"{free} and {not_free}): the score direction has changed or the columns "
-        "are misaligned",
-        fix=fix,
+    template = (
+        N_(
+            "Free entries do not score higher than Not Free ones (medians {free} and "
+            "{not_free}): the score direction has changed or the columns are misaligned"
+        )
+        if higher_is_freer
+        else N_(
+            "Free entries do not score lower than Not Free ones (medians {free} and "
+            "{not_free}): the score direction has changed or the columns are misaligned"
+        )
     )
+    fix = msg("check the file against Freedom House's methodology before ingesting")
+    problem = Problem(name, Msg(template, {"free": free, "not_free": not_free}), fix=fix)
+
     raise ValidationFailed([problem])
 
 

@@ -15,6 +15,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from indicators.i18n import N_, Msg
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions, parse_numbers
 from indicators.sources.column_aliases import (
@@ -116,9 +117,9 @@ def _columns(table: TextTable, options: ParseOptions) -> dict[str, str]:
     ranks = looks_like_ranks(frame[year] if year else None)
     known = looks_like_countries(options.country_index())
     needs: tuple[tuple[dict[str, FieldTest], str], ...] = (
-        ({"country": known, "country_code": known}, "the country"),
-        ({"year": looks_like_years}, "the year or edition"),
-        ({"rank": ranks, "score": looks_like_numbers}, "the rank or the score"),
+        ({"country": known, "country_code": known}, N_("the country")),
+        ({"year": looks_like_years}, N_("the year or edition")),
+        ({"rank": ranks, "score": looks_like_numbers}, N_("the rank or the score")),
     )
     for tests, what in needs:
         if not set(tests) & have:
@@ -142,12 +143,12 @@ def _band(frame: pd.DataFrame, name: str, choice: ColumnChoice) -> None:
         elif banded:
             message, fix = MESSAGES["banded_scores"]
             found = {"columns": ", ".join(repr(c) for c in banded), "first": banded[0]}
-            problem = Problem(name, message.format(**found), 1, banded[0], "", fix.format(**found))
+            problem = Problem(name, Msg(message, found), 1, banded[0], "", Msg(fix, found))
             choice.problems.append(problem)
     if "score" in choice.columns:
         for field, column in band_columns(frame, choice.columns["score"]).items():
             choice.columns.setdefault(field, column)
-    bounds = {"score_low": "lower bound", "score_high": "upper bound"}
+    bounds = {"score_low": N_("lower bound"), "score_high": N_("upper bound")}
     given = [f for f in bounds if f in choice.columns]
     if len(given) == 1:
         column, (missing,) = (
@@ -155,8 +156,8 @@ def _band(frame: pd.DataFrame, name: str, choice: ColumnChoice) -> None:
             [w for f, w in bounds.items() if f != given[0]],
         )
         message, fix = MESSAGES["band_column"]
-        text = message.format(column=column, have=bounds[given[0]], missing=missing)
-        choice.problems.append(Problem(name, text, 1, column, column, fix))
+        found = {"column": column, "have": Msg(bounds[given[0]]), "missing": Msg(missing)}
+        choice.problems.append(Problem(name, Msg(message, found), 1, column, column, Msg(fix)))
 
 
 def _body(table: TextTable, cols: dict[str, str]) -> TextTable:
@@ -164,7 +165,7 @@ def _body(table: TextTable, cols: dict[str, str]) -> TextTable:
     frame = without_empty_rows(table.frame, list(cols.values()))
     if frame.empty:
         message, fix = MESSAGES["no_rows"]
-        raise ValidationFailed([Problem(table.source.name, message, fix=fix)])
+        raise ValidationFailed([Problem(table.source.name, Msg(message), fix=Msg(fix))])
     return replace(table, frame=frame)
 
 
@@ -271,7 +272,7 @@ def _index_ids(
     default = default if options.index_id else default.rstrip("_")
     if not INDEX_ID.match(default):
         message, fix = MESSAGES["index_id"]
-        problems.append(Problem(t.source.name, message.format(index_id=default), fix=fix))
+        problems.append(Problem(t.source.name, Msg(message, {"index_id": default}), fix=Msg(fix)))
     if "index" not in cols:
         return pd.Series(default, index=t.frame.index, dtype=object)
     ids = []
@@ -338,8 +339,9 @@ def _check_direction(
         corr = group["rank"].astype(float).rank().corr(group["score"].astype(float).rank())
         higher = bool(group["higher"].iloc[0])
         if (corr > 0.5) if higher else (corr < -0.5):
-            said, found = ("higher", "lower") if higher else ("lower", "higher")
-            facts = {"edition": edition, "found": found, "said": said, "corr": corr}
+            said, found = (N_("higher"), N_("lower")) if higher else (N_("lower"), N_("higher"))
+            facts = {"edition": edition, "found": Msg(found), "said": Msg(said), "corr": corr}
+
             problems.append(_problem(t, group.index[0], str(column), "against_direction", **facts))
 
 

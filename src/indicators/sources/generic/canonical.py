@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from indicators.i18n import N_, msg
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions, missing_columns_problem
 from indicators.sources.reading import TextTable
@@ -54,7 +55,7 @@ class CanonicalRankings:
         missing = [c for c in REQUIRED if c not in frame.columns]
         if missing:
             raise ValidationFailed(
-                [missing_columns_problem(name, "canonical rankings", REQUIRED, frame.columns)]
+                [missing_columns_problem(name, N_("canonical rankings"), REQUIRED, frame.columns)]
             )
         problems: list[Problem] = []
         out = frame.replace({"": None}).copy()
@@ -65,7 +66,9 @@ class CanonicalRankings:
             values = pd.to_numeric(text, errors="coerce")
             for i in values.index[values.isna() & out[col].notna()][:100]:
                 problems.append(
-                    Problem(name, "is not a number", table.row_number(int(i)), col, out.loc[i, col])
+                    Problem(
+                        name, msg("is not a number"), table.row_number(int(i)), col, out.loc[i, col]
+                    )
                 )
             out[col] = values
         if problems:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from indicators.i18n import msg
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions
 from indicators.sources.generic.canonical import CanonicalRankings
@@ -46,7 +47,7 @@ class CanonicalTable:
                     problems.append(
                         Problem(
                             table.source.name,
-                            "is not a number",
+                            msg("is not a number"),
                             table.row_number(int(i)),
                             name,
                             frame.loc[i, name],

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from indicators.i18n import N_, msg
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions, missing_columns_problem
 from indicators.sources.columns import match_columns
@@ -54,7 +55,11 @@ class EventTable:
         missing = [f for f in ("date", "title", "kind") if f not in found]
         if missing:
             raise ValidationFailed(
-                [missing_columns_problem(table.source.name, "events", missing, table.frame.columns)]
+                [
+                    missing_columns_problem(
+                        table.source.name, N_("events"), missing, table.frame.columns
+                    )
+                ]
             )
         rows = _EventRows(table, options, found)
         records = [
@@ -97,10 +102,10 @@ class _EventRows:
         entity = self.index.resolve(cell.get("country") or self.options.country or "")
         if entity is None:
             column = self.found.get("country", "country")
-            self._problem("unknown or missing country", where, column, cell.get("country", ""))
+            self._problem(msg("unknown or missing country"), where, column, cell.get("country", ""))
             return None
         if not cell["title"]:
-            self._problem("the title is missing", where, self.found["title"])
+            self._problem(msg("the title is missing"), where, self.found["title"])
         return {
             "event_id": cell.get("id") or stable_id("ev", entity.iso3, start.start, cell["title"]),
             "country": entity.iso3,
@@ -121,9 +126,9 @@ class _EventRows:
         """The row's date, or None after saying why it cannot be read."""
         text = cell["date"]
         parsed = parse_date(text)
-        reason = date_problem(text, self.options.today) if text else "the date is missing"
+        reason = date_problem(text, self.options.today) if text else msg("the date is missing")
         if parsed is None or reason:
-            self._problem(reason or "not a date", where, self.found["date"], text)
+            self._problem(reason or msg("not a date"), where, self.found["date"], text)
             return None
         return parsed
 
@@ -131,8 +136,9 @@ class _EventRows:
         """The row's event kind from the vocabulary (a problem when it is not there)."""
         kind = self.kinds.resolve(cell["kind"])
         if kind is None:
-            fix = "use one of: " + ", ".join(self.kinds.values)
-            self._problem("unknown event kind", where, self.found["kind"], cell["kind"], fix)
+            fix = msg("use one of: {values}", values=", ".join(self.kinds.values))
+            self._problem(msg("unknown event kind"), where, self.found["kind"], cell["kind"], fix)
+
         return kind
 
     def _problem(self, problem: str, row: int, column: str, value: str = "", fix: str = "") -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 
+from indicators.i18n import msg
 from indicators.sources.generic.incident_common import (
     StatuteValues,
     _has_regions,
@@ -31,14 +32,16 @@ def _row_date(ctx: _RowContext, pos: int, cells: Cells, col: Column) -> ParsedDa
     """The row's date, or None after recording why it is not one."""
     written_date = cells["date"]
     parsed = parse_date(written_date or "")
-    reason = date_problem(written_date or "", ctx.today) if written_date else "the date is missing"
+    reason = (
+        date_problem(written_date or "", ctx.today) if written_date else msg("the date is missing")
+    )
     if parsed is None or reason:
         ctx.error(
             pos,
             col("date", "date"),
             written_date,
-            reason or "not a date",
-            "write the date as 2025-04-10, 10.04.2025, 2025-04 or 2025",
+            reason or msg("not a date"),
+            msg("write the date as 2025-04-10, 10.04.2025, 2025-04 or 2025"),
         )
         return None
     return parsed
@@ -58,9 +61,11 @@ def _row_region(
             pos,
             col("place", "place"),
             place,
-            f"unknown region or place: {match.reason}",
-            "use a region or city name from data/reference/regions.csv or places.csv, "
-            "or add the place there",
+            msg("unknown region or place: {reason}", reason=match.reason),
+            msg(
+                "use a region or city name from data/reference/regions.csv or places.csv, "
+                "or add the place there"
+            ),
         )
     else:
         ctx.unresolved_note("place not resolved to a region", pos)
@@ -78,8 +83,8 @@ def _row_types(
                 pos,
                 col("incident_type", "incident_type"),
                 cells["incident_type"],
-                "unknown incident type",
-                "use a value from data/vocabularies/incident_types.csv",
+                msg("unknown incident type"),
+                msg("use a value from data/vocabularies/incident_types.csv"),
             )
         itype = "other"
     ttype = targets.resolve(cells["target_type"]) if cells["target_type"] else None
@@ -96,7 +101,7 @@ def _row_applied(ctx: _RowContext, pos: int, cells: Cells, col: Column) -> str |
             pos,
             col("statute_applied_to", "statute_applied_to"),
             applied,
-            "must be 'target' or 'perpetrator'",
+            msg("must be 'target' or 'perpetrator'"),
         )
     return applied
 
@@ -138,8 +143,8 @@ def _one_incident(
             pos,
             col("country", "country"),
             None,
-            "the country is missing",
-            "add a country column or choose the country when uploading",
+            msg("the country is missing"),
+            msg("add a country column or choose the country when uploading"),
         )
         return []
     on = parsed.start
@@ -209,8 +214,11 @@ def _statutes(
                     pos,
                     columns.get("statute", "statute"),
                     m.written,
-                    f"unknown statute: {m.reason}",
-                    "use a statute key or article from data/reference/statutes.csv, or add it there",
+                    msg("unknown statute: {reason}", reason=m.reason),
+                    msg(
+                        "use a statute key or article from data/reference/statutes.csv, "
+                        "or add it there"
+                    ),
                 )
             else:
                 ctx.unresolved_note("statute not resolved (kept as written)", pos)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from indicators.i18n import N_
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions, missing_columns_problem
 from indicators.sources.columns import match_columns
@@ -120,7 +121,7 @@ class IncidentTable:
             raise ValidationFailed(
                 [
                     missing_columns_problem(
-                        table.source.name, "incidents", expected, table.frame.columns
+                        table.source.name, N_("incidents"), expected, table.frame.columns
                     )
                 ]
             )

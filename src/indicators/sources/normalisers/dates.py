@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from indicators.i18n import N_, Msg, msg
+
 Precision = Literal["day", "month", "year"]
 
 _MONTH_NAMES: dict[int, tuple[str, ...]] = {
@@ -85,15 +87,32 @@ def _parts(text: str) -> _Parts | None:
     return None
 
 
+# A day of each month, as a message ("30 February": "30 февраля" needs the whole phrase).
+_DAY_OF_MONTH = (
+    N_("{day} January"),
+    N_("{day} February"),
+    N_("{day} March"),
+    N_("{day} April"),
+    N_("{day} May"),
+    N_("{day} June"),
+    N_("{day} July"),
+    N_("{day} August"),
+    N_("{day} September"),
+    N_("{day} October"),
+    N_("{day} November"),
+    N_("{day} December"),
+)
+
+
 def _impossibility(parts: _Parts) -> str | None:
     if parts.year < 1:
-        return f"year {parts.year}"
+        return msg("year {year}", year=parts.year)
     if parts.month is not None and not 1 <= parts.month <= 12:
-        return f"month {parts.month}"
+        return msg("month {month}", month=parts.month)
     if parts.day is not None and parts.month is not None:
         last = calendar.monthrange(parts.year, parts.month)[1]
         if not 1 <= parts.day <= last:
-            return f"{parts.day} {calendar.month_name[parts.month]}"
+            return Msg(_DAY_OF_MONTH[parts.month - 1], {"day": parts.day})
     return None
 
 
@@ -126,11 +145,12 @@ def date_problem(text: str, today: date) -> str | None:
     """A plain reason why a written date is unusable, or None when it is fine."""
     parts = _parts(str(text).strip())
     if parts is None:
-        return "not a date"
+        return msg("not a date")
     impossible = _impossibility(parts)
     if impossible is not None:
-        return f"impossible date ({impossible})"
+        return msg("impossible date ({impossible})", impossible=impossible)
     parsed = parse_date(text)
     if parsed is not None and parsed.start > today:
-        return "date in the future"
+        return msg("date in the future")
+
     return None

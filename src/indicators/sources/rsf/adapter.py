@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from indicators.i18n import N_, Msg, msg
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.base import (
     EMPTY_CELLS,
@@ -133,9 +134,9 @@ class RsfCsv:
         found = {role: find_column(cols, pats) for role, pats in ROLES.items()}
         if not all(found.values()):
             expected = ["ISO", "Rank N or Rank", "Score N, Score or Score YYYY", "Year (N)"]
-            raise ValidationFailed([missing_columns_problem(name, "RSF index", expected, cols)])
+            raise ValidationFailed([missing_columns_problem(name, N_("RSF index"), expected, cols)])
         if table.frame.empty:
-            raise ValidationFailed([Problem(name, "the file has a header but no rows")])
+            raise ValidationFailed([Problem(name, msg("the file has a header but no rows"))])
         year_col = found["year"]
         assert year_col
         edition, edition_year = _edition(table, year_col, options)
@@ -171,13 +172,15 @@ def _edition(table: TextTable, year_col: str, options: ParseOptions) -> tuple[st
     name = table.source.name
     editions = table.frame[year_col].astype(str).str.strip().unique().tolist()
     if len(editions) != 1:
-        message = "one RSF file must hold one edition; found several"
+        message = msg("one RSF file must hold one edition; found several")
         raise ValidationFailed([Problem(name, message, None, year_col, ", ".join(editions[:5]))])
     edition = editions[0]
     edition_year = EDITION_YEARS.get(edition) or (int(edition) if edition.isdigit() else None)
     if edition_year is None or not 2002 <= edition_year <= options.today.year:
-        message = f"edition must be a year from 2002 to {options.today.year} (or 2011-12)"
-        fix = "check the 'Year (N)' column"
+        message = msg(
+            "edition must be a year from 2002 to {year} (or 2011-12)", year=options.today.year
+        )
+        fix = msg("check the 'Year (N)' column")
         raise ValidationFailed([Problem(name, message, 2, year_col, edition, fix=fix)])
     return edition, edition_year
 
@@ -218,18 +221,18 @@ def _row_problems(
     problems = [
         Problem(
             name,
-            "the rank is empty: RSF ranks every entry of its index",
+            msg("the rank is empty: RSF ranks every entry of its index"),
             table.row_number(int(i)),
             rank_col,
             frame.loc[i, rank_col],
-            fix="check the row against RSF's own table",
+            fix=msg("check the row against RSF's own table"),
         )
         for i in rank.index[rank.isna() & blank]
     ]
     problems += [
         Problem(
             name,
-            f"rank must be between 1 and the number ranked ({n_ranked})",
+            msg("rank must be between 1 and the number ranked ({n})", n=n_ranked),
             table.row_number(int(i)),
             rank_col,
             frame.loc[i, rank_col],
@@ -240,7 +243,7 @@ def _row_problems(
     problems += [
         Problem(
             name,
-            "the same country appears twice in this edition",
+            msg("the same country appears twice in this edition"),
             table.row_number(int(i)),
             iso_col,
             entities.loc[i, "source_code"],
@@ -312,15 +315,26 @@ def _guard_direction(
     corr = both["rank"].rank().corr(both["score"].rank())  # Spearman without scipy
     expected_positive = methodology == "rsf_2002_2012"
     if (corr > 0) != expected_positive:
-        direction = "lower" if expected_positive else "higher"
+        template = (
+            N_(
+                "edition {edition}: scores do not run the way the {methodology} era says "
+                "(lower = freer; rank/score correlation {corr:.2f}). The publisher may have "
+                "changed the score direction again"
+            )
+            if expected_positive
+            else N_(
+                "edition {edition}: scores do not run the way the {methodology} era says "
+                "(higher = freer; rank/score correlation {corr:.2f}). The publisher may have "
+                "changed the score direction again"
+            )
+        )
+        facts = {"edition": edition, "methodology": methodology, "corr": corr}
         raise ValidationFailed(
             [
                 Problem(
                     name,
-                    f"edition {edition}: scores do not run the way the {methodology} era says "
-                    f"({direction} = freer; rank/score correlation {corr:.2f}). The publisher may have "
-                    "changed the score direction again",
-                    fix="check the file against RSF's methodology before ingesting",
+                    Msg(template, facts),
+                    fix=msg("check the file against RSF's methodology before ingesting"),
                 )
             ]
         )

@@ -21,6 +21,7 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from indicators.i18n import msg
 from indicators.problems import Problem, ValidationFailed
 from indicators.sources.fetch_http import (
     ALLOWED_SCHEMES,
@@ -97,22 +98,24 @@ def _fetch_one(
         status = EditionStatus(year, url, False, exc.problem.problem)
         return _Outcome(None, status, [exc.problem], exc.network)
     except ValidationFailed as exc:
-        message = f"downloaded from {url} but cannot be read as an RSF edition"
+        message = msg("downloaded from {url} but cannot be read as an RSF edition", url=url)
         return _Outcome(None, EditionStatus(year, url, False, message), exc.problems)
-    status = EditionStatus(year, url, True, f"fetched {url}", source.size, source.sha256)
+    status = EditionStatus(
+        year, url, True, msg("fetched {url}", url=url), source.size, source.sha256
+    )
     return _Outcome(source, status, [])
 
 
 def _not_tried(years: Sequence[int], base: str) -> tuple[list[EditionStatus], Problem]:
     statuses = [
-        EditionStatus(y, edition_url(base, y), False, "not tried after the network failure")
+        EditionStatus(y, edition_url(base, y), False, msg("not tried after the network failure"))
         for y in years
     ]
     listed = ", ".join(file_name(y) for y in years)
     problem = Problem(
         listed,
-        "not tried: the server could not be reached for an earlier edition",
-        fix="fix the network problem above and fetch again",
+        msg("not tried: the server could not be reached for an earlier edition"),
+        fix=msg("fix the network problem above and fetch again"),
     )
     return statuses, problem
 
@@ -136,7 +139,8 @@ def download_editions(
     director = opener or urllib.request.build_opener()
     result = FetchResult()
     if not years:
-        result.problems.append(Problem("(editions)", "no editions were asked for"))
+        result.problems.append(Problem("(editions)", msg("no editions were asked for")))
+
         return result
     sources: list[SourceFile] = []
     for position, year in enumerate(years):

@@ -11,12 +11,14 @@ import os
 import re
 from datetime import date
 
+from indicators.i18n import N_, Msg, msg
+
 DEFAULT_RSF_BASE = "https://rsf.org/sites/default/files/import_classement/"
 BASE_ENV = "INDICATORS_RSF_BASE"
 FIRST_EDITION = 2002
 MISSING_YEAR = 2011  # RSF published one combined 2011-12 edition, served as 2012.csv
 
-_NO_2011 = (
+_NO_2011 = N_(
     "there is no 2011 edition: RSF published one combined 2011-12 edition, served as 2012.csv; "
     "ask for 2012 (or 2011-12)"
 )
@@ -34,11 +36,21 @@ def all_editions(today: date) -> list[int]:
 
 def _check_year(year: int, today: date) -> None:
     if year < FIRST_EDITION:
-        raise ValueError(f"edition {year} does not exist: RSF's index starts with {FIRST_EDITION}")
+        raise ValueError(
+            msg(
+                "edition {year} does not exist: RSF's index starts with {first}",
+                year=year,
+                first=FIRST_EDITION,
+            )
+        )
     if year > today.year:
         raise ValueError(
-            f"edition {year} is in the future (this year is {today.year}); "
-            "RSF publishes each edition in the spring of its year"
+            msg(
+                "edition {year} is in the future (this year is {this_year}); "
+                "RSF publishes each edition in the spring of its year",
+                year=year,
+                this_year=today.year,
+            )
         )
 
 
@@ -46,12 +58,12 @@ def _parse_range(part: str, match: re.Match[str], today: date) -> list[int]:
     start, end_text = int(match.group(1)), match.group(2)
     end = int(end_text) if len(end_text) == 4 else (start // 100) * 100 + int(end_text)
     if end < start:
-        raise ValueError(f"the range {part!r} ends before it starts")
+        raise ValueError(msg("the range {part!r} ends before it starts", part=part))
     _check_year(start, today)
     _check_year(end, today)
     years = [y for y in range(start, end + 1) if y != MISSING_YEAR]
     if not years:
-        raise ValueError(_NO_2011)
+        raise ValueError(Msg(_NO_2011))
     return years
 
 
@@ -61,15 +73,18 @@ def _parse_part(part: str, today: date) -> list[int]:
     if _YEAR.match(part):
         year = int(part)
         if year == MISSING_YEAR:
-            raise ValueError(_NO_2011)
+            raise ValueError(Msg(_NO_2011))
         _check_year(year, today)
         return [year]
     match = _RANGE.match(part)
     if match:
         return _parse_range(part, match, today)
     raise ValueError(
-        f"{part!r} is not an edition: use a year (2025), a range (2019-2022), a list "
-        "(2019,2021-2022), 2011-12 for the combined edition, or all"
+        msg(
+            "{part!r} is not an edition: use a year (2025), a range (2019-2022), a list "
+            "(2019,2021-2022), 2011-12 for the combined edition, or all",
+            part=part,
+        )
     )
 
 
@@ -81,7 +96,8 @@ def parse_editions(text: str, today: date) -> list[int]:
     """
     cleaned = text.strip().lower().replace("\u2013", "-").replace("\u2014", "-")
     if not cleaned:
-        raise ValueError("no editions given: use e.g. 2025-2026, 2019,2021 or all")
+        raise ValueError(msg("no editions given: use e.g. 2025-2026, 2019,2021 or all"))
+
     years: set[int] = set()
     for raw in cleaned.split(","):
         part = raw.strip()

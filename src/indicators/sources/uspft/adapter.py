@@ -47,6 +47,7 @@ import re
 
 import pandas as pd
 
+from indicators.i18n import N_
 from indicators.problems import ValidationFailed
 from indicators.sources.base import Parsed, ParseOptions, missing_columns_problem
 from indicators.sources.generic.incident_rows import RAW_FIELDS, build_incidents, stable_id
@@ -119,7 +120,7 @@ class PressFreedomTracker:
         missing = [c for c in REQUIRED if c not in frame.columns]
         if missing:
             raise ValidationFailed(
-                [missing_columns_problem(table.source.name, "tracker", missing, frame.columns)]
+                [missing_columns_problem(table.source.name, N_("tracker"), missing, frame.columns)]
             )
         records, categories, approximate = [], [], []
         for pos, row in enumerate(frame.to_dict("records")):
