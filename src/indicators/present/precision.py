@@ -3,6 +3,8 @@
 Stored dates are ISO days (``1995-01-01``) with a ``date_precision`` of ``year``, ``month`` or
 ``day``; events may also have a ``date_end``. A reader must never see "1995-01-01" for a
 fact known only to the year: every chart, hover, table and export shows :func:`shown_date`.
+In Russian and Kazakh the dates are Babel's (:func:`indicators.i18n.format_date`): "январь
+2022", "5-11 января 2022", "5 қаңтар 2022".
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import date
 
 import pandas as pd
 
+from indicators.i18n import format_date, language
 from indicators.tables.values import is_missing
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -26,6 +29,8 @@ def _parse(value: object) -> date | None:
 
 
 def _one(day: date, precision: str) -> str:
+    if language() != "en":
+        return format_date(day, precision)
     if precision == "year":
         return str(day.year)
     if precision == "month":
