@@ -56,6 +56,7 @@ from indicators.present.charts import (
     within_period,
 )
 from indicators.present.labels import index_label, readable
+from indicators.present.precision import shown_period
 from indicators.tables.values import is_missing
 from indicators.text import plotly_text as _t
 
@@ -233,7 +234,8 @@ def aligned_notes(rankings: pd.DataFrame, iso3: str, series: Sequence[str]) -> l
 def _hover(rows: pd.DataFrame) -> list[str]:
     """Index, edition, period, the value as published and as drawn, the method."""
     out = []
-    columns = ["series_name", "index", "edition", "period_label", "value_as_published"]
+    columns = ["series_name", "index", "edition", "period_label", "period_start", "period_end"]
+    columns.append("value_as_published")
     covering, published = _("covering {period}"), _("as published: {value}")
     drawn, band_words = _("drawn: {value} of 100, higher = freer"), _("band {low} to {high}")
     for r in rows[[*columns, "aligned", "aligned_low", "aligned_high", "method"]].to_dict(
@@ -243,9 +245,10 @@ def _hover(rows: pd.DataFrame) -> list[str]:
         if not is_missing(r["aligned_low"]) and not is_missing(r["aligned_high"]):
             low, high = _tenths(r["aligned_low"]), _tenths(r["aligned_high"])
             band = f" ({band_words.format(low=low, high=high)})"
+        period = shown_period(r["period_label"], r["period_start"], r["period_end"])
         out.append(
             f"{_t(r['series_name'])}: {_t(index_label(r['index']))} {_t(r['edition'])}<br>"
-            f"{covering.format(period=_t(r['period_label']))}<br>"
+            f"{covering.format(period=_t(period))}<br>"
             f"{published.format(value=_t(r['value_as_published']))}<br>"
             f"{drawn.format(value=_tenths(r['aligned']))}{band}<br>"
             f"{_t(r['method'])}"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.i18n import _, language, n_
+from indicators.i18n import _, language, n_, p_
 from indicators.present.chart_style import SYMBOLS
 from indicators.present.labels import event_kind_label
 from indicators.present.precision import shown_date
@@ -260,7 +260,7 @@ def add_band(
         xshift=-4,
         y=1.0 - share / 2,
         yref="paper",
-        text=_("Events"),
+        text=p_("chart band", "Events"),  # the band's name, at its left
         showarrow=False,
         font={"size": 11, "color": "#555"},
         name="band-title",

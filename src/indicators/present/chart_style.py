@@ -239,6 +239,14 @@ def measure_axis(index: str | None, measure: str, data: pd.DataFrame | None = No
     return Axis(measure_label(measure), 0.0, 100.0)
 
 
+def count_axis(top: float, ticks: int = 6) -> dict[str, object]:
+    """A count axis from 0 in whole numbers: integer tick steps (1, 2, 5 x 10^k), never 0.5,
+    at most ``ticks`` steps up to ``top``."""
+    steps = (m * 10**k for k in range(15) for m in (1, 2, 5))
+    step = next(s for s in steps if top / s <= ticks)
+    return {"rangemode": "tozero", "tickformat": ",d", "dtick": step, "tick0": 0}
+
+
 @dataclass(frozen=True)
 class SeriesStyle:
     """How one series is drawn."""

@@ -52,7 +52,7 @@ from indicators.present.chart_style import (
     shown_number,
 )
 from indicators.present.labels import column_label, index_label
-from indicators.present.precision import shown_date
+from indicators.present.precision import shown_date, shown_period
 from indicators.tables.values import is_missing
 from indicators.text import plotly_text as _t
 
@@ -111,7 +111,10 @@ def hover_text(frame: pd.DataFrame) -> list[str]:
             details.append(score.format(score=_number(r["score"])))
         details.append(_t(era_label(r["methodology"])))
         first = line.format(
-            country=_t(r["country"]), standing=standing, where=where, period=_t(r["period_label"])
+            country=_t(r["country"]),
+            standing=standing,
+            where=where,
+            period=_t(shown_period(r["period_label"], r.get("period_start"), r.get("period_end"))),
         )
         out.append(first + "<br>" + " · ".join(details))
     return out

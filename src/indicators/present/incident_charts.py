@@ -14,6 +14,7 @@ shown), counts with the locale's grouping, date ticks and periods in its words.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable
 
@@ -21,13 +22,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from indicators.i18n import N_, _
-from indicators.present.chart_style import date_ticks, locale_layout, shown_count
+from indicators.i18n import N_, _, language
+from indicators.present.chart_events import ENGLISH_MARK
+from indicators.present.chart_style import count_axis, date_ticks, locale_layout, shown_count
 from indicators.present.charts import LAYOUT, PALETTE, SYMBOLS, add_event_markers
 from indicators.present.labels import region_label, region_short_label, value_label
 from indicators.present.tables_in_words import period_shown
 from indicators.text import plotly_text as _t
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 COUNTED = N_("Incidents in the loaded sources")
 _DAY_MS = 86_400_000
 BAR_SHARE = 0.8  # a bar fills this share of its period, so neighbours stay apart
@@ -47,14 +50,6 @@ GREYS = ("#8c8c8c", "#5f5f5f", "#b5b5b5")  # series past the eighth: grey, told 
 MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}  # axes take what their labels need (automargin)
 PHONE_LEGEND_PX = 340  # the legend's width on a 390 px phone
 PLOT_PX = 300  # the plot's own height, beside the legend and the axes
-
-
-def count_axis(top: float, ticks: int = 6) -> dict[str, object]:
-    """A count axis from 0 in whole numbers: integer tick steps (1, 2, 5 x 10^k), never 0.5,
-    at most ``ticks`` steps up to ``top``."""
-    steps = (m * 10**k for k in range(15) for m in (1, 2, 5))
-    step = next(s for s in steps if top / s <= ticks)
-    return {"rangemode": "tozero", "tickformat": ",d", "dtick": step, "tick0": 0}
 
 
 def legend_name(text: object) -> str:
@@ -165,8 +160,8 @@ def counts_over_time(
     fig.layout.yaxis.update(**count_axis(top))
     if len(counts):
         x_range = period_range(counts[period], period)
-        fig.update_xaxes(range=x_range, autorange=False)
-        fig.update_xaxes(**date_ticks(*x_range, middle=period == "year"))
+        ticks = date_ticks(*x_range, middle=period == "year")
+        fig.update_xaxes(range=x_range, autorange=False, **ticks)
     return phone_layout(fig)
 
 
@@ -318,7 +313,13 @@ def choropleth(counts: pd.DataFrame, geojson: dict[str, object], key: str) -> go
 
 
 def _series_name(measure: object, group: object) -> str:
-    return f"{measure} ({group})" if isinstance(group, str) and group else str(measure)
+    """'measure (group)' as the monitor names them; in Russian and Kazakh the labels' words
+    where they have them all, else the monitor's English marked " [EN]"."""
+    parts = [str(measure), *([group] if isinstance(group, str) and group else [])]
+    words = [value_label(p) for p in parts] if language() != "en" else parts
+    mark = "" if words is parts or all(_CYRILLIC.search(w) for w in words) else ENGLISH_MARK
+    shown = parts if mark else words
+    return shown[0] + (f" ({shown[1]})" if len(shown) > 1 else "") + mark
 
 
 def _monthly_with_gaps(group: pd.DataFrame) -> pd.DataFrame:
@@ -376,8 +377,8 @@ def reported_counts_chart(reported: pd.DataFrame, events: pd.DataFrame | None = 
         first, last = period_range(reported["period_start"].str.slice(0, 7), "month")
         half = pd.Timedelta(days=15)  # a point on the first or last month is drawn whole
         start, end = pd.Timestamp(first) - half, pd.Timestamp(last) - half
-        fig.update_xaxes(range=[start.date().isoformat(), end.date().isoformat()], autorange=False)
-        fig.update_xaxes(**date_ticks(start, end))
+        x_range = [start.date().isoformat(), end.date().isoformat()]
+        fig.update_xaxes(range=x_range, autorange=False, **date_ticks(start, end))
     return phone_layout(fig)
 
 
