@@ -17,15 +17,18 @@ direction, beside the value drawn.
   across a break), and a dashed rule labelled "RSF method 2013" marks the change.
 * Events sit on the band above the plot, as on every time chart (:mod:`chart_events`).
 * Every text from the data passes through :func:`plotly_text` (as ``_t``).
+* Our words are in the reader's language (``_``; the constants are English, marked ``N_``
+  and translated where shown), numbers by Babel.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators.i18n import N_, _, number
 from indicators.present.chart_events import (
     BandItem,
     add_band,
@@ -34,15 +37,26 @@ from indicators.present.chart_events import (
     crowd_out,
     event_items,
 )
-from indicators.present.chart_style import LAYOUT, PALETTE, SYMBOLS, Axis, era_label, publisher
+from indicators.present.chart_style import (
+    LAYOUT,
+    PALETTE,
+    SYMBOLS,
+    Axis,
+    era_label,
+    locale_layout,
+    publisher,
+    shown_number,
+)
+from indicators.present.chart_text import SHORT_INDEX, published_value
 from indicators.present.charts import (
     PLOT_PX,
-    X_TITLE,
     data_x_range,
     period_midpoints,
+    time_axis,
     within_period,
 )
 from indicators.present.labels import index_label, readable
+from indicators.present.precision import shown_period
 from indicators.tables.values import is_missing
 from indicators.text import plotly_text as _t
 
@@ -51,18 +65,14 @@ DEFAULT_SERIES = ("rsf_wpfi:position", "fh_fiw:score", "fh_fiw_d1:score", "fh_fo
 KNOWN_SERIES: tuple[str, ...] = ("rsf_wpfi:position", "rsf_wpfi:score", "fh_fiw:score")
 KNOWN_SERIES += ("fh_fiw_d1:score", "fh_fotn:score", "fh_fotp:score")
 SERIES_NAMES = {
-    "rsf_wpfi:position": "RSF position",
-    "rsf_wpfi:score": "RSF score",
-    "fh_fiw:score": "Freedom in the World",
-    "fh_fiw_d1:score": "Free media (FH D1)",
-    "fh_fotn:score": "Freedom on the Net",
-    "fh_fotp:score": "Freedom of the Press",
+    "rsf_wpfi:position": N_("RSF position"),
+    "rsf_wpfi:score": N_("RSF score"),
+    "fh_fiw:score": N_("Freedom in the World"),
+    "fh_fiw_d1:score": N_("Free media (FH D1)"),
+    "fh_fotn:score": N_("Freedom on the Net"),
+    "fh_fotp:score": N_("Freedom of the Press"),
 }
-SHORT_INDEX = {"rsf_wpfi": "RSF", "fh_fiw": "FH", "fh_fiw_d1": "FH D1", "fh_fotn": "FOTN"}
-SHORT_INDEX["fh_fotp"] = "FOTP"
-SCALES = {"fh_fiw_d1": "of 0-4"}  # each index's score scale in words; RSF, FH: "of 100"
-OWN_SCALE = "on the file's own scale"
-Y_TITLE = "Rescaled: 0-100, higher = freer"
+Y_TITLE = N_("Rescaled: 0-100, higher = freer")
 TABLE_COLUMNS = ["series_name", "edition", "period_label", "value_as_published", "aligned"]
 TABLE_COLUMNS += ["aligned_low", "aligned_high", "method"]
 USED = ["index", "edition", "edition_year", "period_start", "period_end", "period_label"]
@@ -70,9 +80,12 @@ USED += ["iso3", "country", "rank", "n_ranked", "tied", "position", "score", "sc
 USED += ["score_low", "score_high", "score_normalised", "score_normalised_low"]
 USED += ["score_normalised_high", "score_direction", "methodology", "citation"]
 USED += ["source_file", "source_sha256", "source_row"]
+NO_VALUE = N_("no value on a 0-100 scale is stored")
 NOT_DRAWN = {
-    ("rsf_wpfi", "rsf_2002_2012"): "RSF's 2002-2012 points have no fixed scale to rescale "
-    "(its position is drawn for those editions)"
+    ("rsf_wpfi", "rsf_2002_2012"): N_(
+        "RSF's 2002-2012 points have no fixed scale to rescale "
+        "(its position is drawn for those editions)"
+    )
 }
 
 
@@ -81,9 +94,11 @@ def sources_line(rows: pd.DataFrame) -> str:
     names = []
     for index, group in rows.groupby("index", sort=False):
         key = str(index)
-        own = f"{index_label(key)} (an analyst's file, {group['source_file'].iloc[0]})"
+        own = _("{index} (an analyst's file, {file})").format(
+            index=index_label(key), file=group["source_file"].iloc[0]
+        )
         names.append(publisher(key) if key in SHORT_INDEX else own)
-    return "Sources: " + "; ".join(names) if names else ""
+    return _("Sources: {names}").format(names="; ".join(names)) if names else ""
 
 
 def series_code(index: str, what: str) -> str:
@@ -94,8 +109,8 @@ def series_code(index: str, what: str) -> str:
 def series_name(code: str) -> str:
     """The legend's name of a series: 'RSF position'; an analyst's index by its own name."""
     if code in SERIES_NAMES:
-        return SERIES_NAMES[code]
-    index, _, what = code.partition(":")
+        return _(SERIES_NAMES[code])
+    index, _sep, what = code.partition(":")
     return index_label(index) if what == "score" else f"{index_label(index)} ({what})"
 
 
@@ -121,32 +136,7 @@ def default_series(available: Sequence[str]) -> list[str]:
     return chosen
 
 
-def _published(row: Mapping[Hashable, object], what: str) -> str:
-    """The value as published, on its own scale and direction: 'rank 149 of 180', 'score 34.41
-    of 100, higher = freer', 'score 4 of 0-4, higher = freer'."""
-    if what == "position":
-        if is_missing(row["rank"]):
-            return ""
-        of = "" if is_missing(row["n_ranked"]) else f" of {int(str(row['n_ranked']))}"
-        return f"rank {int(str(row['rank']))}{of}" + (" (tied)" if row.get("tied") is True else "")
-    if is_missing(row["score"]):
-        return ""
-    index, era = str(row["index"]), str(row["methodology"])
-    scale = SCALES.get(index, "of 100") if index in SHORT_INDEX else OWN_SCALE
-    if (index, era) == ("rsf_wpfi", "rsf_2002_2012"):
-        scale = "points, no fixed scale"
-    direction = str(row.get("score_direction") or "").replace("_is_", " = ").replace("_", " ")
-    text = f"score {_number(row['score'])} {scale}" + (f", {direction}" if direction else "")
-    printed = row.get("score_as_printed")
-    if not is_missing(printed) and _number(printed) != _number(row["score"]):
-        text += f" (printed at the time as {_number(printed)}, lower = freer)"
-    if not is_missing(row.get("score_low")) and not is_missing(row.get("score_high")):
-        text += f"; band {_number(row['score_low'])} to {_number(row['score_high'])}"
-    return text
-
-
-def _number(value: object) -> str:
-    return "" if is_missing(value) else f"{float(str(value)):g}"
+_number = shown_number
 
 
 def _periods(rows: pd.DataFrame) -> pd.DataFrame:
@@ -168,7 +158,7 @@ def aligned_rows(rankings: pd.DataFrame, iso3: str, series: Sequence[str]) -> pd
     own = rankings.loc[rankings["iso3"] == iso3, [c for c in USED if c in rankings]]
     parts = []
     for code in dict.fromkeys(series):
-        index, _, what = code.partition(":")
+        index, _sep, what = code.partition(":")
         if what not in MEASURES:
             continue
         rows = own[own["index"] == index].sort_values("edition_year")
@@ -178,7 +168,7 @@ def aligned_rows(rankings: pd.DataFrame, iso3: str, series: Sequence[str]) -> pd
             continue
         none = pd.Series(pd.NA, index=rows.index, dtype="Float64")
         band = what == "score"
-        published = [_published(r, what) for r in rows.to_dict("records")]
+        published = [published_value(r, what) for r in rows.to_dict("records")]
         parts.append(
             rows.assign(
                 series=code,
@@ -210,23 +200,33 @@ def aligned_notes(rankings: pd.DataFrame, iso3: str, series: Sequence[str]) -> l
     own = rankings[rankings["iso3"] == iso3]
     notes = []
     for code in dict.fromkeys(series):
-        index, _, what = code.partition(":")
+        index, _sep, what = code.partition(":")
         rows = own[own["index"] == index]
         if what not in MEASURES or rows.empty:
-            notes.append(f"{series_name(code)}: no data for this country.")
+            notes.append(_("{series}: no data for this country.").format(series=series_name(code)))
             continue
         missing = rows[rows[MEASURES[what]].isna()]
         for era, group in missing.groupby("methodology", sort=False) if what == "score" else ():
             editions = group.sort_values("edition_year")["edition"].astype(str)
-            span = editions.iloc[0] + ("" if len(group) == 1 else f" to {editions.iloc[-1]}")
-            why = NOT_DRAWN.get((index, str(era)), "no value on a 0-100 scale is stored")
-            notes.append(f"{series_name(code)}, editions {span}: not drawn; {why}.")
+            span = (
+                editions.iloc[0]
+                if len(group) == 1
+                else _("{first} to {last}").format(first=editions.iloc[0], last=editions.iloc[-1])
+            )
+            why = _(NOT_DRAWN.get((index, str(era)), NO_VALUE))
+            notes.append(
+                _("{series}, editions {span}: not drawn; {why}.").format(
+                    series=series_name(code), span=span, why=why
+                )
+            )
     absent = [index_label(i) for i in SHORT_INDEX if i not in set(rankings["index"])]
     if absent:
         notes.append(
-            "Not loaded, so not offered: " + "; ".join(absent) + ". They (and an index of your "
-            "own, such as a V-Dem indicator with its _codelow and _codehigh band) can be "
-            "loaded from the publishers' files on the Upload page."
+            _(
+                "Not loaded, so not offered: {indices}. They (and an index of your "
+                "own, such as a V-Dem indicator with its _codelow and _codehigh band) can be "
+                "loaded from the publishers' files on the Upload page."
+            ).format(indices="; ".join(absent))
         )
     return notes
 
@@ -234,28 +234,38 @@ def aligned_notes(rankings: pd.DataFrame, iso3: str, series: Sequence[str]) -> l
 def _hover(rows: pd.DataFrame) -> list[str]:
     """Index, edition, period, the value as published and as drawn, the method."""
     out = []
-    columns = ["series_name", "index", "edition", "period_label", "value_as_published"]
+    columns = ["series_name", "index", "edition", "period_label", "period_start", "period_end"]
+    columns.append("value_as_published")
+    covering, published = _("covering {period}"), _("as published: {value}")
+    drawn, band_words = _("drawn: {value} of 100, higher = freer"), _("band {low} to {high}")
     for r in rows[[*columns, "aligned", "aligned_low", "aligned_high", "method"]].to_dict(
         "records"
     ):
         band = ""
         if not is_missing(r["aligned_low"]) and not is_missing(r["aligned_high"]):
-            band = f" (band {float(r['aligned_low']):.1f} to {float(r['aligned_high']):.1f})"
+            low, high = _tenths(r["aligned_low"]), _tenths(r["aligned_high"])
+            band = f" ({band_words.format(low=low, high=high)})"
+        period = shown_period(r["period_label"], r["period_start"], r["period_end"])
         out.append(
             f"{_t(r['series_name'])}: {_t(index_label(r['index']))} {_t(r['edition'])}<br>"
-            f"covering {_t(r['period_label'])}<br>"
-            f"as published: {_t(r['value_as_published'])}<br>"
-            f"drawn: {float(r['aligned']):.1f} of 100, higher = freer{band}<br>"
+            f"{covering.format(period=_t(period))}<br>"
+            f"{published.format(value=_t(r['value_as_published']))}<br>"
+            f"{drawn.format(value=_tenths(r['aligned']))}{band}<br>"
             f"{_t(r['method'])}"
         )
     return out
+
+
+def _tenths(value: object) -> str:
+    """A drawn value to one decimal: '34.4' ('34,4' in Russian and Kazakh)."""
+    return number(float(str(value)), 1)
 
 
 def _band(fig: go.Figure, seg: pd.DataFrame, code: str, colour: str) -> None:
     """The band of one method era as a filled area (each run of editions that have one);
     a lone edition's band is an error bar on its marker (see :func:`_line`)."""
     has = seg["aligned_low"].notna() & seg["aligned_high"].notna()
-    for _, run in seg[has].groupby((~has).cumsum()[has]):
+    for _run_key, run in seg[has].groupby((~has).cumsum()[has]):
         if len(run) < 2:
             continue
         for bound in ("low", "high"):
@@ -331,9 +341,12 @@ def method_breaks(rows: pd.DataFrame) -> list[BandItem]:
             who = _t(SHORT_INDEX.get(str(index), index_label(index)))
             items[(str(index), when)] = BandItem(
                 when,
-                f"{who} method {first}",
-                f"{who}: from edition {first}, {_t(era_label(era))}.<br>"
-                "Editions made by different methods are not joined.",
+                _("{index} method {edition}").format(index=who, edition=first),
+                _("{index}: from edition {edition}, {method}.").format(
+                    index=who, edition=first, method=_t(era_label(era))
+                )
+                + "<br>"
+                + _("Editions made by different methods are not joined."),
                 "method",
             )
     return list(items.values())
@@ -363,7 +376,8 @@ def aligned_chart(
         **LAYOUT,
         height=int(PLOT_PX + band + 70 + 24 * legend_rows),
         showlegend=bool(drawn),
-        xaxis={"range": list(x_range), "title": {"text": X_TITLE}, "showgrid": False},
-        yaxis=Axis(Y_TITLE, 0.0, 100.0).layout(),
+        xaxis=time_axis(x_range),
+        yaxis=Axis(_(Y_TITLE), 0.0, 100.0).layout(),
+        **locale_layout(),
     )
     return fig

@@ -6,16 +6,21 @@ label (the title cut to about 18 characters); the full title, the date at its pr
 kind and the source are in the hover. Labels are laid out in lanes for the narrowest plot we
 promise to be readable (a 390 px phone): in one lane no two label boxes come closer than
 :data:`MIN_GAP_PX`, so nothing overlaps at that width, and less so on a desktop.
+
+An event's title is data: in Russian or Kazakh it is shown from the events table's
+``title_ru``/``title_kk`` where the table has one, else in English marked " [EN]"
+(:func:`event_title`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators.i18n import _, language, n_, p_
 from indicators.present.chart_style import SYMBOLS
 from indicators.present.labels import event_kind_label
 from indicators.present.precision import shown_date
@@ -35,6 +40,20 @@ LABEL_CHARS = 18
 BAND_GAP = 0.03  # paper share between the band and the plot
 RULE = {"color": "rgba(0,0,0,0.18)", "width": 1, "dash": "dot"}
 METHOD_RULE = {"color": "#555", "width": 1.2, "dash": "dash"}
+ENGLISH_MARK = " [EN]"  # after data the source gives only in English, in another language
+
+
+def event_title(event: Mapping[Hashable, object]) -> str:
+    """An event's title in the reader's language: the table's own ``title_<lang>`` where it
+    has one, else the English title, marked " [EN]" outside English (once)."""
+    title = "" if is_missing(event.get("title")) else str(event.get("title"))
+    lang = language()
+    if lang == "en" or not title:
+        return title
+    own = event.get(f"title_{lang}")
+    if not is_missing(own) and str(own).strip():
+        return str(own)
+    return title if title.endswith(ENGLISH_MARK.strip()) else title + ENGLISH_MARK
 
 
 @dataclass(frozen=True)
@@ -137,9 +156,10 @@ def merged(group: Sequence[BandItem]) -> BandItem:
         return group[0]
     first, last = group[0].when, group[-1].when
     years = str(first.year) if first.year == last.year else f"{first.year}-{last.year % 100:02d}"
+    count = len(group)
     return BandItem(
         first + (last - first) / 2,
-        f"{len(group)} events, {years}",
+        n_("{n} event, {years}", "{n} events, {years}", count).format(n=count, years=years),
         "<br><br>".join(g.hover for g in group),
         "several",
         tuple(d for g in group for d in g.rules()),
@@ -163,6 +183,13 @@ def crowd_out(
         groups[j : j + 2] = [groups[j] + groups[j + 1]]
 
 
+def _short_title(title: str) -> str:
+    """The band's label: the title cut short, still marked " [EN]" when it is English."""
+    if not title.endswith(ENGLISH_MARK):
+        return short_label(title)
+    return short_label(title[: -len(ENGLISH_MARK)]) + ENGLISH_MARK
+
+
 def event_items(events: pd.DataFrame | None) -> list[BandItem]:
     """Band items for event rows: drawn at the middle of what the date's precision allows
     (a year-only fact mid-year), labelled short, the whole story in the hover."""
@@ -176,13 +203,18 @@ def event_items(events: pd.DataFrame | None) -> list[BandItem]:
         precision = e.get("date_precision") or "day"
         shift = {"year": 182, "month": 14}.get(str(precision), 0)
         source = e.get("source_name")
+        title = event_title(e)
         hover = (
-            f"{_t(e.get('title', ''))}<br>"
+            f"{_t(title)}<br>"
             f"{_t(shown_date(e.get('date'), precision, e.get('date_end')))} · "
             f"{_t(event_kind_label(e.get('kind')))}"
-            + ("" if is_missing(source) or not str(source) else f"<br>Source: {_t(source)}")
+            + (
+                ""
+                if is_missing(source) or not str(source)
+                else "<br>" + _("Source: {source}").format(source=_t(source))
+            )
         )
-        label = _t(short_label(e.get("title", "")))
+        label = _t(_short_title(title))
         out.append(BandItem(when + pd.Timedelta(days=shift), label, hover, str(e.get("kind"))))
     return out
 
@@ -228,7 +260,7 @@ def add_band(
         xshift=-4,
         y=1.0 - share / 2,
         yref="paper",
-        text="Events",
+        text=p_("chart band", "Events"),  # the band's name, at its left
         showarrow=False,
         font={"size": 11, "color": "#555"},
         name="band-title",
@@ -255,7 +287,9 @@ def _draw_items(fig: go.Figure, placed: Sequence[Placed]) -> None:
                     "middle right" if p.side == "right" else "middle left" for p in group
                 ],
                 textfont={"size": FONT_PX, "color": "#333"},
-                name="event: several events" if several else f"event: {_t(event_kind_label(kind))}",
+                name=_("event: several events")
+                if several
+                else _("event: {kind}").format(kind=_t(event_kind_label(kind))),
                 showlegend=False,
                 marker={
                     "symbol": "circle-open"

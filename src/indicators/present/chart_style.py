@@ -8,6 +8,9 @@
   axis titles, on a desktop or a phone (plotly grows the top margin to make room).
 * Every index is drawn on its own scale, labelled in that scale, over the scale's full range
   (a flat series of zeros is drawn from 0 to 4 or 0 to 100, never from -1 to 1).
+* Words are in the reader's language: the constants here are English (marked with ``N_``) and
+  translated where they are shown; numbers, ranks and date ticks are Babel's
+  (:func:`shown_number`, :func:`rank_words`, :func:`date_ticks`, :func:`locale_layout`).
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from indicators.i18n import N_, _, language, number, ordinal, place
 from indicators.present.labels import humanize, index_label, measure_label
+from indicators.tables.values import is_missing
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon")
 GREY = "#9a9a9a"
-OTHERS = "Other countries"
+OTHERS = N_("Other countries")
 FONT = "sans-serif"
 LEGEND = {
     "orientation": "h",
@@ -42,45 +47,126 @@ LAYOUT = {
 }
 
 ERA_LABELS = {
-    "rsf_2002_2012": "RSF 2002-2012 method",
-    "rsf_2013_2021": "RSF 2013-2021 method",
-    "rsf_2022": "RSF 2022- method",
-    "fh_fiw_2013": "Freedom in the World method (2013 onwards)",
-    "fh_fiw_d1": "Freedom in the World indicator D1",
-    "fh_fotn": "Freedom on the Net method",
-    "fh_fotp": "Freedom of the Press method",
+    "rsf_2002_2012": N_("RSF 2002-2012 method"),
+    "rsf_2013_2021": N_("RSF 2013-2021 method"),
+    "rsf_2022": N_("RSF 2022- method"),
+    "fh_fiw_2013": N_("Freedom in the World method (2013 onwards)"),
+    "fh_fiw_d1": N_("Freedom in the World indicator D1"),
+    "fh_fotn": N_("Freedom on the Net method"),
+    "fh_fotp": N_("Freedom of the Press method"),
 }
 MEASURES = {  # the words of the "Show" choice, and whether 1 (the top) is drawn at the top
-    "position": ("Position", False),
-    "rank": ("Rank", True),
-    "score_normalised": ("Score", False),
+    "position": (N_("Position"), False),
+    "rank": (N_("Rank"), True),
+    "score_normalised": (N_("Score"), False),
 }
 PUBLISHERS = {
-    "rsf_wpfi": "Reporters Without Borders, World Press Freedom Index",
-    "fh_fiw": "Freedom House, Freedom in the World",
-    "fh_fiw_d1": "Freedom House, Freedom in the World (indicator D1)",
-    "fh_fotn": "Freedom House, Freedom on the Net",
-    "fh_fotp": "Freedom House, Freedom of the Press",
+    "rsf_wpfi": N_("Reporters Without Borders, World Press Freedom Index"),
+    "fh_fiw": N_("Freedom House, Freedom in the World"),
+    "fh_fiw_d1": N_("Freedom House, Freedom in the World (indicator D1)"),
+    "fh_fotn": N_("Freedom House, Freedom on the Net"),
+    "fh_fotp": N_("Freedom House, Freedom of the Press"),
 }
 # An index's score on its own scale: axis title, and tick labels where the stored 0-100 value
 # is a publisher's smaller scale multiplied (FH's D1 is scored 0-4 and stored as D1 x 25).
 SCORE_SCALES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "rsf_wpfi": ("RSF score (0-100, higher = freer)", ()),
-    "fh_fiw": ("Freedom in the World score (0-100)", ()),
-    "fh_fiw_d1": ("Free media, indicator D1 (0-4)", ("0", "1", "2", "3", "4")),
-    "fh_fotn": ("Freedom on the Net score (0-100)", ()),
-    "fh_fotp": ("Press freedom (0-100, 100 = freest)", ()),
+    "rsf_wpfi": (N_("RSF score (0-100, higher = freer)"), ()),
+    "fh_fiw": (N_("Freedom in the World score (0-100)"), ()),
+    "fh_fiw_d1": (N_("Free media, indicator D1 (0-4)"), ("0", "1", "2", "3", "4")),
+    "fh_fotn": (N_("Freedom on the Net score (0-100)"), ()),
+    "fh_fotp": (N_("Press freedom (0-100, 100 = freest)"), ()),
 }
 
 
 def era_label(era: object) -> str:
     """A method in words: 'rsf_2022' -> 'RSF 2022- method'; an unknown one humanized."""
-    return ERA_LABELS.get(str(era), humanize(era))
+    known = ERA_LABELS.get(str(era))
+    return _(known) if known else humanize(era)
+
+
+def measure_name(measure: str) -> str:
+    """The word of the "Show" choice for a measure: 'Position', 'Rank', 'Score'."""
+    return _(MEASURES[measure][0]) if measure in MEASURES else measure_label(measure)
 
 
 def publisher(index: str) -> str:
     """Who publishes an index, for source lines: 'Reporters Without Borders, World Press ...'."""
-    return PUBLISHERS.get(index, index_label(index))
+    known = PUBLISHERS.get(index)
+    return _(known) if known else index_label(index)
+
+
+def shown_number(value: object) -> str:
+    """A value as the charts write it: '34.41', '3' ('' when missing); in Russian and Kazakh
+    with the locale's decimal sign and grouping ('34,41')."""
+    if is_missing(value):
+        return ""
+    amount = float(str(value))
+    text = f"{amount:g}"
+    if language() == "en":
+        return text
+    if "e" in text:
+        return number(amount)
+    return number(amount, len(text.partition(".")[2]))
+
+
+def shown_count(n: object) -> str:
+    """A count as the hovers write it: '1234' in English (as ever), '1 234' in Russian and
+    Kazakh; a value that is no number as it is."""
+    if language() == "en":
+        return str(n)
+    try:
+        return shown_number(n)
+    except (TypeError, ValueError):
+        return str(n)
+
+
+def rank_words(rank: object, n_ranked: object) -> str:
+    """'141st of 180' ('141-е место из 180'), '141st' without the count, '' without a rank."""
+    if is_missing(rank):
+        return ""
+    r = int(str(rank))
+    return ordinal(r) if is_missing(n_ranked) else place(r, int(str(n_ranked)))
+
+
+def locale_layout() -> dict[str, object]:
+    """Layout settings for the reader's language: plotly's own numbers (count ticks, bar
+    labels, colour bars) with a decimal comma and a space between thousands in Russian and
+    Kazakh; nothing in English."""
+    return {} if language() == "en" else {"separators": ", "}
+
+
+TICKS_MAX = 6  # date ticks on an axis drawn in Russian or Kazakh (they must fit a phone)
+
+
+def date_ticks(start: object, end: object, *, middle: bool = False) -> dict[str, object]:
+    """Date ticks in the reader's language for an x axis from ``start`` to ``end``: plotly
+    writes month names in English only, so in Russian and Kazakh the ticks are ours (years,
+    or months such as 'янв. 2022'; ``middle``: a year's tick at mid-year, under its bar).
+    Nothing in English (plotly's own ticks, as before)."""
+    lang = language()
+    first, last = pd.Timestamp(str(start)), pd.Timestamp(str(end))
+    if lang == "en" or pd.isna(first) or pd.isna(last) or last <= first:
+        return {}
+    years = (last - first).days / 365.25
+    if years >= 3:
+        step = next(s for s in (1, 2, 5, 10, 20, 50) if years / s <= TICKS_MAX)
+        shift = pd.DateOffset(months=6 if middle else 0)
+        marks = [
+            pd.Timestamp(year=y, month=1, day=1) + shift for y in range(first.year, last.year + 1)
+        ]
+        marks = [m for m in marks if first <= m <= last and m.year % step == 0]
+        return {
+            "tickvals": [m.date().isoformat() for m in marks],
+            "ticktext": [str(m.year) for m in marks],
+        }
+    from babel.dates import format_date as babel_date
+
+    months = years * 12
+    step = next(s for s in (1, 2, 3, 6, 12) if months / s <= TICKS_MAX)
+    starts = pd.date_range(first.to_period("M").to_timestamp(), last, freq="MS")
+    marks = [m for m in starts if first <= m and (m.month - 1) % step == 0]
+    text = [str(babel_date(m.date(), "LLL y", locale=lang)) for m in marks]
+    return {"tickvals": [m.date().isoformat() for m in marks], "ticktext": text}
 
 
 @dataclass(frozen=True)
@@ -138,7 +224,8 @@ def measure_axis(index: str | None, measure: str, data: pd.DataFrame | None = No
             ticktext=tuple(f"{t:.0f}" for t in marks),
         )
     if measure == "score_normalised":
-        title, ticks = SCORE_SCALES.get(index or "", (measure_label(measure), ()))
+        title, ticks = SCORE_SCALES.get(index or "", ("", ()))
+        title = _(title) if title else measure_label(measure)
         if ticks:
             step = 100 / (len(ticks) - 1)
             return Axis(
@@ -150,6 +237,14 @@ def measure_axis(index: str | None, measure: str, data: pd.DataFrame | None = No
             )
         return Axis(title, 0.0, 100.0)
     return Axis(measure_label(measure), 0.0, 100.0)
+
+
+def count_axis(top: float, ticks: int = 6) -> dict[str, object]:
+    """A count axis from 0 in whole numbers: integer tick steps (1, 2, 5 x 10^k), never 0.5,
+    at most ``ticks`` steps up to ``top``."""
+    steps = (m * 10**k for k in range(15) for m in (1, 2, 5))
+    step = next(s for s in steps if top / s <= ticks)
+    return {"rangemode": "tozero", "tickformat": ",d", "dtick": step, "tick0": 0}
 
 
 @dataclass(frozen=True)
@@ -186,7 +281,7 @@ def series_style(i: int, name: str, key: str, *, focus: bool, first_other: bool)
         width=1.0,
         size=4,
         opacity=0.5,
-        legend_name=OTHERS if first_other else None,
+        legend_name=_(OTHERS) if first_other else None,
         group="others",
         rank=len(PALETTE) + 1,
     )

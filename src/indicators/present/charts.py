@@ -11,6 +11,8 @@
   and labelled at its line's end, the legend above the plot, each index on its own scale.
 * Every string from the data passes through :func:`plotly_text` (as ``_t``) before it reaches a
   figure: plotly renders a subset of HTML (links included) in names, hover text and labels.
+* Our words are in the reader's language (``_``), numbers, ranks and dates by Babel; event
+  titles the dataset has only in English are marked " [EN]" (:mod:`chart_events`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators.i18n import N_, _
 from indicators.present.chart_events import (
     PHONE_PLOT_PX,
     BandItem,
@@ -29,6 +32,7 @@ from indicators.present.chart_events import (
     band_height_px,
     crowd_out,
     event_items,
+    event_title,
 )
 from indicators.present.chart_style import (
     ERA_LABELS,
@@ -38,14 +42,17 @@ from indicators.present.chart_style import (
     SYMBOLS,
     Axis,
     SeriesStyle,
+    date_ticks,
     era_label,
+    locale_layout,
     measure_axis,
     quiet_offset,
+    rank_words,
     series_style,
+    shown_number,
 )
 from indicators.present.labels import column_label, index_label
-from indicators.present.precision import shown_date
-from indicators.present.sentences import rank_phrase
+from indicators.present.precision import shown_date, shown_period
 from indicators.tables.values import is_missing
 from indicators.text import plotly_text as _t
 
@@ -65,7 +72,14 @@ __all__ = [
     "within_period",
 ]
 PLOT_PX = 300.0  # the height of the plot itself, under the event band
-X_TITLE = "Period each edition covers"
+X_TITLE = N_("Period each edition covers")
+SUB_INDICATORS = {
+    "political": N_("Political"),
+    "economic": N_("Economic"),
+    "legal": N_("Legal"),
+    "social": N_("Social"),
+    "safety": N_("Safety"),
+}
 
 
 def period_midpoints(frame: pd.DataFrame) -> pd.Series:
@@ -78,25 +92,31 @@ def period_midpoints(frame: pd.DataFrame) -> pd.Series:
     return (start + (end - start) / 2).fillna(fallback)
 
 
-def _number(value: object) -> str:
-    return "" if is_missing(value) else f"{float(str(value)):g}"
+_number = shown_number
 
 
 def hover_text(frame: pd.DataFrame) -> list[str]:
     """'Kazakhstan: 141st of 180 in RSF World Press Freedom Index 2025, covering 2024' (the
     score alone where an index has no rank), then position, score and method, for every row."""
     out = []
+    line = _("{country}: {standing} in {where}, covering {period}")
+    score, position = _("score {score}"), _("position {position}")
     for r in frame.to_dict("records"):
         where = f"{_t(index_label(r.get('index')))} {_t(r['edition'])}".strip()
-        standing = rank_phrase(r["rank"], r["n_ranked"]) or f"score {_number(r['score'])}"
-        details = [f"position {_number(r['position'])}"] if not is_missing(r["position"]) else []
-        if not is_missing(r["rank"]) and not is_missing(r["score"]):
-            details.append(f"score {_number(r['score'])}")
-        details.append(_t(era_label(r["methodology"])))
-        out.append(
-            f"{_t(r['country'])}: {standing} in {where}, covering {_t(r['period_label'])}<br>"
-            + " · ".join(details)
+        standing = rank_words(r["rank"], r["n_ranked"]) or score.format(score=_number(r["score"]))
+        details = (
+            [] if is_missing(r["position"]) else [position.format(position=_number(r["position"]))]
         )
+        if not is_missing(r["rank"]) and not is_missing(r["score"]):
+            details.append(score.format(score=_number(r["score"])))
+        details.append(_t(era_label(r["methodology"])))
+        first = line.format(
+            country=_t(r["country"]),
+            standing=standing,
+            where=where,
+            period=_t(shown_period(r["period_label"], r.get("period_start"), r.get("period_end"))),
+        )
+        out.append(first + "<br>" + " · ".join(details))
     return out
 
 
@@ -141,13 +161,16 @@ def method_items(data: pd.DataFrame) -> list[BandItem]:
     items = []
     for when, era in era_breaks(data):
         edition = data.loc[data["methodology"] == era, "edition"].min()
-        who = "RSF " if str(era).startswith("rsf") else ""
+        label = _("RSF method {edition}") if str(era).startswith("rsf") else _("method {edition}")
         items.append(
             BandItem(
                 when,
-                f"{who}method {_t(edition)}",
-                f"From edition {_t(edition)}: {_t(era_label(era))}.<br>"
-                "Editions made by different methods are not joined.",
+                label.format(edition=_t(edition)),
+                _("From edition {edition}: {method}.").format(
+                    edition=_t(edition), method=_t(era_label(era))
+                )
+                + "<br>"
+                + _("Editions made by different methods are not joined."),
                 "method",
             )
         )
@@ -184,9 +207,9 @@ def _series(fig: go.Figure, rows: pd.DataFrame, measure: str, style: SeriesStyle
 
 def _end_text(row: pd.Series, measure: str, index: str) -> str:
     if measure == "rank":
-        return rank_phrase(row["rank"], row["n_ranked"])
+        return rank_words(row["rank"], row["n_ranked"])
     if measure == "score_normalised" and index == "fh_fiw_d1":
-        return f"D1 {_number(row['score'])} of 4"
+        return _("D1 {score} of 4").format(score=_number(row["score"]))
     return f"{float(row[measure]):.0f}"
 
 
@@ -196,7 +219,7 @@ def _points_px(
     """Every drawn point, and the middle of every segment, in phone pixels (y up)."""
     span = max((x_range[1] - x_range[0]).total_seconds(), 1.0)
     out: list[tuple[float, float]] = []
-    for _, rows in data.dropna(subset=[measure]).groupby(["iso3", "methodology"]):
+    for _key, rows in data.dropna(subset=[measure]).groupby(["iso3", "methodology"]):
         rows = rows.sort_values("_x")
         xs = [(t - x_range[0]).total_seconds() / span * PHONE_PLOT_PX for t in rows["_x"]]
         ys = [axis.height_share(float(v)) * PLOT_PX for v in rows[measure]]
@@ -279,28 +302,38 @@ def position_chart(
         **LAYOUT,
         height=int(PLOT_PX + band + 70 + 24 * legend_rows),
         showlegend=len(order) > 1,
-        xaxis={"range": list(x_range), "title": {"text": X_TITLE}, "showgrid": False},
+        xaxis=time_axis(x_range),
         yaxis=axis.layout(),
+        **locale_layout(),
     )
     return fig
+
+
+def time_axis(x_range: tuple[pd.Timestamp, pd.Timestamp]) -> dict[str, object]:
+    """The x axis of a chart over the periods covered (its ticks in the reader's language)."""
+    axis = {"range": list(x_range), "title": {"text": _(X_TITLE)}, "showgrid": False}
+    return axis | date_ticks(*x_range)
 
 
 def sub_indicator_chart(frame: pd.DataFrame, events: pd.DataFrame | None = None) -> go.Figure:
     """RSF's five sub-indicator scores (2022 onwards) for one country over editions."""
     fig = go.Figure()
     data = frame[frame["methodology"] == "rsf_2022"].assign(_x=lambda d: period_midpoints(d))
-    for i, name in enumerate(("political", "economic", "legal", "social", "safety")):
+    rank_template = _("{label} {score} (rank {rank}) - edition {edition}")
+    for i, (name, word) in enumerate(SUB_INDICATORS.items()):
         label = column_label(f"{name}_score")
         fig.add_trace(
             go.Scatter(
                 x=data["_x"],
                 y=data[f"{name}_score"].astype(float),
                 mode="lines+markers",
-                name=name.capitalize(),
+                name=_(word),
                 line={"color": PALETTE[i]},
                 marker={"symbol": SYMBOLS[i], "size": 8},
                 hovertext=[
-                    f"{_t(label)} {_number(s)} (rank {_number(r)}) - edition {_t(e)}"
+                    rank_template.format(
+                        label=_t(label), score=_number(s), rank=_number(r), edition=_t(e)
+                    )
                     for s, r, e in zip(
                         data[f"{name}_score"], data[f"{name}_rank"], data["edition"], strict=True
                     )
@@ -315,9 +348,10 @@ def sub_indicator_chart(frame: pd.DataFrame, events: pd.DataFrame | None = None)
     fig.update_layout(
         **LAYOUT,
         height=int(PLOT_PX + band + 110),
-        xaxis={"range": list(x_range), "title": {"text": X_TITLE}, "showgrid": False},
+        xaxis=time_axis(x_range),
         yaxis=measure_axis("rsf_wpfi", "score_normalised").layout()
-        | {"title": {"text": "Sub-indicator score (0-100, higher = freer)"}},
+        | {"title": {"text": _("Sub-indicator score (0-100, higher = freer)")}},
+        **locale_layout(),
     )
     return fig
 
@@ -346,9 +380,16 @@ def events_timeline(events: pd.DataFrame) -> go.Figure:
                     "symbol": SYMBOLS[i % len(SYMBOLS)],
                     "color": PALETTE[i % len(PALETTE)],
                 },
-                hovertext=[f"{_t(d)}: {_t(t)}" for d, t in zip(dates, group["title"], strict=True)],
+                hovertext=[
+                    f"{_t(d)}: {_t(event_title(r))}"
+                    for d, r in zip(dates, group.to_dict("records"), strict=True)
+                ],
                 hoverinfo="text",
             )
         )
-    fig.update_layout(height=360, xaxis_title="Date", **LAYOUT)
+    fig.update_layout(height=360, xaxis_title=_("Date"), **LAYOUT, **locale_layout())
+    if len(events):
+        when = pd.to_datetime(events["date"], errors="coerce")
+        pad = max((when.max() - when.min()) * 0.03, pd.Timedelta(days=30))
+        fig.update_xaxes(**date_ticks(when.min() - pad, when.max() + pad))
     return fig

@@ -9,6 +9,10 @@ field can begin inside a text cell (its start, and after any ``,`` ``;`` tab, CR
 an apostrophe is put before a formula character, past any spaces and quotes a spreadsheet would
 skip. The apostrophe makes the spreadsheet read the rest as text. Numbers stored as numbers
 (``-3`` in a numeric column) are written as they are.
+
+A CSV is UTF-8 (Cyrillic kept as it is). The canonical tables' columns keep their machine
+names; a "shown" export (:func:`shown_frame`) has readable headers and shown dates, in the
+reader's language.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from indicators.i18n import N_, _
 from indicators.present.labels import readable
 from indicators.present.precision import shown_date, shown_dates
 
@@ -74,7 +79,7 @@ PROVENANCE_COLUMNS = (
     "source_sha256",
 )
 DATE_COLUMNS = ("date", "date_end", "period_start", "period_end")
-VERSION_LABELS = {"data_version": "Data version", "data_version_date": "Data version date"}
+VERSION_LABELS = {"data_version": N_("Data version"), "data_version_date": N_("Data version date")}
 
 
 def _shown_column(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -114,7 +119,8 @@ def shown_frame(
     if version is not None:
         out["data_version"] = version
         out["data_version_date"] = str(version_date)[:10]
-    return readable(out.reset_index(drop=True), {**VERSION_LABELS, **(labels or {})})
+    versions = {column: _(label) for column, label in VERSION_LABELS.items()}
+    return readable(out.reset_index(drop=True), {**versions, **(labels or {})})
 
 
 def to_shown_csv(frame: pd.DataFrame, shown: list[str], **stamp: Any) -> str:

@@ -12,7 +12,9 @@ about two seconds, a render about a quarter of one. Nothing is loaded from the i
 * a geo subplot gets a first trace without ``locationmode``, so plotly.js never asks for its
   CDN topojson in the first place (custom boundary files are drawn from the figure itself).
 
-Every string placed in the image goes through :func:`indicators.text.plotly_text`.
+Every string placed in the image goes through :func:`indicators.text.plotly_text`. The footer
+is in the reader's language (dates by Babel); text is drawn in DejaVu Sans, which has every
+Cyrillic letter Russian and Kazakh need (ә ғ қ ң ө ұ ү һ і).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any, Literal, TypeVar
 import plotly
 import plotly.graph_objects as go
 
+from indicators.i18n import _, format_date, language
 from indicators.text import plotly_text
 
 Format = Literal["png", "svg"]
@@ -164,7 +167,8 @@ class Renderer:
                 data = self._run(self._kaleido.calc_fig(fig, opts=opts), RENDER_TIMEOUT + 5)
             except Exception as exc:
                 self._stop()
-                raise ExportError(f"the {fmt.upper()} image could not be made: {exc}") from exc
+                why = _("the {format} image could not be made: {error}")
+                raise ExportError(why.format(format=fmt.upper(), error=exc)) from exc
         return bytes(data)
 
     def _stop(self) -> None:
@@ -192,18 +196,30 @@ def renderer() -> Renderer:
     return _renderer
 
 
+def _day(value: object) -> str:
+    """A day as the footer writes it: '2026-11-30' in English, '30 ноября 2026' in Russian."""
+    text = str(value or "")[:10]
+    if language() == "en" or not text:
+        return text
+    try:
+        return format_date(date.fromisoformat(text), "day")
+    except ValueError:
+        return text
+
+
 def version_line(number: int | None, committed: object) -> str:
     """'Data version 7 (2026-11-30)': the store version shown and the day it was committed."""
     if number is None:
-        return "No data version (empty store)"
-    day = str(committed or "")[:10]
-    return f"Data version {number}" + (f" ({day})" if day else "")
+        return _("No data version (empty store)")
+    day = _day(committed)
+    return _("Data version {number}").format(number=number) + (f" ({day})" if day else "")
 
 
 def source_text(source: str) -> str:
-    """The source without a 'Source:' of its own (the footer says it once)."""
+    """The source without a 'Source:' of its own (the footer says it once), in English or in
+    the reader's language."""
     text = source.strip()
-    for prefix in ("Sources:", "Source:"):
+    for prefix in ("Sources:", "Source:", _("Sources:"), _("Source:")):
         if text.casefold().startswith(prefix.casefold()):
             return text[len(prefix) :].strip()
     return text
@@ -212,9 +228,11 @@ def source_text(source: str) -> str:
 def footer_lines(source: str, version: str, made: date, width: int) -> list[str]:
     """The footer's lines (plain text, wrapped to the image's width)."""
     chars = max(40, int(width / 7.2))
-    stamp = f"{version} · Made {made.isoformat()}"
+    stamp = f"{version} · " + _("Made {date}").format(date=_day(made.isoformat()))
     shown_source = source_text(source)
-    line = f"Source: {shown_source} · {stamp}" if shown_source else stamp
+    line = (
+        _("Source: {source}").format(source=shown_source) + f" · {stamp}" if shown_source else stamp
+    )
     return textwrap.wrap(line, chars) or [stamp]
 
 

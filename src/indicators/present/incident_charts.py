@@ -8,10 +8,13 @@ periods are shown at their precision ('2022', 'Jan 2022').
 
 Every string from the data passes through :func:`plotly_text` (as ``_t``) before it reaches a
 figure: plotly renders a subset of HTML (links included) in names, hover text and labels.
+Our words are in the reader's language (``_``; the constants are English, translated where
+shown), counts with the locale's grouping, date ticks and periods in its words.
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable
 
@@ -19,12 +22,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from indicators.i18n import N_, _, language
+from indicators.present.chart_events import ENGLISH_MARK
+from indicators.present.chart_style import count_axis, date_ticks, locale_layout, shown_count
 from indicators.present.charts import LAYOUT, PALETTE, SYMBOLS, add_event_markers
 from indicators.present.labels import region_label, region_short_label, value_label
 from indicators.present.tables_in_words import period_shown
 from indicators.text import plotly_text as _t
 
-COUNTED = "Incidents in the loaded sources"
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+COUNTED = N_("Incidents in the loaded sources")
 _DAY_MS = 86_400_000
 BAR_SHARE = 0.8  # a bar fills this share of its period, so neighbours stay apart
 SCALE = [[0, "#f7f7f7"], [1, "#0072B2"]]
@@ -43,14 +50,6 @@ GREYS = ("#8c8c8c", "#5f5f5f", "#b5b5b5")  # series past the eighth: grey, told 
 MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}  # axes take what their labels need (automargin)
 PHONE_LEGEND_PX = 340  # the legend's width on a 390 px phone
 PLOT_PX = 300  # the plot's own height, beside the legend and the axes
-
-
-def count_axis(top: float, ticks: int = 6) -> dict[str, object]:
-    """A count axis from 0 in whole numbers: integer tick steps (1, 2, 5 x 10^k), never 0.5,
-    at most ``ticks`` steps up to ``top``."""
-    steps = (m * 10**k for k in range(15) for m in (1, 2, 5))
-    step = next(s for s in steps if top / s <= ticks)
-    return {"rangemode": "tozero", "tickformat": ",d", "dtick": step, "tick0": 0}
 
 
 def legend_name(text: object) -> str:
@@ -84,6 +83,7 @@ def phone_layout(fig: go.Figure, axis_px: int = 70) -> go.Figure:
         margin=MARGIN,
         height=PLOT_PX + axis_px + 18 * rows,
         showlegend=len(shown) > 1,
+        **locale_layout(),
     )
     fig.update_xaxes(automargin=True, title_standoff=8)
     fig.update_yaxes(automargin=True, title_standoff=8)
@@ -130,6 +130,7 @@ def counts_over_time(
     hovers name the period at its precision and the count axis is in whole numbers."""
     fig = go.Figure()
     styles = series_styles(counts, series)
+    hover = _("{name}<br>{period}: {n} in the loaded sources")
     for name, group in counts.groupby(series, sort=True):
         x, width = _period_bars(group[period], period)
         colour, pattern = styles[name]
@@ -141,7 +142,7 @@ def counts_over_time(
                 name=legend_name(name),
                 marker={"color": colour, "pattern": {"shape": pattern}},
                 hovertext=[
-                    f"{_t(name)}<br>{_t(p)}: {n} in the loaded sources"
+                    hover.format(name=_t(name), period=_t(p), n=shown_count(n))
                     for p, n in zip(
                         period_shown(group[period], period), group["incidents"], strict=True
                     )
@@ -155,10 +156,12 @@ def counts_over_time(
         when = events["date"].str.slice(0, len(first))
         events = events[(when >= first) & (when <= last)]
     add_event_markers(fig, events, (0.0, top))
-    fig.update_layout(barmode="stack", yaxis_title=COUNTED, xaxis_title=label, **LAYOUT)
+    fig.update_layout(barmode="stack", yaxis_title=_(COUNTED), xaxis_title=label, **LAYOUT)
     fig.layout.yaxis.update(**count_axis(top))
     if len(counts):
-        fig.update_xaxes(range=period_range(counts[period], period), autorange=False)
+        x_range = period_range(counts[period], period)
+        ticks = date_ticks(*x_range, middle=period == "year")
+        fig.update_xaxes(range=x_range, autorange=False, **ticks)
     return phone_layout(fig)
 
 
@@ -166,10 +169,10 @@ def ranked_bars(
     counts: pd.DataFrame,
     label_col: str,
     value_col: str = "incidents",
-    title: str = "Incidents",
+    title: str | None = None,
 ) -> go.Figure:
     """Horizontal bars, largest at the top: the map-free view of regions or categories (the
-    labels in ``label_col`` are the words shown)."""
+    labels in ``label_col`` are the words shown; ``title``: the count axis', 'Incidents')."""
     data = counts.sort_values(value_col)
     fig = go.Figure(
         go.Bar(
@@ -182,7 +185,7 @@ def ranked_bars(
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
-    fig.update_layout(xaxis_title=title, **LAYOUT)
+    fig.update_layout(xaxis_title=_("Incidents") if title is None else title, **LAYOUT)
     top = float(data[value_col].max()) if len(data) else 1.0
     fig.update_xaxes(**count_axis(top, ticks=3), range=[0, top * 1.05], autorange=False)
     phone_layout(fig)
@@ -202,6 +205,7 @@ def tile_grid_map(counts: pd.DataFrame, layout: pd.DataFrame) -> go.Figure:
     top = max(int(data["incidents"].max()), 1)
     fig = go.Figure()
     colours = _tile_colours(data["incidents"], top)
+    hover = _("{region}: {n} in the loaded sources")
     for col, row, colour in zip(data["col"], data["row"], colours, strict=True):
         x, y = float(col), float(row)
         fig.add_shape(
@@ -222,10 +226,13 @@ def tile_grid_map(counts: pd.DataFrame, layout: pd.DataFrame) -> go.Figure:
             y=data["row"],
             mode="text",
             name="tiles",
-            text=[f"{_t(s)}<br>{n}" for s, n in zip(short, data["incidents"], strict=True)],
+            text=[
+                f"{_t(s)}<br>{shown_count(n)}"
+                for s, n in zip(short, data["incidents"], strict=True)
+            ],
             textfont={"size": 9, "color": ["#fff" if d else "#222" for d in dark]},
             hovertext=[
-                f"{_t(region_label(c))}: {n} in the loaded sources"
+                hover.format(region=_t(region_label(c)), n=shown_count(n))
                 for c, n in zip(data["region_code"], data["incidents"], strict=True)
             ],
             hoverinfo="text",
@@ -244,7 +251,7 @@ def tile_grid_map(counts: pd.DataFrame, layout: pd.DataFrame) -> go.Figure:
         fixedrange=True,
     )
     fig.update_layout(height=420, **{**LAYOUT, "margin": {"l": 4, "r": 4, "t": 4, "b": 4}})
-    fig.update_layout(showlegend=False)
+    fig.update_layout(showlegend=False, **locale_layout())
     return fig
 
 
@@ -270,7 +277,7 @@ def _colour_bar(top: int) -> go.Scatter:
 def _colour_bar_layout(top: float) -> dict[str, object]:
     axis = count_axis(top)
     return {
-        "title": {"text": COUNTED, "side": "top"},
+        "title": {"text": _(COUNTED), "side": "top"},
         "orientation": "h",
         "y": -0.02,
         "yanchor": "top",
@@ -301,11 +308,18 @@ def choropleth(counts: pd.DataFrame, geojson: dict[str, object], key: str) -> go
     )
     fig.update_geos(fitbounds="locations", visible=False)
     fig.update_layout(height=460, **{**LAYOUT, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}})
+    fig.update_layout(**locale_layout())
     return fig
 
 
 def _series_name(measure: object, group: object) -> str:
-    return f"{measure} ({group})" if isinstance(group, str) and group else str(measure)
+    """'measure (group)' as the monitor names them; in Russian and Kazakh the labels' words
+    where they have them all, else the monitor's English marked " [EN]"."""
+    parts = [str(measure), *([group] if isinstance(group, str) and group else [])]
+    words = [value_label(p) for p in parts] if language() != "en" else parts
+    mark = "" if words is parts or all(_CYRILLIC.search(w) for w in words) else ENGLISH_MARK
+    shown = parts if mark else words
+    return shown[0] + (f" ({shown[1]})" if len(shown) > 1 else "") + mark
 
 
 def _monthly_with_gaps(group: pd.DataFrame) -> pd.DataFrame:
@@ -326,6 +340,7 @@ def reported_counts_chart(reported: pd.DataFrame, events: pd.DataFrame | None = 
     and group, with a gap wherever a month is missing; hovers name the month ('Jun 2024')."""
     fig = go.Figure()
     keyed = reported.assign(group=reported["group"].fillna(""))
+    hover = _("{name}: {value} in {month}")
     for i, ((measure, group_name), group) in enumerate(
         keyed.groupby(["measure", "group"], sort=True)
     ):
@@ -343,7 +358,7 @@ def reported_counts_chart(reported: pd.DataFrame, events: pd.DataFrame | None = 
                 line={"color": _line_colour(i)},
                 marker={"symbol": SYMBOLS[i % len(SYMBOLS)]},
                 hovertext=[
-                    f"{_t(name)}: {v!s} in {_t(m)}" if ok else ""
+                    hover.format(name=_t(name), value=shown_count(v), month=_t(m)) if ok else ""
                     for v, m, ok in zip(data["value"], months, present, strict=True)
                 ],
                 hoverinfo="text",
@@ -356,13 +371,14 @@ def reported_counts_chart(reported: pd.DataFrame, events: pd.DataFrame | None = 
             (when >= reported["period_start"].min()) & (when <= reported["period_end"].max())
         ]
         add_event_markers(fig, events, (0.0, top))
-    fig.update_layout(yaxis_title="As reported by the monitor", xaxis_title="Month", **LAYOUT)
+    fig.update_layout(yaxis_title=_("As reported by the monitor"), xaxis_title=_("Month"), **LAYOUT)
     fig.layout.yaxis.update(**count_axis(top))
     if len(reported):
         first, last = period_range(reported["period_start"].str.slice(0, 7), "month")
         half = pd.Timedelta(days=15)  # a point on the first or last month is drawn whole
         start, end = pd.Timestamp(first) - half, pd.Timestamp(last) - half
-        fig.update_xaxes(range=[start.date().isoformat(), end.date().isoformat()], autorange=False)
+        x_range = [start.date().isoformat(), end.date().isoformat()]
+        fig.update_xaxes(range=x_range, autorange=False, **date_ticks(start, end))
     return phone_layout(fig)
 
 
@@ -373,9 +389,9 @@ def chain_chart(chain: pd.DataFrame) -> go.Figure:
             y=[_t(value_label(s)) for s in chain["stage"]],
             x=chain["cases"],
             marker={"color": [PALETTE[0], PALETTE[1], PALETTE[3]]},
-            hovertemplate="%{y}: %{x} cases<extra></extra>",
+            hovertemplate=_("%{y}: %{x} cases") + "<extra></extra>",
         )
     )
-    fig.update_layout(height=260, **{**LAYOUT, "margin": MARGIN})
+    fig.update_layout(height=260, **{**LAYOUT, "margin": MARGIN}, **locale_layout())
     fig.update_yaxes(automargin=True)
     return fig

@@ -3,17 +3,23 @@
 Stored dates are ISO days (``1995-01-01``) with a ``date_precision`` of ``year``, ``month`` or
 ``day``; events may also have a ``date_end``. A reader must never see "1995-01-01" for a
 fact known only to the year: every chart, hover, table and export shows :func:`shown_date`.
+In Russian and Kazakh the dates are Babel's (:func:`indicators.i18n.format_date`): "январь
+2022", "5-11 января 2022", "5 қаңтар 2022".
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
 
+from indicators.i18n import format_date, language
 from indicators.tables.values import is_missing
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH = "(?:" + "|".join(MONTHS) + r") \d{4}"
+_MONTH_SPAN = re.compile(f"{_MONTH} - {_MONTH}")  # a period label of ours: 'Sep 2001 - Sep 2002'
 
 
 def _parse(value: object) -> date | None:
@@ -26,6 +32,8 @@ def _parse(value: object) -> date | None:
 
 
 def _one(day: date, precision: str) -> str:
+    if language() != "en":
+        return format_date(day, precision)
     if precision == "year":
         return str(day.year)
     if precision == "month":
@@ -52,6 +60,16 @@ def shown_date(value: object, precision: object = "day", end: object = None) -> 
     if kind == "day" and (start.year, start.month) == (last_day.year, last_day.month):
         return f"{start.day}-{last}"
     return f"{first} - {last}"
+
+
+def shown_period(label: object, start: object, end: object) -> str:
+    """A period covered as its label says it ('2024', 'Sep 2001 - Sep 2002'); in Russian and
+    Kazakh a label of months in English words is said again from the period's own dates
+    ('сентябрь 2001 - сентябрь 2002'). Any other label is data, shown as written."""
+    text = "" if is_missing(label) else str(label)
+    if language() == "en" or not _MONTH_SPAN.fullmatch(text):
+        return text
+    return shown_date(start, "month", end) or text
 
 
 def shown_dates(frame: pd.DataFrame, column: str = "date") -> pd.Series:

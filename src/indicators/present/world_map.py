@@ -5,6 +5,10 @@ domain; see ``data/geo/SOURCE.md``) with plotly's geo subplot and its own base m
 off (``geo.visible = False``), so the browser fetches nothing from outside the app. Entities
 too small for 1:110m outlines are markers at their capital; countries not ranked in the
 edition are drawn grey.
+
+Words are in the reader's language: the constants are English (marked ``N_``, as the tests
+and the colour axis know them) and translated where shown; the table's situation is stored
+in the reader's language.
 """
 
 from __future__ import annotations
@@ -17,16 +21,19 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators.i18n import N_, _, number
+from indicators.present.chart_style import locale_layout
 from indicators.query.views import rankings_view
 from indicators.text import plotly_text
 
 GEOMETRY = Path(__file__).resolve().parents[3] / "data" / "geo" / "world_110m.geojson"
 COLOUR_BY = {
-    "position": "Position (0-100, 100 = freest)",
-    "score": "Score (0-100, higher = freer)",
-    "situation": "Situation (RSF's category)",
+    "position": N_("Position (0-100, 100 = freest)"),
+    "score": N_("Score (0-100, higher = freer)"),
+    "situation": N_("Situation (RSF's category)"),
 }
-SITUATIONS = ["Good", "Satisfactory", "Problematic", "Difficult", "Very serious"]
+SITUATIONS = [N_("Good"), N_("Satisfactory"), N_("Problematic"), N_("Difficult")]
+SITUATIONS.append(N_("Very serious"))
 # Ordered light (good) to dark (very serious): viridis steps, readable with colour blindness.
 SITUATION_COLOURS = ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"]
 CONTINUOUS = [[0.0, "#440154"], [0.25, "#3b528b"], [0.5, "#21918c"], [0.75, "#5ec962"]]
@@ -43,15 +50,25 @@ PUBLISHED_SITUATIONS = {
 BANDS = {"rsf_2022": (85.0, 70.0, 55.0, 40.0), "rsf_2013_2021": (15.0, 25.0, 35.0, 55.0)}
 SUBS = ("political", "economic", "legal", "social", "safety")
 TABLE_LABELS = {
-    "rank": "Rank (as published)",
-    "n_ranked": "Countries ranked",
-    "country": "Country",
-    "position": "Position (0-100)",
-    "score": "Score (as published)",
-    "score_normalised": "Score (0-100, higher = freer)",
-    "change": "Change in rank (+ = up)",
-    "situation_label": "Situation",
-    "iso3": "Code",
+    "rank": N_("Rank (as published)"),
+    "n_ranked": N_("Countries ranked"),
+    "country": N_("Country"),
+    "position": N_("Position (0-100)"),
+    "score": N_("Score (as published)"),
+    "score_normalised": N_("Score (0-100, higher = freer)"),
+    "change": N_("Change in rank (+ = up)"),
+    "situation_label": N_("Situation"),
+    "iso3": N_("Code"),
+    "political_score": N_("Political score"),
+    "political_rank": N_("Political rank"),
+    "economic_score": N_("Economic score"),
+    "economic_rank": N_("Economic rank"),
+    "legal_score": N_("Legal score"),
+    "legal_rank": N_("Legal rank"),
+    "social_score": N_("Social score"),
+    "social_rank": N_("Social rank"),
+    "safety_score": N_("Safety score"),
+    "safety_rank": N_("Safety rank"),
 }
 
 
@@ -95,7 +112,8 @@ def edition_table(rankings: pd.DataFrame, index: str, edition: str) -> pd.DataFr
     view = rankings_view(rankings, None, index)
     rows = view[view["edition"].astype(str) == str(edition)].copy()
     rows["change"] = rows["rank_change"].fillna(rows["rank_change_published"]).astype("Int64")
-    rows["situation_label"] = [situation_label(r) for _, r in rows.iterrows()]
+    found = [situation_label(r) for _row, r in rows.iterrows()]
+    rows["situation_label"] = [_(s) if s else s for s in found]  # in the reader's language
     subs = [
         f"{s}_{m}"
         for s in SUBS
@@ -110,17 +128,13 @@ def edition_table(rankings: pd.DataFrame, index: str, edition: str) -> pd.DataFr
 
 
 def table_labels(columns: list[str]) -> dict[str, str]:
-    """Readable headers for the columns of :func:`edition_table`."""
-    labels = dict(TABLE_LABELS)
-    for s in SUBS:
-        labels[f"{s}_score"] = f"{s.capitalize()} score"
-        labels[f"{s}_rank"] = f"{s.capitalize()} rank"
-    return {c: labels.get(c, c) for c in columns}
+    """Readable headers for the columns of :func:`edition_table`, in the reader's language."""
+    return {c: _(TABLE_LABELS[c]) if c in TABLE_LABELS else c for c in columns}
 
 
 def _values(table: pd.DataFrame, colour_by: str) -> pd.Series:
     if colour_by == "situation":
-        codes = {s: i for i, s in enumerate(SITUATIONS)}
+        codes = {_(s): i for i, s in enumerate(SITUATIONS)}  # as the table has them
         return table["situation_label"].map(codes).astype("Float64")
     column = "score_normalised" if colour_by == "score" else colour_by
     return table[column].astype("Float64")
@@ -145,9 +159,9 @@ def _colour_axis(colour_by: str) -> dict[str, Any]:
             "cmax": n - 0.5,
             "colorbar": {
                 **COLOUR_BAR,
-                "title": {"text": "Situation", "side": "top"},
+                "title": {"text": _("Situation"), "side": "top"},
                 "tickvals": list(range(n)),
-                "ticktext": SITUATIONS,
+                "ticktext": [_(s) for s in SITUATIONS],
             },
         }
     return {
@@ -156,19 +170,23 @@ def _colour_axis(colour_by: str) -> dict[str, Any]:
         "cmax": 100,
         "colorbar": {
             **COLOUR_BAR,
-            "title": {"text": plotly_text(COLOUR_BY[colour_by]), "side": "top"},
+            "title": {"text": plotly_text(_(COLOUR_BY[colour_by])), "side": "top"},
         },
     }
 
 
 def _hover(table: pd.DataFrame, edition: str) -> list[str]:
+    rank_line, of, unranked = _("Rank {rank} ({edition})"), _("{rank} of {total}"), _("not ranked")
+    score_line = _("Score {score}")
+
     def one(r: pd.Series) -> str:
-        rank = "not ranked" if pd.isna(r["rank"]) else f"{r['rank']} of {r['n_ranked']}"
-        score = "" if pd.isna(r["score"]) else f"<br>Score {r['score']:.2f}"
-        situation = f"<br>{r['situation_label']}" if r["situation_label"] else ""
-        return (
-            f"{plotly_text(r['country'])}<br>Rank {rank} ({plotly_text(edition)}){score}{situation}"
+        rank = unranked if pd.isna(r["rank"]) else of.format(rank=r["rank"], total=r["n_ranked"])
+        score = (
+            "" if pd.isna(r["score"]) else "<br>" + score_line.format(score=number(r["score"], 2))
         )
+        situation = f"<br>{r['situation_label']}" if r["situation_label"] else ""
+        shown = rank_line.format(rank=rank, edition=plotly_text(edition))
+        return f"{plotly_text(r['country'])}<br>{shown}{score}{situation}"
 
     return [one(r) for _, r in table.iterrows()]
 
@@ -195,7 +213,7 @@ def _markers(points: pd.DataFrame, small: dict[str, list[float]]) -> go.Scatterg
         customdata=list(points["iso3"]),
         hovertext=list(points["_hover"]),
         hoverinfo="text",
-        name="Small states",
+        name=_("Small states"),
         meta={"role": "small"},
     )
 
@@ -229,7 +247,7 @@ def world_map_figure(
     # first trace of a geo subplot has a ``locationmode`` (every choropleth has one, even
     # with a custom geojson) or a base layer is shown; markers placed by lon/lat have none.
     fig = go.Figure([_markers(points, small)])
-    not_ranked = f"not ranked in {plotly_text(edition)}"
+    not_ranked = _("not ranked in {edition}").format(edition=plotly_text(edition))
     fig.add_trace(
         _outlines(
             geometry,
@@ -238,7 +256,7 @@ def world_map_figure(
             colorscale=[[0, "#d9d9d9"], [1, "#d9d9d9"]],
             showscale=False,
             hovertext=[f"{plotly_text(names[c])}: {not_ranked}" for c in others],
-            name="Not ranked",
+            name=_("Not ranked"),
             meta={"role": "unranked"},
         )
     )
@@ -250,12 +268,12 @@ def world_map_figure(
             coloraxis="coloraxis",
             customdata=list(shapes["iso3"]),
             hovertext=list(shapes["_hover"]),
-            name="Ranked",
+            name=_("Ranked"),
             meta={"role": "ranked"},
         )
     )
     fig.update_layout(
-        title={"text": plotly_text(f"{index_label} {edition}: {COLOUR_BY[colour_by]}")},
+        title={"text": plotly_text(f"{index_label} {edition}: {_(COLOUR_BY[colour_by])}")},
         coloraxis=_colour_axis(colour_by),
         geo={
             "visible": False,
@@ -267,6 +285,7 @@ def world_map_figure(
         height=420,
         margin={"l": 0, "r": 0, "t": 40, "b": 70},
         clickmode="event+select",
+        **locale_layout(),
     )
     return fig
 
