@@ -18,6 +18,7 @@ from app_pages._common import (
 from indicators.i18n import _, language, number, place, tr
 from indicators.present.charts import position_chart
 from indicators.present.labels import index_phrase, method_label, readable
+from indicators.present.methods import localized
 from indicators.present.rank_moves import (
     METHOD,
     rank_move_figure,
@@ -186,7 +187,9 @@ def why_the_rank_moved(rankings: pd.DataFrame, iso3: str) -> None:
             data=pd.DataFrame([split.record()]),
             shown=SPLIT,
         )
-    st.caption(escape_markdown(tr(METHOD)))
+    # A section of the methods text: translated unit by unit, like the Sources page.
+    method = METHOD if language() == "en" else localized(METHOD).strip()
+    st.caption(escape_markdown(method))
 
 
 LATEST = ["date", "kind", "title", "source_name"]
