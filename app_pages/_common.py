@@ -12,7 +12,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
-from indicators.i18n import language
+from app_pages._lang import error_text
+from indicators.i18n import _, language, tr
 from indicators.paths import default_store_dir
 from indicators.pipeline.embedded import open_default_store
 from indicators.present.export import to_safe_csv
@@ -60,9 +61,8 @@ def _table(root: str, name: str, version: int | None) -> pd.DataFrame:
     """One frame per table and version, shared by every session without copying.
 
     ``st.cache_data`` would pickle a copy for each rerun (seconds and gigabytes at a million
-    incidents). Nothing may modify the frame in place: the pipeline's functions return new
-    frames, and pandas' copy-on-write keeps a frame derived from it separate.
-    """
+    incidents). Nothing may modify the frame in place (pandas' copy-on-write keeps a derived
+    frame separate)."""
     return _store_at(root).table(name, version)
 
 
@@ -92,9 +92,11 @@ def table(name: str) -> pd.DataFrame:
         return _table(location(), name, version())
     except StoreError as exc:
         st.warning(
-            f"The stored {name} table cannot be used: {escape_markdown(exc)}. Other data is shown. "
-            "An analyst can recover with 'indicators check' and 'indicators rollback V' "
-            "(or the History page) to a version whose tables are intact."
+            _(
+                "The stored {name} table cannot be used: {error}. Other data is shown. "
+                "An analyst can recover with 'indicators check' and 'indicators rollback V' "
+                "(or the History page) to a version whose tables are intact."
+            ).format(name=name, error=escape_markdown(error_text(exc)))
         )
         return empty_table(name)
 
@@ -103,11 +105,9 @@ _VERSION_KEY = "_store_version"
 
 
 def begin_run() -> None:
-    """Read the store's version once, at the start of each run (app.py).
-
-    Every table, figure and count of the page then comes from that one version (a commit
-    landing during the run shows on the next one), and the store is asked once per run.
-    """
+    """Read the store's version once, at the start of each run (app.py): every table, figure
+    and count of the page then comes from that one version (a commit landing during the run
+    shows on the next one), and the store is asked once per run."""
     head = store().head()
     _release_older_versions(head)
     st.session_state[_VERSION_KEY] = head
@@ -125,11 +125,9 @@ _last_head: list[int | None] = []  # the store version this process last served
 
 
 def _release_older_versions(head: int | None) -> None:
-    """When the store has a new version, drop the cached tables of the old one at once.
-
-    A million incidents take ~500 MB; keeping a few superseded versions cached would multiply
-    that. Sessions still drawing from the old frames keep them until their run ends.
-    """
+    """When the store has a new version, drop the cached tables of the old one at once (a
+    million incidents take ~500 MB; sessions drawing from the old frames keep them until their
+    run ends)."""
     if _last_head and _last_head[-1] != head:
         _table.clear()
         _derived.clear()
@@ -143,12 +141,10 @@ _frozen_at: list[int | None] = []  # the store version whose loaded objects were
 def settle() -> None:
     """After a page run: move what is loaded for this version out of the collector's way.
 
-    Streamlit runs a full garbage collection after every script run (runner.postScriptGC),
-    which walks every object in the process: ~40 ms per rerun here, mostly modules, the
-    reference tables and cached tables, which live as long as the version they belong to.
-    ``gc.freeze()`` after the first run of each version leaves the collector only the
-    objects made since (under 1 ms); a new version unfreezes them first, so nothing of an old
-    version is kept alive by the freeze.
+    Streamlit collects garbage after every run (runner.postScriptGC), walking every object:
+    ~40 ms per rerun, mostly modules and tables that live as long as their version.
+    ``gc.freeze()`` after the first run of each version leaves it only the objects made since
+    (under 1 ms); a new version unfreezes them first, so no old version is kept alive.
     """
     head = _last_head[-1] if _last_head else None
     if _frozen_at and _frozen_at[-1] == head:
@@ -180,11 +176,11 @@ def report_damage() -> None:
     damaged = damage_found()
     if damaged:
         st.error(
-            "Damaged data found: "
-            + escape_markdown("; ".join(damaged))
-            + ". Everything intact is still "
-            "shown. To recover: run 'indicators check', then 'indicators rollback V' to the "
-            "last version whose tables are intact (History page for analysts)."
+            _(
+                "Damaged data found: {damage}. Everything intact is still shown. To recover: "
+                "run 'indicators check', then 'indicators rollback V' to the last version "
+                "whose tables are intact (History page for analysts)."
+            ).format(damage=escape_markdown("; ".join(tr(d) for d in damaged)))
         )
 
 
@@ -203,9 +199,11 @@ def synthetic_banner() -> None:
     """Say on every page, first, when synthetic benchmark rows are shown."""
     if include_synthetic():
         st.warning(
-            "This server shows SYNTHETIC benchmark data (INDICATORS_SHOW_SYNTHETIC is set): "
-            "incident counts include generated rows labelled 'SYNTHETIC benchmark data'. "
-            "They are not real records."
+            _(
+                "This server shows SYNTHETIC benchmark data (INDICATORS_SHOW_SYNTHETIC is set): "
+                "incident counts include generated rows labelled 'SYNTHETIC benchmark data'. "
+                "They are not real records."
+            )
         )
 
 
@@ -223,7 +221,7 @@ def _wanted(name: str, default: str) -> str:
     return str(value)
 
 
-def country_picker(label: str = "Country") -> str:
+def country_picker(label: str | None = None) -> str:
     """The chosen country, kept in the URL (?country=KAZ) so a link reproduces the view.
 
     Each option carries the names a reader would type (English variants, Russian, the code):
@@ -233,10 +231,10 @@ def country_picker(label: str = "Country") -> str:
     codes = list(names.index)
     choice = choose_country(_wanted("country", DEFAULT_COUNTRY), names, DEFAULT_COUNTRY)
     if choice.problem:
-        st.warning(escape_markdown(choice.problem))
+        st.warning(escape_markdown(tr(choice.problem)))
     options = per_version(("country-options",), lambda: country_options(names))
     iso3 = st.sidebar.selectbox(
-        label,
+        label or _("Country"),
         codes,
         index=codes.index(choice.code) if choice.code in codes else 0,
         format_func=lambda c: one_line(options.get(c, c)),
@@ -252,7 +250,7 @@ def year_range(default: tuple[int, int]) -> tuple[int, int]:
     start = max(low, min(_int(_wanted("from", str(low)), low), high))
     end = min(high, max(_int(_wanted("to", str(high)), high), low))
     if low < high:
-        chosen = st.sidebar.slider("Period", low, high, value=(start, end), key="period")
+        chosen = st.sidebar.slider(_("Period"), low, high, value=(start, end), key="period")
     else:
         chosen = (low, high)
     _remember("from", int(chosen[0]))
@@ -308,16 +306,16 @@ EAGER_DOWNLOAD_ROWS = 10_000  # up to this many rows the CSV is written with the
 def download(
     frame: pd.DataFrame,
     name: str,
-    label: str = "Download these figures (CSV)",
+    label: str | None = None,
     *,
     shown: list[str] | None = None,
 ) -> None:
-    """A CSV download whose cells cannot run as spreadsheet formulas.
+    """A CSV download whose cells cannot run as spreadsheet formulas (``label``: the default
+    "Download these figures (CSV)" in the reader's language).
 
-    ``shown``: the columns the page shows, written first with readable headers; the
-    provenance columns follow them (source, citation, file, row, data version), no other;
-    dates at their precision, blank cells blank. Without ``shown`` the frame is written as
-    it is (an analyst's copy of a stored table).
+    ``shown``: the columns the page shows, written first with readable headers, then the
+    provenance columns (source, citation, file, row, data version); without ``shown`` the
+    frame is written as it is (an analyst's copy of a stored table).
     """
     if shown is None:
         download_later(lambda: frame, name, label, rows=len(frame))
@@ -331,7 +329,7 @@ def download(
 def download_later(
     make: Callable[[], pd.DataFrame],
     name: str,
-    label: str = "Download these figures (CSV)",
+    label: str | None = None,
     *,
     rows: int,
 ) -> None:
@@ -345,7 +343,7 @@ def download_later(
         return to_safe_csv(make()).encode("utf-8")
 
     st.download_button(
-        label,
+        label or _("Download these figures (CSV)"),
         data() if rows <= EAGER_DOWNLOAD_ROWS else data,
         file_name=name,
         mime="text/csv",
@@ -368,14 +366,17 @@ def guarded(page: Callable[[], None]) -> None:
     try:
         page()
     except StoreError as exc:
-        st.error(f"The data store could not be read: {escape_markdown(exc)}")
+        error = escape_markdown(error_text(exc))
+        st.error(_("The data store could not be read: {error}").format(error=error))
     except Exception as exc:  # the page must never show a trace; log it for the operator
         import logging
 
         logging.getLogger("indicators.app").exception("page failed")
         st.error(
-            "Something went wrong while drawing this page. The data is safe. "
-            f"Please report this message to the maintainers: {type(exc).__name__}."
+            _(
+                "Something went wrong while drawing this page. The data is safe. "
+                "Please report this message to the maintainers: {error}."
+            ).format(error=type(exc).__name__)
         )
 
 

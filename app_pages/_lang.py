@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators.i18n import DEFAULT, LANGUAGES, NAMES, parse_language, set_language
+from indicators.i18n import DEFAULT, LANGUAGES, NAMES, Msg, parse_language, set_language, tr
 
 KEY = "lang"
 LABEL = "Language · Язык · Тіл"  # in all three, so a reader finds it in any of them
@@ -33,3 +33,10 @@ def choose_language() -> str:
     else:
         st.query_params[KEY] = code
     return code
+
+
+def error_text(exc: BaseException) -> str:
+    """An error's message in the reader's language (a :class:`Msg` is translated; other
+    text, such as a path or a library's own words, is shown as it is)."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return tr(first) if isinstance(first, Msg) else str(exc)

@@ -13,6 +13,7 @@ import streamlit as st
 
 from app_pages import _url
 from app_pages._common import chart, download, per_version
+from indicators.i18n import _
 from indicators.present.aligned import (
     TABLE_COLUMNS,
     aligned_chart,
@@ -24,7 +25,7 @@ from indicators.present.aligned import (
     series_name,
     sources_line,
 )
-from indicators.present.methods import section
+from indicators.present.methods import localized, section
 from indicators.text import escape_markdown
 
 RULE = "Several indices on one chart"
@@ -32,13 +33,13 @@ RULE = "Several indices on one chart"
 
 def compare_section(rankings: pd.DataFrame, iso3: str, events: pd.DataFrame) -> None:
     """The chosen indices of one country on one chart, its table, and the rule in words."""
-    st.header("Compare indices")
+    st.header(_("Compare indices"))
     options = per_version(("compare-series", iso3), lambda: available_series(rankings, iso3))
     if not options:
-        st.info("No index has data for this country.")
+        st.info(_("No index has data for this country."))
         return
     picked = _url.multiselect(
-        "Indices",
+        _("Indices"),
         options,
         "indices",
         default=default_series(options),
@@ -48,11 +49,11 @@ def compare_section(rankings: pd.DataFrame, iso3: str, events: pd.DataFrame) -> 
     key = (iso3, tuple(chosen))
     notes = per_version(("compare-notes", *key), lambda: aligned_notes(rankings, iso3, chosen))
     if not chosen:
-        st.info("Choose one or more indices to draw them on one chart.")
+        st.info(_("Choose one or more indices to draw them on one chart."))
     rows = _draw(rankings, iso3, chosen, events) if chosen else None
     if notes:
         st.caption(escape_markdown(" ".join(notes)))
-    st.markdown(section(RULE))  # the project's own words (methods.md), never data
+    st.markdown(localized(section(RULE)))  # the project's own words (methods.md), never data
     if rows is not None and not rows.empty:
         table = per_version(
             ("compare-table", iso3, tuple(chosen)), lambda: aligned_table(rankings, iso3, chosen)
@@ -71,15 +72,17 @@ def _draw(
     )
     rows = per_version(("compare-rows", *key[:2]), lambda: aligned_rows(rankings, iso3, chosen))
     if rows.empty:
-        st.info("None of the chosen indices has data for this country.")
+        st.info(_("None of the chosen indices has data for this country."))
         return rows
     name = str(rows["country"].iloc[0])
     chart(
         fig,
         "compare-chart",
-        title=f"{name}: several indices on one scale",
-        subtitle="Each index rescaled to 0-100, higher = freer, by its own rule (below); "
-        "a break in a line is a change of that index's method",
+        title=_("{country}: several indices on one scale").format(country=name),
+        subtitle=_(
+            "Each index rescaled to 0-100, higher = freer, by its own rule (below); "
+            "a break in a line is a change of that index's method"
+        ),
         source=sources_line(rows),
         data=rows,
         shown=TABLE_COLUMNS,

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._common import PLOTLY_CONFIG, _remember, _wanted, download, per_version
+from indicators.i18n import _, n_, tr
 from indicators.present.world_map import (
     COLOUR_BY,
     edition_table,
@@ -36,7 +37,7 @@ def _choice(name: str, options: list[str], label: str, labels: dict[str, str] | 
         label,
         options,
         index=index,
-        format_func=lambda o: one_line(shown.get(o, o)),
+        format_func=lambda o: one_line(tr(shown.get(o, o))),
         key=f"world_{name}",
     )
     _remember(name, choice)
@@ -89,16 +90,16 @@ _SHOWN = "_world_shown"  # the edition and colouring of the page's last run
 def _world(rankings: pd.DataFrame) -> None:
     full = bool(st.session_state.pop(_FULL_RUN, False))
     index = str(st.session_state.get("index") or "rsf_wpfi")
-    st.header("Every country in one edition")
+    st.header(_("Every country in one edition"))
     available = editions(rankings, index)
     if not available:
-        st.info("No edition of this index is loaded.")
+        st.info(_("No edition of this index is loaded."))
         return
     left, right = st.columns(2)
     with left:
-        edition = _choice("map_edition", available, "Edition")
+        edition = _choice("map_edition", available, _("Edition"))
     with right:
-        colour_by = _choice("map_colour", list(COLOUR_BY), "Colour by", COLOUR_BY)
+        colour_by = _choice("map_colour", list(COLOUR_BY), _("Colour by"), COLOUR_BY)
     if full:
         st.session_state[_SHOWN] = (index, edition, colour_by)
     _draw(rankings, index, edition, colour_by)
@@ -113,8 +114,13 @@ def _draw(rankings: pd.DataFrame, index: str, edition: str, colour_by: str) -> N
     )
     if len(table) < 20:
         st.info(
-            f"Only {len(table)} countries of this edition are loaded; RSF's file for the "
-            "edition gives all of them (Upload page)."
+            n_(
+                "Only {n} country of this edition is loaded; RSF's file for the "
+                "edition gives all of them (Upload page).",
+                "Only {n} countries of this edition are loaded; RSF's file for the "
+                "edition gives all of them (Upload page).",
+                len(table),
+            ).format(n=len(table))
         )
     label = "RSF" if index == "rsf_wpfi" else index
     fig = per_version(
@@ -130,10 +136,12 @@ def _draw(rankings: pd.DataFrame, index: str, edition: str, colour_by: str) -> N
         selection_mode="points",
     )
     st.caption(
-        "Click a country to open its chart above. Grey: not ranked in this edition. Dots: "
-        "states too small for the map's outlines. Situation: RSF's category as published, "
-        "else from RSF's score bands for the edition's method (none before 2013). Map: "
-        "Natural Earth 1:110m (public domain)."
+        _(
+            "Click a country to open its chart above. Grey: not ranked in this edition. Dots: "
+            "states too small for the map's outlines. Situation: RSF's category as published, "
+            "else from RSF's score bands for the edition's method (none before 2013). Map: "
+            "Natural Earth 1:110m (public domain)."
+        )
     )
     _pick("map", _picked_on_map(event))
     shown = per_version(

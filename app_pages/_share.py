@@ -26,6 +26,7 @@ from app_pages._common import (
     today,
     version,
 )
+from indicators.i18n import _
 from indicators.present.export import PROVENANCE_COLUMNS, shown_frame
 from indicators.present.figure_export import (
     Format,
@@ -98,7 +99,7 @@ def chart_exports(
 ) -> None:
     """Under a chart: its source line, then PNG, SVG (and CSV, with ``data``) downloads."""
     if source:
-        st.caption(escape_markdown(f"Source: {source_text(source)}"))
+        st.caption(escape_markdown(_("Source: {source}").format(source=source_text(source))))
     now, stem = stamp(), file_stem(key)
 
     def image(fmt: Format) -> bytes:  # run when clicked, outside the page's run
@@ -115,24 +116,24 @@ def chart_exports(
     formats: tuple[tuple[Format, str], ...] = (("png", "image/png"), ("svg", "image/svg+xml"))
     if browser_path() is None:  # no Chromium on this server: say so instead of failing
         formats = ()
-        st.caption("Image downloads need Chromium on the server (see the README).")
+        st.caption(_("Image downloads need Chromium on the server (see the README)."))
     with st.container(horizontal=True, key=f"exports-{key}"):
         for fmt, mime in formats:
             st.download_button(
-                f"Image ({fmt.upper()})",
+                _("Image ({format})").format(format=fmt.upper()),
                 partial(image, fmt),
                 file_name=f"{stem}.{fmt}",
                 mime=mime,
                 key=f"image-{fmt}-{key}",
                 on_click="ignore",
-                help="The chart with its title, source, data version and date.",
+                help=_("The chart with its title, source, data version and date."),
             )
         if data is not None:
             columns = shown or [c for c in data.columns if c not in PROVENANCE_COLUMNS]
             download_later(
                 lambda: shown_frame(data, columns, version=now.number, version_date=now.date),
                 f"{stem}.csv",
-                "Chart data (CSV)",
+                _("Chart data (CSV)"),
                 rows=len(data),
             )
 
@@ -159,11 +160,13 @@ def share_view(page_path: str) -> None:
     box = st.sidebar.container(key="share-view")
     # In a popover, the link and its copy button are drawn when it is opened: the code box's
     # script (1.5 MB) is then loaded on that click, not before every page's first chart.
-    with box.popover("Share this view", icon=":material/link:", width="stretch"):
+    with box.popover(_("Share this view"), icon=":material/link:", width="stretch"):
         st.code(url, language=None, wrap_lines=True)
         st.caption(
-            "Copy link: the button beside the address copies it. It opens this page with "
-            "the same country and choices."
+            _(
+                "Copy link: the button beside the address copies it. It opens this page with "
+                "the same country and choices."
+            )
         )
 
 
@@ -172,13 +175,14 @@ def footer() -> None:
     now = stamp()
     shown = today().isoformat()
     if now.number is None:
-        data = "No data loaded yet"
+        data = _("No data loaded yet")
+    elif now.date:
+        data = _("Data version {number} of {date}").format(number=now.number, date=now.date)
     else:
-        data = f"Data version {now.number}" + (f" of {now.date}" if now.date else "")
+        data = _("Data version {number}").format(number=now.number)
     st.divider()
-    st.caption(
-        escape_markdown(f"{data} · Shown {shown} · Sources: see Sources and methods"),
-    )
+    line = _("{data} · Shown {shown} · Sources: see Sources and methods")
+    st.caption(escape_markdown(line.format(data=data, shown=shown)))
 
 
 # A constant (never data): what printing a page leaves out, and tables printed whole. A table

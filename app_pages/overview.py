@@ -15,8 +15,10 @@ from app_pages._common import (
     table,
     today,
 )
+from indicators.i18n import _, language, number, place, tr
 from indicators.present.charts import position_chart
 from indicators.present.labels import index_phrase, method_label, readable
+from indicators.present.methods import localized
 from indicators.present.rank_moves import (
     METHOD,
     rank_move_figure,
@@ -32,28 +34,44 @@ from indicators.query.views import rankings_view
 from indicators.text import escape_markdown, one_line
 
 
+def signed(value: float) -> str:
+    """A change with its sign ("+2.5", "-0.4"; "+2,5" in Russian): the metric's delta is told
+    to be a fall by its leading "-"."""
+    text = f"{value:+.1f}"
+    return text if language() == "en" else text[0] + number(abs(value), 1)
+
+
 def headline_metrics(h: Headline, incidents: pd.DataFrame, iso3: str) -> None:
     """The four headline figures and the plain sentences (every data text escaped: a metric's
     label, value, delta and help are all Markdown)."""
     a, b, c, d = st.columns(4)
     a.metric(
-        escape_markdown(f"RSF {h.edition} (covering {h.period_label})"),
-        f"{h.rank} of {h.n_ranked}",
-        help="Rank as published by RSF; 1 is the freest.",
+        escape_markdown(
+            _("RSF {edition} (covering {period})").format(edition=h.edition, period=h.period_label)
+        ),
+        _("{rank} of {total}").format(rank=h.rank, total=h.n_ranked),
+        help=_("Rank as published by RSF; 1 is the freest."),
     )
+    since = _("{change} since {edition}")
     b.metric(
-        "Position (0-100, 100 = freest)",
-        f"{h.position:.1f}",
+        _("Position (0-100, 100 = freest)"),
+        number(h.position, 1),
         delta=None
         if h.position_change is None
-        else f"{h.position_change:+.1f} since {escape_markdown(h.previous_edition)}",
-        help="Share of the other ranked countries that did worse. Comparable across "
-        "editions with different numbers of countries.",
+        else since.format(
+            change=signed(h.position_change), edition=escape_markdown(h.previous_edition)
+        ),
+        help=_(
+            "Share of the other ranked countries that did worse. Comparable across "
+            "editions with different numbers of countries."
+        ),
     )
     c.metric(
-        "Change over five editions",
-        "n/a" if h.five_edition_change is None else f"{h.five_edition_change:+.1f}",
-        help=f"Position change since edition {escape_markdown(h.five_edition_edition)}.",
+        _("Change over five editions"),
+        _("n/a") if h.five_edition_change is None else signed(h.five_edition_change),
+        help=_("Position change since edition {edition}.").format(
+            edition=escape_markdown(h.five_edition_edition)
+        ),
     )
     synthetic = include_synthetic()
     summary = per_version(
@@ -61,17 +79,18 @@ def headline_metrics(h: Headline, incidents: pd.DataFrame, iso3: str) -> None:
         lambda: incident_summary(incidents, iso3, today(), include_synthetic=synthetic),
     )
     if summary is None:
-        d.caption(escape_markdown(f"No incident records are loaded for {h.country}."))
+        no_records = _("No incident records are loaded for {country}.")
+        d.caption(escape_markdown(no_records.format(country=h.country)))
     else:
         d.metric(
-            f"Incidents in the loaded sources, {summary.year}",
+            _("Incidents in the loaded sources, {year}").format(year=summary.year),
             summary.this,
-            delta=escape_markdown(summary.change),
+            delta=escape_markdown(tr(summary.change)),
             delta_color="off",
             delta_arrow="off",
-            help=TILE_HELP,
+            help=tr(TILE_HELP),
         )
-    st.subheader("In plain words")
+    st.subheader(_("In plain words"))
     for sentence in summary_sentences(h, incident_sentence(h.country, summary)):
         plain(sentence)
 
@@ -82,32 +101,44 @@ FIGURES = ["edition", "period_label", "rank", "n_ranked", "position", "methodolo
 def position_over_time(rankings: pd.DataFrame, events: pd.DataFrame, iso3: str) -> None:
     """The position chart, the figures behind it (in words) and their download."""
     view = per_version(("overview-view", iso3), lambda: rankings_view(rankings, [iso3], "rsf_wpfi"))
-    st.subheader("Position over time")
+    st.subheader(_("Position over time"))
     figure = per_version(("overview-chart", iso3), lambda: position_chart(view, "position", events))
     figures = view.assign(methodology=view["methodology"].map(method_label))
     name = str(view["country"].iloc[-1]) if len(view) else iso3
-    editions = (
-        f", editions {view['edition'].iloc[0]}-{view['edition'].iloc[-1]}" if len(view) else ""
-    )
     chart(
         figure,
         "overview-chart",
-        title=one_line(f"{name}: position in {index_phrase('rsf_wpfi')}"),
-        subtitle="Share of the other ranked countries that did worse (0-100, 100 = freest); "
-        "each edition drawn at the middle of the period it covers",
-        source=one_line(f"Reporters Without Borders (RSF), World Press Freedom Index{editions}"),
+        title=one_line(
+            _("{country}: position in {index}").format(country=name, index=index_phrase("rsf_wpfi"))
+        ),
+        subtitle=_(
+            "Share of the other ranked countries that did worse (0-100, 100 = freest); "
+            "each edition drawn at the middle of the period it covers"
+        ),
+        source=one_line(_source(view)),
         data=figures,
         shown=FIGURES,
     )
     st.caption(
-        "Each point is an RSF edition, drawn at the middle of the period it covers (edition 2025 "
-        "covers 2024). Position = share of the other ranked countries that did worse, so 116th of "
-        "139 (2002) and 141st of 180 (2025) can be compared. Dashed lines mark RSF's method "
-        "changes (2013, 2022): the line is broken there on purpose. Events are marked on the "
-        "chart; hover over one for its date and source."
+        _(
+            "Each point is an RSF edition, drawn at the middle of the period it covers (edition "
+            "2025 covers 2024). Position = share of the other ranked countries that did worse, "
+            "so {then} (2002) and {now} (2025) can be compared. Dashed lines mark RSF's method "
+            "changes (2013, 2022): the line is broken there on purpose. Events are marked on the "
+            "chart; hover over one for its date and source."
+        ).format(then=place(116, 139), now=place(141, 180))
     )
-    with st.expander("The figures behind the chart (table)"):
+    with st.expander(_("The figures behind the chart (table)")):
         st.dataframe(readable(figures[FIGURES]), hide_index=True)
+
+
+def _source(view: pd.DataFrame) -> str:
+    """The position chart's source line, with the editions it draws."""
+    if not len(view):
+        return _("Reporters Without Borders (RSF), World Press Freedom Index")
+    return _(
+        "Reporters Without Borders (RSF), World Press Freedom Index, editions {first}-{last}"
+    ).format(first=view["edition"].iloc[0], last=view["edition"].iloc[-1])
 
 
 SPLIT = [
@@ -127,13 +158,15 @@ SPLIT = [
 def _split(rankings: pd.DataFrame, iso3: str) -> RankSplit | str:
     split = split_or_reason(rankings, iso3)
     if isinstance(split, str):
-        return f"The latest change of rank cannot be split here: {split}."
+        return _("The latest change of rank cannot be split here: {reason}.").format(
+            reason=tr(split)
+        )
     return split
 
 
 def why_the_rank_moved(rankings: pd.DataFrame, iso3: str) -> None:
     """The latest rank change split into the country's own score and the others' changes."""
-    st.subheader("Why the rank moved")
+    st.subheader(_("Why the rank moved"))
     split = per_version(("overview-split", iso3), lambda: _split(rankings, iso3))
     if isinstance(split, str):
         plain(split)
@@ -142,14 +175,21 @@ def why_the_rank_moved(rankings: pd.DataFrame, iso3: str) -> None:
         chart(
             per_version(("overview-split-chart", iso3), lambda: rank_move_figure(split)),
             "overview-rank-move",
-            title=one_line(f"{split.country}: rank {split.against} to {split.edition}"),
-            subtitle="The places its own score explains, and the places the others' changes do",
-            source="Reporters Without Borders (RSF), World Press Freedom Index "
-            f"{split.against} and {split.edition}",
+            title=one_line(
+                _("{country}: rank {before} to {after}").format(
+                    country=split.country, before=split.against, after=split.edition
+                )
+            ),
+            subtitle=_("The places its own score explains, and the places the others' changes do"),
+            source=_(
+                "Reporters Without Borders (RSF), World Press Freedom Index {before} and {after}"
+            ).format(before=split.against, after=split.edition),
             data=pd.DataFrame([split.record()]),
             shown=SPLIT,
         )
-    st.caption(escape_markdown(METHOD))
+    # A section of the methods text: translated unit by unit, like the Sources page.
+    method = METHOD if language() == "en" else localized(METHOD).strip()
+    st.caption(escape_markdown(method))
 
 
 LATEST = ["date", "kind", "title", "source_name"]
@@ -157,7 +197,7 @@ LATEST = ["date", "kind", "title", "source_name"]
 
 def latest_events(events: pd.DataFrame) -> None:
     """The five most recent events, dated at their precision, sources as text."""
-    st.subheader("Latest events")
+    st.subheader(_("Latest events"))
     latest = events.sort_values("date", ascending=False).head(5)
     st.dataframe(readable(event_table(latest)[LATEST]), hide_index=True)
 
@@ -167,14 +207,16 @@ def page() -> None:
     iso3 = country_picker()
     rankings, incidents, events = table("rankings"), table("incidents"), table("events")
     h = headline(rankings, iso3)
-    st.title("Press freedom: " + escape_markdown(h.country if h else iso3))
+    st.title(
+        _("Press freedom: {country}").format(country=escape_markdown(h.country if h else iso3))
+    )
     if h is None:
-        st.info("No RSF ranking is stored for this country yet. Analysts can upload one.")
+        st.info(_("No RSF ranking is stored for this country yet. Analysts can upload one."))
     else:
         headline_metrics(h, incidents, iso3)
         st.page_link(
             "app_pages/brief.py",
-            label="One-page brief for funders (PDF, HTML)",
+            label=_("One-page brief for funders (PDF, HTML)"),
             icon=":material/description:",
             query_params={"country": iso3},
         )

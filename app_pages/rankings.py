@@ -15,6 +15,7 @@ from app_pages._common import chart, countries, country_picker, download, guarde
 from app_pages._common import table as stored
 from app_pages._rankings_compare import compare_section
 from app_pages._rankings_world import world_section
+from indicators.i18n import N_, _, tr
 from indicators.present.chart_style import MEASURES, era_label
 from indicators.present.chart_text import chart_caption, chart_columns, chart_texts, table_columns
 from indicators.present.charts import position_chart, sub_indicator_chart
@@ -22,10 +23,12 @@ from indicators.present.labels import event_kind_label, index_label, readable
 from indicators.query.views import rankings_view
 from indicators.text import escape_markdown
 
-ONLY, CUSTOM = "Only this country", "Custom list"
+# The options' English names are their codes in the URL (?peers=Central+Asia): each is
+# translated where it is shown.
+ONLY, CUSTOM = N_("Only this country"), N_("Custom list")
 PEER_GROUPS = {
-    "Central Asia": ["KAZ", "KGZ", "TJK", "TKM", "UZB"],
-    "RSF zone: Eastern Europe - Central Asia": [
+    N_("Central Asia"): ["KAZ", "KGZ", "TJK", "TKM", "UZB"],
+    N_("RSF zone: Eastern Europe - Central Asia"): [
         "ARM",
         "AZE",
         "BLR",
@@ -47,12 +50,12 @@ SUB_INDICATORS = ("political", "economic", "legal", "social", "safety")
 def chosen_countries(iso3: str) -> list[str]:
     """The country and the peers chosen to compare it with (``?peers=``, ``?custom=``)."""
     names = countries()
-    group = _url.selectbox("Compare with", [ONLY, *PEER_GROUPS, CUSTOM], "peers")
+    group = _url.selectbox(_("Compare with"), [ONLY, *PEER_GROUPS, CUSTOM], "peers", format_func=tr)
     if group in PEER_GROUPS:
         return [iso3] + [c for c in PEER_GROUPS[group] if c != iso3 and c in names.index]
     if group == CUSTOM:
         extra = _url.multiselect(
-            "Countries",
+            _("Countries"),
             [c for c in names.index if c != iso3],
             "custom",
             format_func=lambda c: names[c],
@@ -71,9 +74,9 @@ def chosen_era(view: pd.DataFrame) -> str | None:
     """The one method asked for (``?comparable=1&era=...``), if any; offered only where the
     index has editions made by more than one method."""
     eras = list(dict.fromkeys(view.sort_values("edition_year")["methodology"]))
-    if len(eras) < 2 or not _url.checkbox("Comparable editions only (one method)", "comparable"):
+    if len(eras) < 2 or not _url.checkbox(_("Comparable editions only (one method)"), "comparable"):
         return None
-    return _url.selectbox("Method", eras, "era", default=eras[-1], format_func=era_label)
+    return _url.selectbox(_("Method"), eras, "era", default=eras[-1], format_func=era_label)
 
 
 def chosen_kinds(events: pd.DataFrame) -> list[str]:
@@ -82,7 +85,7 @@ def chosen_kinds(events: pd.DataFrame) -> list[str]:
     if not kinds:
         return []
     return _url.multiselect(
-        "Event markers",
+        _("Event markers"),
         kinds,
         "event_kinds",
         default=kinds,
@@ -94,7 +97,7 @@ def chosen_kinds(events: pd.DataFrame) -> list[str]:
 def sub_indicators(own: pd.DataFrame, events: pd.DataFrame, key: tuple[object, ...]) -> None:
     """RSF's five sub-indicators of one country (2022 onwards): chart and table."""
     if not (own["methodology"] == "rsf_2022").any():
-        st.info("Sub-indicators exist only for RSF editions from 2022.")
+        st.info(_("Sub-indicators exist only for RSF editions from 2022."))
         return
     fig = per_version(("rankings-sub", *key), lambda: sub_indicator_chart(own, events))
     subs = [f"{n}_{m}" for n in SUB_INDICATORS for m in ("score", "rank")]
@@ -103,32 +106,36 @@ def sub_indicators(own: pd.DataFrame, events: pd.DataFrame, key: tuple[object, .
     chart(
         fig,
         "sub-chart",
-        title=f"{name}: RSF's five indicators",
-        subtitle="Political, economic, legal, social and safety scores, 0-100 (higher = freer)",
-        source="Source: Reporters Without Borders, World Press Freedom Index 2022 onwards",
+        title=_("{country}: RSF's five indicators").format(country=name),
+        subtitle=_("Political, economic, legal, social and safety scores, 0-100 (higher = freer)"),
+        source=_("Source: Reporters Without Borders, World Press Freedom Index 2022 onwards"),
         data=rows,
         shown=["country", "edition", "period_label", *subs],
     )
     st.dataframe(readable(rows[["edition", *subs]]), hide_index=True)
     st.caption(
-        "RSF's five indicators since 2022: political, economic, legal, social "
-        "and safety, each 0-100 (higher = freer)."
+        _(
+            "RSF's five indicators since 2022: political, economic, legal, social "
+            "and safety, each 0-100 (higher = freer)."
+        )
     )
 
 
 def page() -> None:
     """Render the rankings page."""
     iso3 = country_picker()
-    st.title("Rankings over time")
+    st.title(_("Rankings over time"))
     rankings = stored("rankings")
     chosen = chosen_countries(iso3)
     indexes = per_version(("rankings-indexes",), lambda: sorted(rankings["index"].unique()))
     if not indexes:
-        st.info("No rankings are loaded.")
+        st.info(_("No rankings are loaded."))
         return
-    index = _url.selectbox("Index", indexes, "index", default="rsf_wpfi", format_func=index_label)
+    index = _url.selectbox(
+        _("Index"), indexes, "index", default="rsf_wpfi", format_func=index_label
+    )
     measures = per_version(("rankings-measures", index), lambda: measures_of(rankings, index))
-    measure = _url.radio("Show", measures, "view", format_func=lambda m: MEASURES[m][0])
+    measure = _url.radio(_("Show"), measures, "view", format_func=lambda m: tr(MEASURES[m][0]))
     full = per_version(
         ("rankings-view", tuple(chosen), index), lambda: rankings_view(rankings, chosen, index)
     )
@@ -151,9 +158,10 @@ def page() -> None:
             shown=chart_columns(measure),
         )
     else:
-        st.info(escape_markdown(f"No {index_label(index)} data for the chosen countries."))
+        missing = _("No {index} data for the chosen countries.")
+        st.info(escape_markdown(missing.format(index=index_label(index))))
     st.caption(escape_markdown(chart_caption(view, index, measure)))
-    tab_table, tab_sub = st.tabs(["Table", "RSF sub-indicators (2022 onwards)"])
+    tab_table, tab_sub = st.tabs([_("Table"), _("RSF sub-indicators (2022 onwards)")])
     with tab_table:
         columns = table_columns(view)
         shown = view[columns].assign(methodology=view["methodology"].map(era_label))

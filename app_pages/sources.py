@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._common import country_picker, damage_found, download, guarded, store
-from indicators.present.methods import methods_text
+from indicators.i18n import _, p_, tr
+from indicators.present.methods import localized
 from indicators.store.base import Version
 from indicators.text import escape_markdown
 
@@ -55,28 +56,63 @@ def version_list(versions: list[Version]) -> pd.DataFrame:
     )
 
 
+def headings() -> dict[str, str]:
+    """The two tables' column headings in the reader's language (the same in English)."""
+    return {
+        "version": p_("sources/column", "version"),
+        "ingested": p_("sources/column", "ingested"),
+        "file": p_("sources/column", "file"),
+        "kind": p_("sources/column", "kind"),
+        "format": p_("sources/column", "format"),
+        "source": p_("sources/column", "source"),
+        "sha256": p_("sources/column", "sha256"),
+        "rows kept": p_("sources/column", "rows kept"),
+        "rows read": p_("sources/column", "rows read"),
+        "when": p_("sources/column", "when"),
+        "action": p_("sources/column", "action"),
+        "message": p_("sources/column", "message"),
+        "changes": p_("sources/column", "changes"),
+    }
+
+
+def actions() -> dict[str, str]:
+    """What made a version, in the reader's language (the stored word in English)."""
+    return {
+        "ingest": p_("sources/action", "ingest"),
+        "fetch": p_("sources/action", "fetch"),
+        "rollback": p_("sources/action", "rollback"),
+        "seed": p_("sources/action", "seed"),
+    }
+
+
 def page() -> None:
     """Render provenance and methods."""
     country_picker()
-    st.title("Sources and methods")
-    st.markdown(methods_text())  # the project's own words (present/methods.md), never data
-    st.header("Datasets in the store")
+    st.title(_("Sources and methods"))
+    st.markdown(localized())  # the project's own words (present/methods.md), never data
+    st.header(_("Datasets in the store"))
     s = store()
     versions = s.versions()
     if not versions:
-        st.info("The store is empty.")
+        st.info(_("The store is empty."))
         return
-    files = provenance(versions)
+    files = provenance(versions).rename(columns=headings())
     st.dataframe(files, hide_index=True)
-    download(files, "provenance.csv", "Download the provenance table (CSV)")
-    st.header("Versions")
-    st.dataframe(version_list(versions), hide_index=True)
+    download(files, "provenance.csv", _("Download the provenance table (CSV)"))
+    st.header(_("Versions"))
+    listed = version_list(versions)
+    names = actions()
+    listed["action"] = listed["action"].map(lambda a: names.get(a, a))
+    st.dataframe(listed.rename(columns=headings()), hide_index=True)
     damage = damage_found()
     if damage:
-        st.error(escape_markdown("Some stored data is damaged: " + "; ".join(damage)))
+        damaged = _("Some stored data is damaged: {damage}")
+        st.error(escape_markdown(damaged.format(damage="; ".join(tr(d) for d in damage))))
     else:
         st.success(
-            f"Every stored version and table matches its checksum (current version {s.head()})."
+            _(
+                "Every stored version and table matches its checksum (current version {number})."
+            ).format(number=s.head())
         )
 
 
