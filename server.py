@@ -59,7 +59,7 @@ def content_security_policy() -> str:
         f"script-src 'self' {' '.join(_inline_script_hashes())}; "
         "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
         "connect-src 'self'; media-src 'self' blob: data:; worker-src 'self' blob:; "
-        "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
         "frame-ancestors 'none'"
     )
 

@@ -23,7 +23,7 @@ TRACES = int(os.environ.get("BENCH_TRACES", "1"))
 POINTS = int(os.environ.get("BENCH_POINTS", "24"))
 
 HOME = next((i for i, c in enumerate(COUNTRIES) if c.split(" (", 1)[0] == "Kazakhstan"), 0)
-country = st.sidebar.selectbox("Country", COUNTRIES, index=HOME)
+country = st.sidebar.selectbox("Country", COUNTRIES, index=HOME, key="country")
 st.title("Bare baseline")
 rng = np.random.default_rng(zlib.crc32(country.encode()))
 sizes = [POINTS // TRACES + (1 if t < POINTS % TRACES else 0) for t in range(TRACES)]

@@ -106,7 +106,9 @@ def change_country(
     when the old chart is gone.
     """
     wait_idle(page)
-    box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
+    box = page.locator(
+        "[data-testid='stSidebar'] .st-key-country [data-testid='stSelectbox']"
+    ).first
     times: list[float] = []
     for i in range(count):
         name = countries[i % len(countries)].split(" (", 1)[0]  # what a reader types

@@ -65,7 +65,9 @@ def test_pick_another_country_changes_chart(page: Any, app_url: str) -> None:
     page.goto(f"{app_url}/")
     wait_for_app(page)
     assert any(n.startswith("Kazakhstan") for n in trace_names(page))
-    box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
+    box = page.locator(
+        "[data-testid='stSidebar'] .st-key-country [data-testid='stSelectbox']"
+    ).first
     box.click()
     page.keyboard.type("Kyrgyzstan")
     page.keyboard.press("Enter")
