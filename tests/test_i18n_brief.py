@@ -140,7 +140,7 @@ def test_russian_and_kazakh_headline_figures(tables: dict[str, pd.DataFrame]) ->
     assert "149-е место из 180" in ru and "на 8 мест ниже" in ru
     assert "180 елдің ішінде 149-орын" in kk and "8 орын төмен" in kk
     assert "Версия данных 7 (сохранена 30 ноября 2026)" in ru
-    assert "Деректер нұсқасы 7" in kk
+    assert "Деректер нұсқасы: 7" in kk
 
 
 def test_brief_without_incident_source_in_russian(tables: dict[str, pd.DataFrame]) -> None:
@@ -270,7 +270,7 @@ def test_ranks_and_trend_words_by_hand() -> None:
     with using("kk"):
         assert rank_phrase(149, 180) == "180 елдің ішінде 149-орын"
         c = Comparison(YEAR_ON_YEAR, "2025", 9, "2024", 12)
-        assert c.change == "шектеулі өзгеріс: үрдіс туралы айту үшін жағдайлар тым аз"
+        assert c.change == "шектеулі өзгеріс: үрдіс туралы айту үшін оқиғалар тым аз"
 
 
 def _ru(message: str) -> str:
