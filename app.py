@@ -18,7 +18,8 @@ from app_pages._auth import (
     signed_in_page,
     upload_signin,
 )
-from app_pages._common import begin_run, report_damage, settle, synthetic_banner
+from app_pages._common import begin_run, settle, synthetic_banner
+from app_pages._damage import report_damage
 from app_pages._lang import choose_language
 from app_pages._share import footer, print_styles, share_view
 from indicators.i18n import _

@@ -116,6 +116,7 @@ def record(action: str, user: str, details: Mapping[str, Any]) -> None:
 WARM_MODULES = (
     "app_pages._auth",
     "app_pages._common",
+    "app_pages._damage",
     "app_pages._lang",
     "app_pages._share",
     "indicators.present.charts",

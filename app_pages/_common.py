@@ -13,11 +13,12 @@ import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
 from app_pages._lang import error_text
-from indicators.i18n import _, language, tr
+from indicators.i18n import DEFAULT, _, language, tr
 from indicators.paths import default_store_dir
 from indicators.pipeline.embedded import open_default_store
 from indicators.present.export import to_safe_csv
 from indicators.present.labels import country_options
+from indicators.present.local_names import with_local_names
 from indicators.query.views import choose_country, entity_names
 from indicators.sources.synthetic import synthetic_shown
 from indicators.store import Store, StoreError
@@ -82,14 +83,18 @@ def per_version(key: tuple[object, ...], build: Callable[[], T]) -> T:
     return _derived(location(), version(), (language(), *key), build)
 
 
-def table(name: str) -> pd.DataFrame:
-    """A canonical table at the store's current version (cached per store and version).
+def table(name: str, local: bool = True) -> pd.DataFrame:
+    """A canonical table at the store's current version (cached per store and version), its
+    country names in the reader's language (``local=False``: as stored, in English).
 
     A damaged or missing stored table is reported with how to recover, and the page goes on
     with that table empty, so everything that is intact is still served.
     """
     try:
-        return _table(location(), name, version())
+        stored = _table(location(), name, version())
+        if not local or language() == DEFAULT:
+            return stored
+        return per_version(("local-names", name), lambda: with_local_names(stored))
     except StoreError as exc:
         st.warning(
             _(
@@ -154,39 +159,10 @@ def settle() -> None:
     _frozen_at[:] = [head]
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _damage(root: str, version: int | None) -> list[str]:
-    """Every damaged manifest or object of every version, one line each (checked once per version).
-
-    An object shared by several versions is named once, with the newest version that needs it.
-    """
-    seen: dict[tuple[str, str], str] = {}
-    for d in sorted(_store_at(root).verify(), key=lambda d: -(d.version or 0)):
-        seen.setdefault((d.table, d.object_id or str(d.version)), d.describe())
-    return list(seen.values())
-
-
-def damage_found() -> list[str]:
-    """The damage :func:`_damage` found in the store this run shows."""
-    return _damage(location(), version())
-
-
-def report_damage() -> None:
-    """On start (once per store version), say which stored tables are damaged and how to recover."""
-    damaged = damage_found()
-    if damaged:
-        st.error(
-            _(
-                "Damaged data found: {damage}. Everything intact is still shown. To recover: "
-                "run 'indicators check', then 'indicators rollback V' to the last version "
-                "whose tables are intact (History page for analysts)."
-            ).format(damage=escape_markdown("; ".join(tr(d) for d in damaged)))
-        )
-
-
 def countries() -> pd.Series:
     """Display names by entity code, for every non-pseudo entity that has any data."""
-    frames = table("rankings"), table("incidents"), table("events")
+    # English names: the picker leads with the reader's own and keeps these for typing
+    frames = tuple(table(name, local=False) for name in ("rankings", "incidents", "events"))
     return per_version(("countries",), lambda: entity_names(*frames))
 
 
@@ -265,11 +241,13 @@ def _int(text: str, default: int) -> int:
         return default
 
 
-def url_choice(name: str, options: list[str], label: str, horizontal: bool = True) -> str:
-    """A radio choice kept in the URL under ``name``."""
-    wanted = _wanted(name, options[0])
-    index = options.index(wanted) if wanted in options else 0
-    choice = st.radio(label, options, index=index, key=name, horizontal=horizontal)
+def url_choice(name: str, options: Mapping[str, str], label: str) -> str:
+    """A radio choice kept in the URL under ``name`` by its code; ``options`` maps each code to
+    the words shown for it."""
+    codes = list(options)
+    wanted = _wanted(name, codes[0])
+    index = codes.index(wanted) if wanted in codes else 0
+    choice = st.radio(label, codes, index, options.__getitem__, key=name, horizontal=True)
     _remember(name, choice)
     return str(choice)
 

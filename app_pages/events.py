@@ -21,7 +21,7 @@ from app_pages._common import (
     table,
     text_column,
 )
-from indicators.i18n import _, language
+from indicators.i18n import _, english_data, language
 from indicators.present.charts import events_timeline
 from indicators.present.labels import column_label, event_kind_label, readable
 from indicators.present.sentences import source_line
@@ -30,7 +30,6 @@ from indicators.text import one_line
 
 ON_PAGE = EVENT_SHOWN[: EVENT_SHOWN.index("date_iso")]  # the page shows no ISO dates
 IN_ENGLISH = ("title", "description")  # the data's own text, which it gives only in English
-ENGLISH_MARK = " [EN]"
 
 
 def marked_english(listed: pd.DataFrame) -> pd.DataFrame:
@@ -43,7 +42,7 @@ def marked_english(listed: pd.DataFrame) -> pd.DataFrame:
 
 
 def _mark(text: object) -> object:
-    return text + ENGLISH_MARK if isinstance(text, str) and text.strip() else text
+    return english_data(text) if isinstance(text, str) and text.strip() else text
 
 
 def _timeline(events: pd.DataFrame) -> go.Figure:

@@ -18,8 +18,6 @@ from streamlit.elements.lib.column_types import ColumnConfig
 
 from app_pages import _url
 from app_pages._common import (
-    _remember,
-    _wanted,
     chart,
     countries,
     country_picker,
@@ -31,9 +29,10 @@ from app_pages._common import (
     table,
     text_column,
     today,
+    url_choice,
     year_range,
 )
-from indicators.i18n import N_, _, language, number, p_, tr
+from indicators.i18n import N_, _, english_data, language, number, p_, tr
 from indicators.present import incident_charts as charts
 from indicators.present.geo import configured_geojson, load_geojson, tile_layout
 from indicators.present.labels import (
@@ -111,16 +110,6 @@ def _filters(options: FilterOptions, iso3: str) -> IncidentFilter:
     )
 
 
-def _choice(name: str, options: dict[str, str], label: str) -> str:
-    """A radio choice kept in the URL as ``url_choice`` keeps it, its options shown in words."""
-    codes = list(options)
-    wanted = _wanted(name, codes[0])
-    index = codes.index(wanted) if wanted in codes else 0
-    choice = st.radio(label, codes, index, options.__getitem__, key=name, horizontal=True)
-    _remember(name, choice)
-    return str(choice)
-
-
 AXIS_TITLES = {"year": N_("Year"), "month": N_("Month")}
 TIME_TITLES = {
     ("statute", "year"): N_("Incidents by statute, per year"),
@@ -138,8 +127,8 @@ def counts_over_time_section(
         "statute": p_("break down by", "statute"),
         "category": p_("break down by", "category"),
     }
-    by = _choice("by", by_what, _("Break down by"))
-    freq = _choice("freq", {"year": p_("per", "year"), "month": p_("per", "month")}, _("Per"))
+    by = url_choice("by", by_what, _("Break down by"))
+    freq = url_choice("freq", {"year": p_("per", "year"), "month": p_("per", "month")}, _("Per"))
     counts = aggregate.incident_counts(rows, [by, freq])
     column = "statute_key" if by == "statute" else "statute_category"
     drawn = counts.assign(series=series_in_words(counts, column))
@@ -304,7 +293,11 @@ def reported_section(events: pd.DataFrame, iso3: str) -> None:
     measures = sorted(reported["measure"].unique())
     label = _("Reported series")
     picked_measures = _url.multiselect(
-        label, measures, "reported", default=measures[:3], format_func=value_label
+        label,
+        measures,
+        "reported",
+        default=measures[:3],
+        format_func=lambda m: english_data(value_label(m)),
     )
     picked = reported[reported["measure"].isin(picked_measures)]
     shown_table = reported_table(picked)

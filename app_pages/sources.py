@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages._common import country_picker, damage_found, download, guarded, store
+from app_pages._common import country_picker, download, guarded, store
+from app_pages._damage import damage_found
 from indicators.i18n import _, p_, tr
 from indicators.present.methods import localized
 from indicators.store.base import Version

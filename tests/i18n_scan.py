@@ -41,6 +41,13 @@ PROPER_NAMES = (
     "Adil Soz",
     "U.S. Press Freedom Tracker",
 )
+# A chart's source line lists publishers by their own names ("Источник: Human Rights Watch; ...").
+SOURCE_LINES = ("Источник", "Источники", "Дереккөз")
+_CODE = re.compile(
+    r"```.*?```|``.*?``|`[^`]*`|\\`[^`]*\\`"  # code spans and blocks
+    r"|[A-Za-z0-9]+(?:\\?_[A-Za-z0-9]+)+",  # a column's name (score_as_printed, escaped or not)
+    re.S,
+)
 _WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]+(?:'[a-z]+)?(?![A-Za-z])")
 _SKIP_KEYS = {
     "id",
@@ -52,15 +59,19 @@ _SKIP_KEYS = {
     "pageScriptHash",
     "data",
     "deferredFileId",  # a download's random id: hex letters are no words
+    "queryString",  # a page link's URL parameters (codes, not words)
+    "fragmentId",
     "src",  # an iframe's data: URL (the brief's preview)
 }
 _FIGURE_TEXT = ("title", "text", "name", "legendgrouptitle")
 
 
 def english_words(text: str) -> list[str]:
-    """The common English words in ``text`` (after removing proper names and marked data)."""
-    if ENGLISH_MARK in text:
+    """The common English words in ``text`` (after removing proper names, marked data, code
+    (column and file names between backticks, code blocks) and a source line's names)."""
+    if ENGLISH_MARK in text or text.lstrip().startswith(SOURCE_LINES):
         return []
+    text = _CODE.sub(" ", text)
     for name in PROPER_NAMES:
         text = text.replace(name, " ")
     return [w for w in _WORD.findall(text) if w.lower() in ENGLISH_WORDS]
@@ -110,7 +121,10 @@ def _node_strings(node: Any) -> Iterator[str]:
     if proto is not None and kind == "plotly_chart":
         yield from _figure_strings(proto.spec)
     elif proto is not None and kind not in ("dataframe", "arrow_data_frame", "html", "code"):
-        yield from _strings(MessageToDict(proto))
+        found = MessageToDict(proto, use_integers_for_enums=True)
+        if getattr(node, "key", None) == "country":  # the names a reader may type, English too
+            found.pop("options", None)
+        yield from _strings(found)
     children = getattr(node, "children", None)
     if isinstance(children, dict):
         for child in children.values():

@@ -169,3 +169,35 @@ def test_the_language_is_per_thread_and_unknown_codes_mean_english() -> None:
     assert seen == ["en"] and language() == "en"
     assert set_language("kk") == "kk"
     set_language("en")
+
+
+def test_english_only_data_is_marked_once_and_only_outside_english() -> None:
+    from indicators.i18n import english_data
+
+    assert english_data("Zhanaozen unrest") == "Zhanaozen unrest"
+    with using("ru"):
+        assert english_data("Zhanaozen unrest") == "Zhanaozen unrest [EN]"
+        assert english_data("Zhanaozen unrest [EN]") == "Zhanaozen unrest [EN]"
+        assert english_data("Жанаозен") == "Жанаозен"  # the reader's script: not marked
+        assert english_data("2011") == "2011" and english_data("") == ""
+
+
+def test_country_names_in_the_tables_follow_the_language() -> None:
+    import pandas as pd
+
+    from indicators.present.local_names import with_local_names
+
+    frame = pd.DataFrame(
+        {"iso3": ["KAZ", "KAZ", "XNC"], "country": ["Kazakhstan"] * 2 + ["Northern Cyprus"]}
+    )
+    assert with_local_names(frame) is frame  # English: the table itself
+    with using("ru"):
+        assert list(with_local_names(frame)["country"]) == [
+            "Казахстан",
+            "Казахстан",
+            "Northern Cyprus",
+        ]
+    with using("kk"):
+        local = with_local_names(frame)
+        assert list(local["country"])[:2] == ["Қазақстан", "Қазақстан"]
+        assert list(local["iso3"]) == list(frame["iso3"])  # codes (filters, URLs) untouched

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+import re
 import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -166,6 +167,26 @@ def tr(value: object) -> str:
     if isinstance(value, Msg):
         return value.translated()
     return _(str(value)) if isinstance(value, str) else str(value)
+
+
+ENGLISH_MARK = "[EN]"  # after data a source gives only in English, shown in another language
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def english_data(text: object) -> str:
+    """Data the sources give only in English (a title, a name, a monitor's category), marked
+    " [EN]" when the reader reads another language; blank text, text with Cyrillic letters and
+    text already marked are left as they are."""
+    words = str(text)
+    if (
+        _language.get() == DEFAULT
+        or not _LATIN.search(words)
+        or _CYRILLIC.search(words)
+        or words.endswith(ENGLISH_MARK)
+    ):
+        return words
+    return f"{words} {ENGLISH_MARK}"
 
 
 def placeholders(text: str) -> set[str]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from indicators.i18n import N_, msg
 from indicators.pipeline.prepare import Prepared
 from indicators.tables.values import is_missing
 
 # Columns whose old and new values a preview line shows; other changed columns are only named.
 PUBLISHED_COLUMNS = ("rank", "n_ranked", "score")
+# Columns named by a word in the reader's language (the others are named as the table names them).
+COLUMN_WORDS = frozenset({N_("rank"), N_("score"), N_("position")})
 
 
 # -- describing the change ---------------------------------------------------------------------
@@ -35,7 +38,7 @@ def _rows(frame: pd.DataFrame, index: str, edition: str, iso3: str | None = None
 
 def _fmt(value: object) -> str:
     if is_missing(value):
-        return "none"
+        return msg("none")
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -43,9 +46,10 @@ def _fmt(value: object) -> str:
 
 def _ranked(row: pd.Series) -> str:
     if is_missing(row["rank"]):
-        return "not ranked"
-    of = "" if is_missing(row["n_ranked"]) else f" of {int(row['n_ranked'])}"
-    return f"rank {int(row['rank'])}{of}"
+        return msg("not ranked")
+    if is_missing(row["n_ranked"]):
+        return msg("rank {rank}", rank=int(row["rank"]))
+    return msg("rank {rank} of {total}", rank=int(row["rank"]), total=int(row["n_ranked"]))
 
 
 def _describe_one(prepared: Prepared, index: str, edition: str, iso3: str) -> str:
@@ -53,19 +57,23 @@ def _describe_one(prepared: Prepared, index: str, edition: str, iso3: str) -> st
     change = prepared.changes["rankings"]
     row = _rows(merged, index, edition, iso3)
     if row.empty:
-        return f"{iso3} {edition}: not in this edition"
+        return msg("{country} {edition}: not in this edition", country=iso3, edition=edition)
     first = row.iloc[0]
-    label = f"{first['country']} {edition}"
+    label = f"{first['country']} {edition}"  # a name and an edition: no words of ours
     edition_rows = _rows(merged, index, edition)
     added = _rows(change.added, index, edition)
     if len(added) == len(edition_rows):
-        return f"{label}: new edition, {_ranked(first)}"
+        return msg("{label}: new edition, {rank}", label=label, rank=_ranked(first))
     if not _rows(change.added, index, edition, iso3).empty:
-        return f"{label}: new in this edition, {_ranked(first)}"
+        return msg("{label}: new in this edition, {rank}", label=label, rank=_ranked(first))
     cells = _rows(change.changed, index, edition, iso3)
     if cells.empty:
-        return f"{label}: unchanged"
-    return f"{label}: changed " + _changed_cells(cells)
+        return msg("{label}: unchanged", label=label)
+    return msg("{label}: changed {cells}", label=label, cells=_changed_cells(cells))
+
+
+def _column(name: str) -> str:
+    return msg(name) if name in COLUMN_WORDS else name
 
 
 def _changed_cells(cells: pd.DataFrame) -> str:
@@ -73,12 +81,24 @@ def _changed_cells(cells: pd.DataFrame) -> str:
     records = cells.to_dict("records")
     by_column = {str(r["column"]): r for r in records}
     shown = [c for c in PUBLISHED_COLUMNS if c in by_column]
-    parts = [f"{c} {_fmt(by_column[c]['old'])} -> {_fmt(by_column[c]['new'])}" for c in shown]
-    others = sorted(c for c in by_column if c not in PUBLISHED_COLUMNS)
-    text = "; ".join(parts) if parts else ""
-    if others:
-        text += (" (also: " if parts else "") + ", ".join(others) + (")" if parts else "")
-    return text
+    parts = [
+        msg(
+            "{column} {old} -> {new}",
+            column=_column(c),
+            old=_fmt(by_column[c]["old"]),
+            new=_fmt(by_column[c]["new"]),
+        )
+        for c in shown
+    ]
+    others = ", ".join(sorted(c for c in by_column if c not in PUBLISHED_COLUMNS))
+    if not parts:
+        return others  # column names only
+    changes = parts[0]
+    for part in parts[1:]:  # each part stays a message, shown in the reader's language
+        changes = msg("{changes}; {change}", changes=changes, change=part)
+    return (
+        msg("{changes} (also: {columns})", changes=changes, columns=others) if others else changes
+    )
 
 
 def describe_new_editions(prepared: Prepared, iso3: str = "KAZ") -> list[str]:
@@ -94,8 +114,15 @@ def describe_new_editions(prepared: Prepared, iso3: str = "KAZ") -> list[str]:
 
 def change_lines(prepared: Prepared) -> list[str]:
     """Rows added, changed and removed per table, for a preview."""
-    lines = []
+    lines: list[str] = []
     for kind, change in prepared.changes.items():
         c = change.counts()
-        lines.append(f"{kind}: {c['added']} added, {c['changed']} changed, {c['removed']} removed")
+        line = msg(
+            "{table}: {added} added, {changed} changed, {removed} removed",
+            table=kind,
+            added=c["added"],
+            changed=c["changed"],
+            removed=c["removed"],
+        )
+        lines.append(line)
     return lines

@@ -11,11 +11,9 @@ and the ``indicators brief`` command both hand out. Everything in it traces to a
   month-on-month and year-on-year changes under the low-baseline rule
   (:mod:`indicators.query.trend`); no count at all where no incident source covers the country;
 * the Overview's plain sentences (:mod:`indicators.present.sentences`), with their caveats;
-* the sources as citations (publisher, title, date, web address as text; a local path never);
-* the data version (store version number and the date it was stored).
-
-In the run's language (:func:`indicators.i18n.using`). Synthetic rows never enter a brief.
-"""
+* the sources as citations (publisher, title, date, web address as text; a local path never)
+  and the data version (store version number and the date it was stored).
+In the run's language (:func:`indicators.i18n.using`). Synthetic rows never enter a brief."""
 
 from __future__ import annotations
 
@@ -28,6 +26,7 @@ import pandas as pd
 from indicators.i18n import N_, Msg, _, format_date, language, msg, n_, tr
 from indicators.present.charts import ERA_LABELS, era_breaks, era_label, within_period
 from indicators.present.labels import index_label, statute_labels
+from indicators.present.local_names import with_local_names
 from indicators.present.rank_moves import rank_move_words
 from indicators.present.sentences import (
     decimal,
@@ -396,5 +395,6 @@ def gather(
 def brief_for(store: Store, iso3: str, edition: str | None, today: date) -> Brief:
     """The brief of one country and edition from the store's current version."""
     rankings, incidents, events = (store.table(n) for n in ("rankings", "incidents", "events"))
+    rankings = with_local_names(rankings)
     version = data_version(store)
     return gather(rankings, incidents, events, iso3, edition, version=version, today=today)

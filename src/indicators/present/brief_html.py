@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 
 import plotly.graph_objects as go
 
-from indicators.i18n import _, language, n_, number
+from indicators.i18n import _, english_data, language, n_, number
 from indicators.present.brief import INDEX, PUBLISHERS, Brief, Citation, Incidents
 from indicators.present.brief_pdf import chart_svg
 from indicators.present.charts import position_chart
@@ -34,8 +34,6 @@ EVENT_TITLE_CHARS = 48  # events are listed under the chart with their titles cu
 MADE_AT = re.compile(r'<span class="made">[^<]*</span>')
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
 _FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "object", "embed", "image", "use", "a"}
-ENGLISH_MARK = "[EN]"  # after data the sources give only in English, in another language
-_LATIN, _CYRILLIC = re.compile(r"[A-Za-z]"), re.compile(r"[\u0400-\u04FF]")
 _OUTSIDE = re.compile(r"url\(\s*(?![\"']?#)|@import", re.IGNORECASE)
 STYLE = """
 @page { size: A4 portrait; margin: 10mm 12mm 9mm; }
@@ -159,10 +157,7 @@ def _t(message: str) -> str:
 def _data(text: object) -> str:
     """Data the sources give in English, marked as such when the reader reads another language
     (a name or title in Latin letters and no Cyrillic one)."""
-    words = one_line(text)
-    if language() == "en" or not _LATIN.search(words) or _CYRILLIC.search(words):
-        return words
-    return f"{words} {ENGLISH_MARK}"
+    return english_data(one_line(text))
 
 
 def _figure_box(label: str, value: str, note: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.i18n import _, language, n_, p_
+from indicators.i18n import ENGLISH_MARK, _, english_data, language, n_, p_
 from indicators.present.chart_style import SYMBOLS
 from indicators.present.labels import event_kind_label
 from indicators.present.precision import shown_date
@@ -40,7 +40,6 @@ LABEL_CHARS = 18
 BAND_GAP = 0.03  # paper share between the band and the plot
 RULE = {"color": "rgba(0,0,0,0.18)", "width": 1, "dash": "dot"}
 METHOD_RULE = {"color": "#555", "width": 1.2, "dash": "dash"}
-ENGLISH_MARK = " [EN]"  # after data the source gives only in English, in another language
 
 
 def event_title(event: Mapping[Hashable, object]) -> str:
@@ -53,7 +52,7 @@ def event_title(event: Mapping[Hashable, object]) -> str:
     own = event.get(f"title_{lang}")
     if not is_missing(own) and str(own).strip():
         return str(own)
-    return title if title.endswith(ENGLISH_MARK.strip()) else title + ENGLISH_MARK
+    return english_data(title)
 
 
 @dataclass(frozen=True)
@@ -185,9 +184,10 @@ def crowd_out(
 
 def _short_title(title: str) -> str:
     """The band's label: the title cut short, still marked " [EN]" when it is English."""
-    if not title.endswith(ENGLISH_MARK):
+    mark = f" {ENGLISH_MARK}"
+    if not title.endswith(mark):
         return short_label(title)
-    return short_label(title[: -len(ENGLISH_MARK)]) + ENGLISH_MARK
+    return short_label(title[: -len(mark)]) + mark
 
 
 def event_items(events: pd.DataFrame | None) -> list[BandItem]:

@@ -22,8 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from indicators.i18n import N_, _, language
-from indicators.present.chart_events import ENGLISH_MARK
+from indicators.i18n import N_, _, english_data, language
 from indicators.present.chart_style import count_axis, date_ticks, locale_layout, shown_count
 from indicators.present.charts import LAYOUT, PALETTE, SYMBOLS, add_event_markers
 from indicators.present.labels import region_label, region_short_label, value_label
@@ -317,9 +316,9 @@ def _series_name(measure: object, group: object) -> str:
     where they have them all, else the monitor's English marked " [EN]"."""
     parts = [str(measure), *([group] if isinstance(group, str) and group else [])]
     words = [value_label(p) for p in parts] if language() != "en" else parts
-    mark = "" if words is parts or all(_CYRILLIC.search(w) for w in words) else ENGLISH_MARK
-    shown = parts if mark else words
-    return shown[0] + (f" ({shown[1]})" if len(shown) > 1 else "") + mark
+    if words is parts or all(_CYRILLIC.search(w) for w in words):
+        return words[0] + (f" ({words[1]})" if len(words) > 1 else "")
+    return english_data(parts[0] + (f" ({parts[1]})" if len(parts) > 1 else ""))
 
 
 def _monthly_with_gaps(group: pd.DataFrame) -> pd.DataFrame:
