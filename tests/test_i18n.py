@@ -201,3 +201,16 @@ def test_country_names_in_the_tables_follow_the_language() -> None:
         local = with_local_names(frame)
         assert list(local["country"])[:2] == ["Қазақстан", "Қазақстан"]
         assert list(local["iso3"]) == list(frame["iso3"])  # codes (filters, URLs) untouched
+
+
+def test_make_catalogs_check_finds_nothing_to_do_and_domain_limits_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from scripts.update_catalogs import main
+
+    assert main(["--check"]) == 0  # every catalog is up to date and translated
+    everything = capsys.readouterr().out
+    assert main(["--check", "--domain", "labels"]) == 0
+    one = capsys.readouterr().out.splitlines()
+    assert sorted(line.split(":")[0] for line in one) == ["kk/labels.po", "ru/labels.po"]
+    assert len(everything.splitlines()) > len(one)
