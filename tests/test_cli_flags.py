@@ -64,6 +64,7 @@ FILES = {
 
 # Every documented flag and the test(s) here that show it working.
 COVERED = {
+    "--lang": "tests/test_i18n_brief.py::test_lang_flag_is_documented_defaults_to_english_and_refuses_a_bad_value",
     "--store": "test_store_flag_on_every_store_command",
     "--user": "test_ingest_user_and_message",
     "--message": "test_ingest_user_and_message",
