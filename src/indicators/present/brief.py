@@ -6,10 +6,10 @@ and the ``indicators brief`` command both hand out. Everything in it traces to a
 
 * the headline figures of one RSF edition (the latest by default): rank as published, position,
   score on its method's scale, and the change since the previous edition;
-* the position series up to that edition (the chart) and the events inside its periods;
-* incidents by statute, counted in the loaded sources only, with the sample caveat, and the
-  month-on-month and year-on-year changes under the low-baseline rule
-  (:mod:`indicators.query.trend`); no count at all where no incident source covers the country;
+* the position series up to that edition (the chart; with the other indices the store holds
+  for the country on one scale, :mod:`indicators.present.brief_indices`) and its events;
+* incidents by statute in the loaded sources only, with the caveat and the changes under the
+  low-baseline rule (:mod:`indicators.query.trend`); no count where no source covers it;
 * the Overview's plain sentences (:mod:`indicators.present.sentences`), with their caveats;
 * the sources as citations (publisher, title, date, web address as text; a local path never)
   and the data version (store version number and the date it was stored).
@@ -23,8 +23,10 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from indicators.i18n import N_, Msg, _, format_date, language, msg, n_, tr
+from indicators.i18n import N_, Msg, _, msg, n_, tr
+from indicators.present.brief_indices import brief_series, indices_rows
 from indicators.present.charts import ERA_LABELS, era_breaks, era_label, within_period
+from indicators.present.data_version import DataVersion, data_version
 from indicators.present.labels import index_label, statute_labels
 from indicators.present.local_names import with_local_names
 from indicators.present.rank_moves import rank_move_words
@@ -64,32 +66,6 @@ class BriefUnavailable(ValueError):
 
     def reason(self) -> str:
         return tr(self.args[0]) if self.args else ""
-
-
-@dataclass(frozen=True)
-class DataVersion:
-    """The store version a brief was made from: its number and the date it was stored."""
-
-    number: int | None
-    stored: str  # YYYY-MM-DD, '' when unknown
-
-    @property
-    def line(self) -> str:
-        """'Data version 3 (stored 2026-12-01)'."""
-        if self.number is None:
-            return _("Data version: empty store")
-        if not self.stored:
-            return _("Data version {number}").format(number=self.number)
-        when = self.stored if language() == "en" else format_date(date.fromisoformat(self.stored))
-        return _("Data version {number} (stored {date})").format(number=self.number, date=when)
-
-
-def data_version(store: Store, number: int | None = None) -> DataVersion:
-    """The store's current version (or ``number``) with the date of its commit."""
-    head = store.head() if number is None else number
-    if head is None:
-        return DataVersion(None, "")
-    return DataVersion(int(head), str(store.version(int(head)).created_at)[:10])
 
 
 @dataclass(frozen=True)
@@ -151,8 +127,7 @@ class Incidents:
 
 @dataclass(frozen=True)
 class Citation:
-    """A source as a reader cites it; ``url`` says where to find it, as text: an http(s)
-    address, 'N pages at host', or '' (never a local path)."""
+    """A source as a reader cites it; ``url``: an http(s) address, 'N pages at host' or ''."""
 
     publisher: str
     title: str
@@ -175,6 +150,8 @@ class Brief:
     sentences: tuple[str, ...]
     sources: tuple[Citation, ...]
     version: DataVersion
+    indices: tuple[str, ...] = ()  # other indices drawn with RSF's position (brief_indices)
+    compared: pd.DataFrame | None = None  # their rows, editions up to the brief's
 
 
 def _years(values: pd.Series) -> str:
@@ -260,8 +237,7 @@ def _figures(rows: pd.DataFrame, h: Headline) -> Figures:
 def _incidents(
     incidents: pd.DataFrame, iso3: str, country: str, loaded: bool, today: date
 ) -> Incidents:
-    """Incidents by statute applied to the target and the changes in their number, or no count
-    where no source is loaded."""
+    """Incidents by statute and the changes in their number; no count where no source is loaded."""
     if not loaded:
         return Incidents(False, 0, "", 0, (), 0, no_incidents_sentence(country))
     rows = filter_incidents(incidents, IncidentFilter(country=iso3))
@@ -300,8 +276,7 @@ def web_address(value: object) -> str:
 
 
 def _ranking_citations(rows: pd.DataFrame) -> list[Citation]:
-    """The chosen edition and the one its change is measured from (the chart's caption names
-    the whole series)."""
+    """The chosen edition and the one its change is measured from (the caption: the series)."""
     out = []
     for _i, row in rows.iloc[::-1].head(2).iterrows():
         text = "" if is_missing(row["citation"]) else str(row["citation"])
@@ -319,8 +294,7 @@ def _records(what: str, n: int) -> str:  # '3 incidents', '1 event'
 
 
 def _grouped_citations(parts: list[tuple[pd.DataFrame, str]]) -> list[Citation]:
-    """One citation per source name: what it gave (incident, event records), the years those
-    cover, and its web address (one page, or how many pages at which site)."""
+    """One citation per source name: what it gave, the years, its web address or pages."""
     found: dict[str, list[tuple[str, pd.DataFrame]]] = {}
     for frame, what in parts:
         for name, group in frame.groupby("source_name", sort=True):
@@ -374,6 +348,7 @@ def gather(
     changes = tuple(
         str(view.loc[view["methodology"] == era, "edition"].min()) for _, era in era_breaks(view)
     )
+    compared = indices_rows(rankings, iso3, int(rows["edition_year"].iloc[-1]))
     return Brief(
         iso3=iso3,
         country=h.country,
@@ -389,6 +364,8 @@ def gather(
         ),
         sources=tuple(sources),
         version=version,
+        indices=brief_series(compared, iso3),
+        compared=compared,
     )
 
 

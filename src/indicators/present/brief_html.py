@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from indicators.i18n import _, english_data, language, n_, number
 from indicators.present.brief import INDEX, PUBLISHERS, Brief, Citation, Incidents
+from indicators.present.brief_indices import indices_caption, indices_figure, indices_sources
 from indicators.present.brief_pdf import chart_svg
 from indicators.present.charts import position_chart
 from indicators.present.precision import shown_date
@@ -96,12 +97,17 @@ def _e(text: object) -> str:
 
 
 def chart_figure(brief: Brief) -> go.Figure:
-    """The position chart the Overview draws, for this brief's series and events."""
-    fig = position_chart(brief.view, "position", brief.events, [brief.iso3])
-    # On paper nothing can be hovered or toggled: the caption names the method eras and lists
-    # the events, so the legend's room goes to the plot.
-    height = int(fig.layout.height or CHART_HEIGHT)
-    fig.update_layout(width=CHART_WIDTH, height=height, showlegend=False)
+    """The position chart the Overview draws, for this brief's series and events; with other
+    indices stored for the country, the Rankings page's aligned chart of them and RSF."""
+    if brief.indices and brief.compared is not None:
+        fig = indices_figure(brief.compared, brief.iso3, brief.indices, brief.events)
+        fig.update_layout(width=CHART_WIDTH, height=int(fig.layout.height or CHART_HEIGHT) + 30)
+    else:
+        fig = position_chart(brief.view, "position", brief.events, [brief.iso3])
+        # On paper nothing can be hovered or toggled: the caption names the method eras and
+        # lists the events, so the legend's room goes to the plot.
+        height = int(fig.layout.height or CHART_HEIGHT)
+        fig.update_layout(width=CHART_WIDTH, height=height, showlegend=False)
     for i, trace in enumerate(fig.data):  # plotly names a trace's SVG group by its uid,
         trace.uid = f"brief{i}"  # random unless given: the same data gives the same SVG
     return fig
@@ -219,6 +225,12 @@ def _chart(brief: Brief, svg: str) -> str:
         "share of the other ranked countries that did worse (100 = freest), so editions "
         "ranking different numbers of countries compare."
     )
+    if brief.indices:
+        heading = _t(_("RSF and the other indices stored, on one scale, up to {last}"))
+        sources = (
+            indices_sources(brief.compared, brief.indices) if brief.compared is not None else ""
+        )
+        explained += " " + indices_caption() + " " + sources + "."
     source = n_(
         "Source: {publisher}, {index}, {n} edition, {first} to {last}.",
         "Source: {publisher}, {index}, {n} editions, {first} to {last}.",
