@@ -98,7 +98,7 @@ def test_the_brief_in_russian_names_the_indices_in_russian(tables: dict[str, pd.
     with using("ru"):
         brief = _brief(tables)
         html = make_html(brief, pd.Timestamp("2026-12-01").to_pydatetime(), svg="<svg></svg>")  # type: ignore[arg-type]
-    assert "0-100" in html and "Казахстан" in html
+    assert "на одной шкале" in html and "0–100" in html and "Казахстан" in html
 
 
 @pytest.mark.slow
