@@ -130,3 +130,24 @@ def test_signed_out_page_returns_there_after_sign_in(page: Any, analyst_app: str
     sign_in(page, analyst_app, next_path=href.split("next=")[1])
     page.get_by_role("heading", name="Roll back").first.wait_for(timeout=60_000)
     assert page.url == f"{analyst_app}/history"
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_write_pages_in_each_language(page: Any, analyst_app: str, lang: str) -> None:
+    """Upload and History for a signed-in analyst in Russian and Kazakh, at 1280 and 390 px:
+    no exception, the page's heading in the language, a screenshot of each."""
+    from indicators.i18n import _, using
+
+    sign_in(page, analyst_app)
+    with using(lang):
+        headings = {"upload": _("Upload data"), "history": _("Roll back")}
+    for path, heading in headings.items():
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{analyst_app}/{path}?lang={lang}")
+        page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
+        wait_for_app(page)
+        assert page.locator("[data-testid='stException']").count() == 0
+        screenshot(page, f"{path}-{lang}-desktop")
+        page.set_viewport_size({"width": 390, "height": 844})
+        wait_for_app(page)
+        screenshot(page, f"{path}-{lang}-phone")
