@@ -147,29 +147,9 @@ def warm_up(modules: Sequence[str] = WARM_MODULES) -> None:
 
         go.Figure()
         go.Figure(layout={"template": LAYOUT["template"]})
-        _draw_a_chart()
         inspect.getmodule(warm_up.__code__)  # a code object: inspect looks through every module
     except Exception:
         logging.getLogger("indicators.server").exception("warm-up failed")
-
-
-def _draw_a_chart() -> None:
-    """Draw the default country's rank chart once, from a store already seeded, and throw it
-    away: plotly's validators for the traces, shapes and annotations it uses load here (~0.13 s
-    of the first visitor's first chart), not in the first page run. Reads only; a store not yet
-    seeded is left to the first page run."""
-    from app_pages._common import DEFAULT_COUNTRY, location
-    from indicators.present.charts import position_chart
-    from indicators.query.views import rankings_view
-    from indicators.store.factory import open_store
-
-    store = open_store(location())
-    head = store.head()
-    if head is None:
-        return
-    rankings, events = store.table("rankings", head), store.table("events", head)
-    view = rankings_view(rankings, [DEFAULT_COUNTRY], "rsf_wpfi")
-    position_chart(view, "position", events[events["country"] == DEFAULT_COUNTRY])
 
 
 @contextlib.asynccontextmanager
