@@ -24,6 +24,7 @@ from indicators.sources.synthetic import synthetic_shown
 from indicators.store import Store, StoreError
 from indicators.store.factory import configured_database_url
 from indicators.tables.conform import empty_table
+from indicators.tables.values import is_missing
 from indicators.text import escape_markdown, one_line
 
 PLOTLY_CONFIG = {
@@ -332,6 +333,14 @@ def download_later(
 def plain(text: object) -> None:
     """Show text that came from data as plain text (never interpreted as Markdown or HTML)."""
     st.markdown(escape_markdown(text))
+
+
+def small_table(frame: pd.DataFrame) -> None:
+    """A few rows as a static table, every cell and heading escaped (``st.table`` renders
+    Markdown in cells): no grid script to load, so the page's first chart comes sooner."""
+    shown = frame.map(lambda v: "" if is_missing(v) else escape_markdown(v))
+    shown.columns = [escape_markdown(c) for c in frame.columns]
+    st.table(shown, hide_index=True)
 
 
 def text_column(label: str) -> ColumnConfig:

@@ -12,6 +12,7 @@ from app_pages._common import (
     include_synthetic,
     per_version,
     plain,
+    small_table,
     table,
     today,
 )
@@ -129,7 +130,7 @@ def position_over_time(rankings: pd.DataFrame, events: pd.DataFrame, iso3: str) 
         ).format(then=place(116, 139), now=place(141, 180))
     )
     with st.expander(_("The figures behind the chart (table)")):
-        st.dataframe(readable(figures[FIGURES]), hide_index=True)
+        small_table(readable(figures[FIGURES]))
 
 
 def _source(view: pd.DataFrame) -> str:
@@ -199,7 +200,7 @@ def latest_events(events: pd.DataFrame) -> None:
     """The five most recent events, dated at their precision, sources as text."""
     st.subheader(_("Latest events"))
     latest = events.sort_values("date", ascending=False).head(5)
-    st.dataframe(readable(event_table(latest)[LATEST]), hide_index=True)
+    small_table(readable(event_table(latest)[LATEST]))
 
 
 def page() -> None:

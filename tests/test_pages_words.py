@@ -33,8 +33,17 @@ PAGES = ["app_pages/incidents.py", "app_pages/events.py", "app_pages/overview.py
 PAGES += ["app_pages/claim.py"]
 
 
+def _unescaped(text: object) -> object:
+    """A static table's cell as the reader reads it (its Markdown escapes taken out)."""
+    if not isinstance(text, str):
+        return text
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
+
+
 def _tables(at: AppTest) -> list[pd.DataFrame]:
-    return [d.value for d in at.dataframe]
+    """Every table on the page: the grids, and the static tables read as the reader reads them."""
+    static = [t.value.map(_unescaped).rename(columns=_unescaped) for t in at.table]
+    return [d.value for d in at.dataframe] + static
 
 
 @pytest.fixture(scope="module")
