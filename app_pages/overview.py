@@ -16,7 +16,7 @@ from app_pages._common import (
     table,
     today,
 )
-from indicators.i18n import _, language, number, place, tr
+from indicators.i18n import _, english_data, language, number, place, tr
 from indicators.present.charts import position_chart
 from indicators.present.labels import index_phrase, method_label, readable
 from indicators.present.methods import localized
@@ -197,10 +197,12 @@ LATEST = ["date", "kind", "title", "source_name"]
 
 
 def latest_events(events: pd.DataFrame) -> None:
-    """The five most recent events, dated at their precision, sources as text."""
+    """The five most recent events, dated at their precision, sources as text; titles the
+    data gives only in English marked so in another language."""
     st.subheader(_("Latest events"))
-    latest = events.sort_values("date", ascending=False).head(5)
-    small_table(readable(event_table(latest)[LATEST]))
+    latest = event_table(events.sort_values("date", ascending=False).head(5))[LATEST]
+    titles = latest["title"].map(lambda t: english_data(t) if isinstance(t, str) and t else t)
+    small_table(readable(latest.assign(title=titles)))
 
 
 def page() -> None:
