@@ -17,7 +17,7 @@ from indicators.i18n import DEFAULT, _, language, tr
 from indicators.paths import default_store_dir
 from indicators.pipeline.embedded import open_default_store
 from indicators.present.export import to_safe_csv
-from indicators.present.labels import country_options
+from indicators.present.labels import country_name, country_options
 from indicators.present.local_names import with_local_names
 from indicators.query.views import choose_country, entity_names
 from indicators.sources.synthetic import synthetic_shown
@@ -165,6 +165,11 @@ def countries() -> pd.Series:
     # English names: the picker leads with the reader's own and keeps these for typing
     frames = tuple(table(name, local=False) for name in ("rankings", "incidents", "events"))
     return per_version(("countries",), lambda: entity_names(*frames))
+
+
+def country_display(iso3: str) -> str:
+    """A country's name as a page shows it, in the reader's language ('Қазақстан')."""
+    return country_name(iso3, countries().get(iso3, iso3))
 
 
 def include_synthetic() -> bool:

@@ -15,7 +15,7 @@ import streamlit as st
 from app_pages import _url
 from app_pages._common import (
     chart,
-    countries,
+    country_display,
     country_picker,
     guarded,
     table,
@@ -76,7 +76,7 @@ def page() -> None:
     )
     events = events[events["kind"].isin(shown)]
     listed = event_table(events)
-    name = str(countries().get(iso3, iso3))
+    name = country_display(iso3)
     chart(
         _timeline(events.assign(kind=listed["kind"])),
         "events-timeline",

@@ -19,7 +19,7 @@ from streamlit.elements.lib.column_types import ColumnConfig
 from app_pages import _url
 from app_pages._common import (
     chart,
-    countries,
+    country_display,
     country_picker,
     download,
     download_later,
@@ -328,7 +328,7 @@ def page() -> None:
     events = table("events")
     events = events[events["country"] == iso3]
     options = _options(incidents, iso3)
-    name = str(countries().get(iso3, iso3))
+    name = country_display(iso3)
     if options.years is None:
         st.info(
             escape_markdown(_("No incident records are loaded for {country}.").format(country=name))

@@ -11,7 +11,15 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _url
-from app_pages._common import chart, countries, country_picker, download, guarded, per_version
+from app_pages._common import (
+    chart,
+    countries,
+    country_display,
+    country_picker,
+    download,
+    guarded,
+    per_version,
+)
 from app_pages._common import table as stored
 from app_pages._rankings_compare import compare_section
 from app_pages._rankings_world import world_section
@@ -58,7 +66,7 @@ def chosen_countries(iso3: str) -> list[str]:
             _("Countries"),
             [c for c in names.index if c != iso3],
             "custom",
-            format_func=lambda c: names[c],
+            format_func=country_display,
         )
         return [iso3, *extra]
     return [iso3]

@@ -101,3 +101,13 @@ def test_english_only_event_titles_are_marked(lang: str) -> None:
     assert list(plain.columns[2:4]) == ["Title", "Description"]
     assert ZHANAOZEN in list(plain["Title"])
     assert not any(ENGLISH_MARK in str(t) for t in [*plain["Title"], *plain["Description"]])
+
+
+@pytest.mark.parametrize(("lang", "name"), [("ru", "Казахстан"), ("kk", "Қазақстан")])
+def test_the_country_is_named_in_the_readers_language(lang: str, name: str) -> None:
+    """The incident charts' subtitles and the events page name the country in the language."""
+    for page in ("app_pages/incidents.py", "app_pages/events.py"):
+        at = open_page(page, lang=lang, country="KAZ")
+        texts = [c.value for c in at.caption] + [m.value for m in at.markdown]
+        assert any(name in t for t in texts), page
+        assert not any("Kazakhstan" in t for t in texts), page
